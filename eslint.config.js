@@ -1,0 +1,12 @@
+import neostandard from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', 'data/**', 'node_modules/**'] }),
+  {
+    rules: {
+      // A zod schema and its inferred type share a name by design (`const Card = z.object(…)`,
+      // `type Card = z.infer<typeof Card>`); TypeScript itself reports real redeclarations.
+      '@typescript-eslint/no-redeclare': 'off'
+    }
+  }
+]

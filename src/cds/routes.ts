@@ -1,0 +1,56 @@
+// The CDS Hooks endpoints: discovery and one POST route per service. The handler is the request's
+// path through the system: validate → gather data → engine → cards.
+import type { FastifyInstance } from 'fastify'
+import type { CdsEngine } from './engine.js'
+import { parseHookRequest, type HookRequest } from './request.js'
+import { discoveryDocument, type ServiceDefinition } from './services.js'
+import type { DataGatherer } from '../data/gather.js'
+import { sendProblem } from '../http/errors.js'
+
+export interface CdsRoutesOptions {
+  services: readonly ServiceDefinition[]
+  engine: CdsEngine
+  gatherer: DataGatherer
+}
+
+/** Resource types from FHIR DSTU2 that R4 rules cannot read (the CDS Hooks sandbox defaults to them). */
+const DSTU2_ONLY = new Set(['MedicationOrder'])
+
+function dstu2ResourceIn (request: HookRequest): string | undefined {
+  for (const entry of request.context.draftOrders?.entry ?? []) {
+    const type = entry.resource?.resourceType
+    if (type !== undefined && DSTU2_ONLY.has(type)) return type
+  }
+  return undefined
+}
+
+export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions): Promise<void> {
+  const byId = new Map(options.services.map((s) => [s.id, s]))
+  const discovery = discoveryDocument(options.services)
+
+  app.get('/cds-services', async () => discovery)
+
+  app.post<{ Params: { id: string } }>('/cds-services/:id', async (request, reply) => {
+    const service = byId.get(request.params.id)
+    if (service === undefined) return sendProblem(reply, 404, { error: 'unknown_service', message: 'No CDS service with this id' })
+    request.cds = { serviceId: service.id }
+
+    const parsed = parseHookRequest(request.body, service.hook)
+    if (!parsed.ok) {
+      return sendProblem(reply, 400, { error: 'invalid_request', message: `${parsed.problem.field}: ${parsed.problem.message}` })
+    }
+    const hookRequest = parsed.request
+    request.cds = { serviceId: service.id, hookInstance: hookRequest.hookInstance }
+
+    const dstu2 = dstu2ResourceIn(hookRequest)
+    if (dstu2 !== undefined) {
+      request.log.warn({ serviceId: service.id, hookInstance: hookRequest.hookInstance, resourceType: dstu2 },
+        'draft order uses a FHIR DSTU2 resource type; this service reads R4 only, answering with no cards')
+      return { cards: [] }
+    }
+
+    const data = await options.gatherer.gather(service, hookRequest, { signal: request.signal })
+    const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
+    return { cards: result.cards }
+  })
+}

@@ -1,0 +1,45 @@
+// `cat-cds <command>`: the package's command-line entry.
+import { ConfigError, loadConfig } from '../config.js'
+import { ServiceDefinitionError } from '../cds/services.js'
+import { startServer } from '../server.js'
+
+const USAGE = `Usage: cat-cds <command> [options]
+
+Commands:
+  serve              start the CDS Hooks service (configured by environment variables; see README)
+  help               show this text
+`
+
+async function serve (): Promise<void> {
+  try {
+    await startServer(loadConfig())
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ServiceDefinitionError) {
+      process.stderr.write(`cat-cds: ${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+}
+
+export async function main (argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'serve':
+      if (rest.length > 0) {
+        process.stderr.write(`cat-cds serve takes no arguments (got ${rest.length}); configure it with environment variables\n`)
+        return 2
+      }
+      await serve()
+      return undefined
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE)
+      return 0
+    default:
+      process.stderr.write(`cat-cds: unknown command "${command}"\n\n${USAGE}`)
+      return 2
+  }
+}

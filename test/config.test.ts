@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+function problemsOf (env: Record<string, string>): string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('configuration', () => {
+  it('runs with embedded defaults and nothing set', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(3000)
+    expect(config.env).toBe('development')
+    expect(config.auth).toBe('off')
+    expect(config.guidelineProfile).toBe('lmwh-first')
+    expect(config.corsOrigins).toEqual(['*'])
+    expect(config.publicUrls).toEqual(['http://localhost:3000'])
+    expect(config.storeUrl).toBe('sqlite:./data/cat-cds.db')
+    expect(config.rateLimitPerMinute).toBe(0)
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('names the variable that is wrong', () => {
+    expect(problemsOf({ PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: /)])
+    expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT: /)
+    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: /)
+    expect(problemsOf({ CDS_GUIDELINE_PROFILE: 'doac-always' })[0]).toMatch(/^CDS_GUIDELINE_PROFILE: /)
+    expect(problemsOf({ CDS_STORE_URL: 'mysql://db' })[0]).toMatch(/^CDS_STORE_URL: /)
+    expect(problemsOf({ CDS_FHIR_ALLOWLIST: 'https://ehr.example.org/fhir' })[0]).toMatch(/^CDS_FHIR_ALLOWLIST: .*without a path/)
+    expect(problemsOf({ CDS_CORS_ORIGINS: 'ftp://x.example' })[0]).toMatch(/^CDS_CORS_ORIGINS: /)
+  })
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({ PORT: '-1', CDS_AUTH: 'maybe' })
+    expect(problems).toHaveLength(2)
+    expect(problems.join('\n')).toMatch(/PORT/)
+    expect(problems.join('\n')).toMatch(/CDS_AUTH/)
+  })
+
+  it('refuses insecure settings in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', CDS_AUTH: 'off', CDS_CORS_ORIGINS: '*', CDS_FHIR_ALLOWLIST: '*' })
+    expect(problems.join('\n')).toMatch(/CDS_AUTH: "off" is refused/)
+    expect(problems.join('\n')).toMatch(/CDS_CORS_ORIGINS: "\*" is refused/)
+    expect(problems.join('\n')).toMatch(/CDS_FHIR_ALLOWLIST: "\*" is refused/)
+    expect(problems.join('\n')).toMatch(/CDS_PUBLIC_URL: required/)
+  })
+
+  it('parses lists of origins and public URLs', () => {
+    const config = loadConfig({
+      CDS_FHIR_ALLOWLIST: 'https://ehr.example.org, http://127.0.0.1:8080/',
+      CDS_CORS_ORIGINS: 'https://sandbox.cds-hooks.org',
+      CDS_PUBLIC_URL: 'https://cds.example.org/, https://cds-internal.example.org'
+    })
+    expect(config.fhirAllowlist).toEqual(['https://ehr.example.org', 'http://127.0.0.1:8080'])
+    expect(config.corsOrigins).toEqual(['https://sandbox.cds-hooks.org'])
+    expect(config.publicUrls).toEqual(['https://cds.example.org', 'https://cds-internal.example.org'])
+  })
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).port).toBe(3000)
+  })
+})

@@ -1,0 +1,62 @@
+// No Docker engine runs here, so the image and compose files are checked statically: the properties
+// an operator relies on, and that every path they copy or mount exists in the repository.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+const root = join(import.meta.dirname, '..')
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')
+const lines = dockerfile.split('\n').filter((l) => !l.trimStart().startsWith('#'))
+
+describe('Dockerfile', () => {
+  it('is multi-stage, runs as a non-root user in production mode, with a health check', () => {
+    expect(lines.filter((l) => /^FROM /.test(l))).toHaveLength(2)
+    expect(lines.some((l) => /^USER node$/.test(l))).toBe(true)
+    expect(dockerfile).toMatch(/NODE_ENV=production/)
+    expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/health\/live/)
+    // Signals must reach node itself (npm would swallow SIGTERM).
+    const cmd = lines.find((l) => l.startsWith('CMD '))
+    expect(cmd).toMatch(/^CMD \["node"/)
+    expect(lines.findIndex((l) => l.startsWith('USER '))).toBeLessThan(lines.findIndex((l) => l.startsWith('CMD ')))
+  })
+
+  it('copies only paths that exist', () => {
+    for (const l of lines.filter((x) => x.startsWith('COPY ') && !x.includes('--from='))) {
+      const parts = l.replace(/--chown=\S+\s*/, '').split(/\s+/).slice(1, -1)
+      for (const p of parts) expect(existsSync(join(root, p)), `${p} in: ${l}`).toBe(true)
+    }
+  })
+
+  it('keeps secrets and build leftovers out of the build context', () => {
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n')
+    for (const entry of ['node_modules', 'dist', '.git', 'data']) expect(ignore).toContain(entry)
+  })
+})
+
+describe('docker/compose.yml', () => {
+  const compose = parse(readFileSync(join(root, 'docker/compose.yml'), 'utf8')) as {
+    services: Record<string, { build?: { context: string, dockerfile: string }, environment?: Record<string, string>, volumes?: string[], ports?: string[] }>
+  }
+
+  it('builds this repository’s Dockerfile and publishes the service port', () => {
+    const svc = compose.services['cat-cds']
+    expect(svc?.build?.context).toBe('..')
+    expect(existsSync(join(root, 'docker', svc?.build?.context ?? '', svc?.build?.dockerfile ?? ''))).toBe(true)
+    expect(svc?.ports).toContain('3000:3000')
+  })
+
+  it('runs in production mode with JWT authentication and a persistent store', () => {
+    const env = compose.services['cat-cds']?.environment ?? {}
+    expect(env.NODE_ENV).toBe('production')
+    expect(env.CDS_AUTH).toBe('jwt')
+    expect(env.CDS_STORE_URL).toMatch(/^sqlite:\/data\//)
+  })
+
+  it('mounts files that exist', () => {
+    for (const v of compose.services['cat-cds']?.volumes ?? []) {
+      const source = v.split(':')[0] ?? ''
+      if (source.startsWith('./')) expect(existsSync(join(root, 'docker', source)), v).toBe(true)
+    }
+  })
+})

@@ -1,0 +1,23 @@
+// Builds the app as the server would, with test defaults and a captured log.
+import type { FastifyInstance } from 'fastify'
+import { buildApp, type AppDeps } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { LogCapture } from './logs.js'
+
+export function testConfig (env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env })
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  logs: LogCapture
+  config: Config
+}
+
+export async function buildTestApp (env: Record<string, string> = {}, deps: AppDeps = {}): Promise<TestApp> {
+  const logs = new LogCapture()
+  const config = testConfig(env)
+  const app = await buildApp(config, { logStream: logs, ...deps })
+  await app.ready()
+  return { app, logs, config }
+}
