@@ -10,6 +10,8 @@ import { registerErrorHandling } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
 import { healthRoutes } from './http/health.js'
 import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor } from './http/logging.js'
+import { Metrics } from './observability/metrics.js'
+import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
 import type { DestinationStream } from 'pino'
 
 export interface AppDeps {
@@ -19,6 +21,13 @@ export interface AppDeps {
   gatherer?: DataGatherer
   /** Log destination (tests capture it); stdout when omitted. */
   logStream?: DestinationStream
+  metrics?: Metrics
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics
+  }
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -44,12 +53,16 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
     app.getDefaultJsonParser('error', 'error'))
 
+  const metrics = deps.metrics ?? new Metrics()
+  app.decorate('metrics', metrics)
+  registerHttpMetrics(app, metrics)
   registerErrorHandling(app)
   registerRequestLogging(app)
   registerSecurityHeaders(app)
   await registerCors(app, config.corsOrigins)
 
   await app.register(healthRoutes)
+  await app.register(metricsRoutes, { metrics })
   await app.register(cdsRoutes, {
     services,
     engine: deps.engine ?? noCardsEngine,

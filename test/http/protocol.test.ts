@@ -155,3 +155,15 @@ describe('liveness', () => {
     expect(res.body).toEqual({ status: 'ok' })
   })
 })
+
+describe('metrics', () => {
+  it('exposes request durations by route template, never by raw path', async () => {
+    await post('/cds-services/cat-order-select').send(sandboxOrderSelect()).expect(200)
+    await post('/cds-services/cat-demo-1-secret').send(sandboxOrderSelect()).expect(404)
+    const res = await request(t.app.server).get('/metrics').expect(200)
+    expect(res.headers['content-type']).toMatch(/text\/plain/)
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/cds-services\/:id",status="200"\} \d+/)
+    expect(res.text).not.toContain('cat-demo-1')
+    expect(res.text).toMatch(/process_cpu_seconds_total/)
+  })
+})
