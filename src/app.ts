@@ -8,7 +8,7 @@ import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
 import { registerCors } from './http/cors.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
-import { healthRoutes } from './http/health.js'
+import { healthRoutes, type ReadinessCheck } from './http/health.js'
 import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor } from './http/logging.js'
 import { Metrics } from './observability/metrics.js'
 import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
@@ -22,6 +22,8 @@ export interface AppDeps {
   /** Log destination (tests capture it); stdout when omitted. */
   logStream?: DestinationStream
   metrics?: Metrics
+  /** Extra readiness checks (the store adds one). */
+  readinessChecks?: readonly ReadinessCheck[]
 }
 
 declare module 'fastify' {
@@ -61,7 +63,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   registerSecurityHeaders(app)
   await registerCors(app, config.corsOrigins)
 
-  await app.register(healthRoutes)
+  await app.register(healthRoutes, { checks: deps.readinessChecks ?? [] })
   await app.register(metricsRoutes, { metrics })
   await app.register(cdsRoutes, {
     services,

@@ -167,3 +167,19 @@ describe('metrics', () => {
     expect(res.text).toMatch(/process_cpu_seconds_total/)
   })
 })
+
+describe('readiness', () => {
+  it('is ready when every check passes and 503 naming the failing check otherwise', async () => {
+    let storeUp = true
+    const r = await buildTestApp({}, { readinessChecks: [{ name: 'store', check: async () => { if (!storeUp) throw new Error('down') } }] })
+    try {
+      expect((await request(r.app.server).get('/health/ready').expect(200)).body).toEqual({ status: 'ready', checks: { store: 'ok' } })
+      storeUp = false
+      expect((await request(r.app.server).get('/health/ready').expect(503)).body).toEqual({ status: 'unavailable', checks: { store: 'failing' } })
+      storeUp = true
+      await request(r.app.server).get('/health/ready').expect(200)
+    } finally {
+      await r.app.close()
+    }
+  })
+})
