@@ -53,8 +53,7 @@ export function registerClientAuth (app: FastifyInstance, options: ClientAuthOpt
       return
     }
     metrics.jwtFailures.labels({ reason: result.reason }).inc()
-    request.log.warn({ authFailure: result.reason, iss: result.log.iss ?? '(untrusted)', kid: result.log.kid, jti: result.log.jti },
-      'CDS client authentication failed')
+    request.log.warn({ authFailure: result.reason, ...result.log }, 'CDS client authentication failed')
     reply.header('www-authenticate', 'Bearer')
     return sendProblem(reply, 401, { error: 'unauthorized', message: 'Client authentication failed' })
   })

@@ -42,6 +42,7 @@ export interface VerifiedClient {
 
 /** Token fields that are safe to log (never the token itself). */
 export interface AuthLogFields {
+  /** The issuer when trusted, `(untrusted)` for any other value. */
   iss?: string
   kid?: string
   jti?: string
@@ -149,8 +150,8 @@ export class ClientAuthenticator {
 
     // 1. issuer on the allow-list (only a trusted issuer is logged: others are attacker-chosen text)
     const prepared = this.clients.get(iss)
+    log.iss = prepared === undefined ? '(untrusted)' : iss
     if (prepared === undefined) refuse('unknown_issuer')
-    log.iss = iss
     if (!prepared.algorithms.has(header.alg)) refuse('alg_not_allowed')
 
     // 2. every audience entry is this endpoint: a token also addressed elsewhere could be replayed here by that other party
