@@ -4,15 +4,13 @@
 // one of the contract's statuses, no connection is made anywhere but the allow-listed loopback key
 // servers (a counting listener and a connect/lookup spy prove it), and afterwards no captured log
 // line carries a JWT, the access token, or the patient's name, identifier or id.
-import dns from 'node:dns'
-import { syncBuiltinESMExports } from 'node:module'
-import net from 'node:net'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { T0, countingServer, makeKey, rawToken, serveJwks, signToken, writeTrustedClients, type CountingServer, type TestKey } from '../helpers/jwt.js'
+import { installNetworkSpy, type NetworkSpy } from '../helpers/network.js'
 import { SYNTHETIC_ACCESS_TOKEN, SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, epicOrderSign, patientResource } from '../helpers/requests.js'
 
 const BASE = 'https://cds.example.org'
@@ -25,43 +23,7 @@ const BIRTH_DATE = '1955-03-14'
 let t: TestApp
 let es: TestKey, rs: TestKey
 let sink: CountingServer, jwks: CountingServer, redirect: CountingServer
-const blocked: string[] = []
-const restore: Array<() => void> = []
-
-/** Lets connections reach loopback only; anything else is refused before it dials, and recorded. */
-function installNetworkSpy (): void {
-  const loopback = (host: string): boolean => net.isIP(host) === 0 ? host === 'localhost' : /^(127\.|::1$|::ffff:127\.)/.test(host)
-  const connect = net.Socket.prototype.connect
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-    const first = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { host?: string, port?: number, path?: string } | number | string
-    const host = typeof first === 'object' ? (first.path !== undefined ? 'localhost' : first.host ?? 'localhost') : typeof args[1] === 'string' ? args[1] : 'localhost'
-    if (!loopback(host)) {
-      blocked.push(`connect ${host}`)
-      process.nextTick(() => this.destroy(Object.assign(new Error('blocked by test: not loopback'), { code: 'ECONNREFUSED' })))
-      return this
-    }
-    return Reflect.apply(connect, this, args) as net.Socket
-  } as typeof connect
-  restore.push(() => { net.Socket.prototype.connect = connect })
-
-  const lookup = dns.lookup
-  const promisesLookup = dns.promises.lookup
-  const refuse = (hostname: string): NodeJS.ErrnoException => {
-    blocked.push(`lookup ${hostname}`)
-    return Object.assign(new Error(`blocked by test: lookup ${hostname}`), { code: 'ENOTFOUND' })
-  }
-  dns.lookup = function (hostname: string, ...rest: unknown[]) {
-    if (hostname === 'localhost') return Reflect.apply(lookup, dns, [hostname, ...rest])
-    const callback = rest[rest.length - 1] as (err: Error) => void
-    process.nextTick(() => callback(refuse(hostname)))
-  } as typeof dns.lookup
-  dns.promises.lookup = (async (hostname: string, ...rest: unknown[]) => {
-    if (hostname === 'localhost') return await Reflect.apply(promisesLookup, dns.promises, [hostname, ...rest])
-    throw refuse(hostname)
-  }) as typeof dns.promises.lookup
-  restore.push(() => { dns.lookup = lookup; dns.promises.lookup = promisesLookup })
-  syncBuiltinESMExports()
-}
+let network: NetworkSpy
 
 beforeAll(async () => {
   [es, rs] = await Promise.all([makeKey('ES384'), makeKey('RS384')])
@@ -74,7 +36,7 @@ beforeAll(async () => {
       { iss: REMOTE_ISS, jwksUrl: `${jwks.url}/jwks`, allowedJku: [`${redirect.url}/jwks`] }
     ]
   })
-  installNetworkSpy()
+  network = installNetworkSpy()
   t = await buildTestApp({
     CDS_AUTH: 'jwt',
     CDS_TRUSTED_CLIENTS: clients,
@@ -86,8 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t.app.close()
-  for (const undo of restore.reverse()) undo()
-  syncBuiltinESMExports()
+  network.restore()
   await Promise.all([sink.close(), jwks.close(), redirect.close()])
 })
 
@@ -287,7 +248,7 @@ describe('hostile corpus', () => {
 
   it('made no connection except to the allow-listed key servers, and never to the counting sink', () => {
     expect(results.length).toBeGreaterThanOrEqual(60)
-    expect(blocked).toEqual([])
+    expect(network.blocked).toEqual([])
     expect(sink.connections).toBe(0)
     expect(sink.requests).toEqual([])
     // The only fetches: the allow-listed jku that redirects (not followed).
