@@ -95,7 +95,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   registerSecurityHeaders(app)
   await registerCors(app, config.corsOrigins)
   // After CORS, so that a browser client (the sandbox) can read a 401.
-  registerClientAuth(app, { ...(authenticator !== undefined ? { authenticator } : {}), publicUrls: config.publicUrls, metrics })
+  registerClientAuth(app, { authenticator, publicUrls: config.publicUrls, metrics })
 
   await app.register(healthRoutes, { checks: deps.readinessChecks ?? [] })
   await app.register(metricsRoutes, { metrics })

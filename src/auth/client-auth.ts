@@ -18,7 +18,7 @@ export const PROTECTED_PREFIX = '/cds-services'
 
 export interface ClientAuthOptions {
   /** Absent when CDS_AUTH=off: routes stay open and `request.cdsClient` stays null. */
-  readonly authenticator?: ClientAuthenticator
+  readonly authenticator?: ClientAuthenticator | undefined
   /** Base URLs clients use to reach the service (config.publicUrls). */
   readonly publicUrls: readonly string[]
   readonly metrics: Metrics

@@ -1,8 +1,8 @@
 // Public keys of CDS clients, fetched from the key-set URLs named in the trusted-clients file and
-// nowhere else. A key set is cached; a token whose `kid` is not in it triggers one refetch (key
-// rotation), but never more often than the cooldown, so a stream of made-up `kid`s cannot turn the
-// service into a traffic generator. Fetches never follow redirects, give up after a timeout and read
-// at most a few KiB.
+// nowhere else. A key set is cached and refreshed in the background when old; a token whose `kid`
+// is not in it triggers one refetch (key rotation), but never more often than the cooldown, so a
+// stream of made-up `kid`s cannot turn the service into a traffic generator. Fetches never follow
+// redirects, give up after a timeout and read at most a few KiB.
 import { createLocalJWKSet, errors, type JWK, type JWSHeaderParameters } from 'jose'
 import { JwksDocument } from './trusted-clients.js'
 
@@ -15,7 +15,7 @@ export interface JwksCacheOptions {
   readonly timeoutMs: number
   /** Largest key-set document accepted, in bytes. */
   readonly maxBytes: number
-  /** A key set older than this is fetched again before use. */
+  /** A key set older than this is refreshed (in the background while it still answers). */
   readonly maxAgeMs: number
   /** Minimum time between two fetches of the same URL. */
   readonly cooldownMs: number
@@ -82,8 +82,10 @@ export class JwksCache {
       entry = { fetchedAt: 0, lastAttempt: -Infinity }
       this.entries.set(url, entry)
     }
-    const fresh = entry.lookup !== undefined && now - entry.fetchedAt < this.options.maxAgeMs
-    if (fresh && entry.lookup !== undefined) {
+    if (entry.lookup !== undefined) {
+      // An old key set still answers this call while a fresh one is fetched in the background, so
+      // only the very first call (and a rotation) waits for the network; a failed refresh drops it.
+      if (now - entry.fetchedAt >= this.options.maxAgeMs && this.mayFetch(entry, now)) this.refresh(url, entry, now).catch(() => {})
       try {
         return await keyFrom(entry.lookup, header)
       } catch (err) {
@@ -109,7 +111,7 @@ export class JwksCache {
         entry.lookup = lookup
         entry.fetchedAt = now
       }, (err: unknown) => {
-        // Fail closed: a stale key set is not used once its age is up, a revoked key must stop working.
+        // Fail closed: a key set past its age is not used after a failed refresh (a revoked key must stop working).
         if (now - entry.fetchedAt >= this.options.maxAgeMs) delete entry.lookup
         throw new KeyLookupError('jwks_unavailable', `key set fetch failed: ${(err as Error).message}`)
       }).finally(() => { delete entry.inflight })

@@ -2,7 +2,7 @@
 // a bare 401 and counted by reason; valid ES384 (sandbox-like) and RS384 (Epic-like) tokens pass; key
 // sets are fetched only from allow-listed URLs, which loopback servers prove by counting connections.
 import { randomUUID } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { SignJWT } from 'jose'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
@@ -329,12 +329,39 @@ describe('key sets: rotation, refetch limit, failures', () => {
       expect((await call(t.app, await rotated())).statusCode).toBe(200)
       expect(fetches()).toBe(2)
 
+      // An old key set still answers while it is refreshed in the background.
       clock += 11 * 60_000
       expect((await call(t.app, await rotated())).statusCode).toBe(200)
-      expect(fetches()).toBe(3)
+      await vi.waitFor(() => { expect(fetches()).toBe(3) })
     } finally {
       served = [rs]
       await t.app.close()
+    }
+  })
+
+  it('stops using an old key set once its background refresh fails (a revoked key must stop working)', async () => {
+    let up = true
+    const keys = serveJwks(() => [rs.publicJwk])
+    const server = await countingServer((req, res) => { if (up) keys(req, res); else { res.statusCode = 503; res.end() } })
+    const iss = 'https://refresh.example.org'
+    const t = await authApp({ CDS_TRUSTED_CLIENTS: writeTrustedClients({ clients: [{ iss, jwksUrl: `${server.url}/jwks` }] }) })
+    const token = (): Promise<string> => signToken({ key: rs, iss, aud: AUD, iat: now() })
+    try {
+      expect((await call(t.app, await token())).statusCode).toBe(200)
+      clock += 11 * 60_000
+      up = false
+      expect((await call(t.app, await token())).statusCode).toBe(200)
+      // Once the background refresh has failed, calls are refused, and the URL is not fetched again within the cooldown.
+      await vi.waitFor(async () => { expect((await call(t.app, await token())).statusCode).toBe(401) })
+      expect(await failures(t.app, 'jwks_unavailable')).toBeGreaterThan(0)
+      expect(server.requests).toHaveLength(2)
+      clock += 31_000
+      up = true
+      expect((await call(t.app, await token())).statusCode).toBe(200)
+      expect(server.requests).toHaveLength(3)
+    } finally {
+      await t.app.close()
+      await server.close()
     }
   })
 
