@@ -5,10 +5,18 @@ import { noCardsEngine, type CdsEngine } from './cds/engine.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
 import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
+import { ClientAuthenticator } from './auth/verify.js'
+import { registerClientAuth } from './auth/client-auth.js'
+import { DEFAULT_JWKS_OPTIONS, JwksCache } from './auth/jwks.js'
+import { ReplayCache } from './auth/replay.js'
+import { loadTrustedClients } from './auth/trusted-clients.js'
+import { clientErrorHandler } from './http/client-errors.js'
 import { registerCors } from './http/cors.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
 import { healthRoutes, type ReadinessCheck } from './http/health.js'
+import { registerJsonBodies } from './http/json-body.js'
+import { registerRateLimit } from './http/rate-limit.js'
 import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor } from './http/logging.js'
 import { Metrics } from './observability/metrics.js'
 import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
@@ -24,6 +32,28 @@ export interface AppDeps {
   metrics?: Metrics
   /** Extra readiness checks (the store adds one). */
   readinessChecks?: readonly ReadinessCheck[]
+  /** Client authentication tuning for tests: a fixed clock, a short key-set fetch timeout. */
+  auth?: AuthDeps
+}
+
+export interface AuthDeps {
+  /** Current time in ms since the epoch; Date.now when omitted. */
+  now?: () => number
+  jwksTimeoutMs?: number
+}
+
+/** The JWT verifier for CDS_AUTH=jwt (the trusted-clients file is read and checked here, at boot). */
+async function clientAuthenticator (config: Config, deps: AuthDeps = {}): Promise<ClientAuthenticator | undefined> {
+  if (config.auth === 'off') return undefined
+  if (config.trustedClientsPath === undefined) throw new Error('CDS_TRUSTED_CLIENTS is required with CDS_AUTH=jwt')
+  const clients = await loadTrustedClients(config.trustedClientsPath, { production: config.env === 'production' })
+  const now = deps.now ?? Date.now
+  return new ClientAuthenticator(clients, {
+    leewaySeconds: config.jwtLeewaySeconds,
+    now,
+    jwks: new JwksCache({ ...DEFAULT_JWKS_OPTIONS, now, ...(deps.jwksTimeoutMs !== undefined ? { timeoutMs: deps.jwksTimeoutMs } : {}) }),
+    replay: new ReplayCache()
+  })
 }
 
 declare module 'fastify' {
@@ -34,6 +64,7 @@ declare module 'fastify' {
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const services = deps.services ?? loadServiceDefinitions()
+  const authenticator = await clientAuthenticator(config, deps.auth)
   const app = Fastify({
     logger: loggerOptions({ level: config.logLevel, stream: deps.logStream }),
     logController: new CdsLogController(),
@@ -47,21 +78,24 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     keepAliveTimeout: 72_000,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
+    http: { maxHeaderSize: config.headerLimitBytes },
+    clientErrorHandler
   })
 
-  // Only JSON bodies: Fastify would otherwise accept text/plain as a string.
-  app.removeContentTypeParser('text/plain')
-  app.addContentTypeParser('application/fhir+json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
-    app.getDefaultJsonParser('error', 'error'))
+  // Only JSON bodies (Fastify would otherwise accept text/plain as a string), depth- and string-limited.
+  registerJsonBodies(app, config.bodyLimitBytes)
 
   const metrics = deps.metrics ?? new Metrics()
   app.decorate('metrics', metrics)
   registerHttpMetrics(app, metrics)
-  registerErrorHandling(app)
+  const notFoundPreHandler = await registerRateLimit(app, config.rateLimitPerMinute)
+  registerErrorHandling(app, { notFoundPreHandler })
   registerRequestLogging(app)
   registerSecurityHeaders(app)
   await registerCors(app, config.corsOrigins)
+  // After CORS, so that a browser client (the sandbox) can read a 401.
+  registerClientAuth(app, { authenticator, publicUrls: config.publicUrls, metrics })
 
   await app.register(healthRoutes, { checks: deps.readinessChecks ?? [] })
   await app.register(metricsRoutes, { metrics })

@@ -78,6 +78,8 @@ const EnvSchema = z.object({
   CDS_RATE_LIMIT: intFrom(0, 1_000_000).optional(),
   CDS_CORS_ORIGINS: originList.optional(),
   CDS_BODY_LIMIT: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  CDS_HEADER_LIMIT: intFrom(4096, 65536).default(16384),
+  CDS_JWT_LEEWAY_S: intFrom(0, 300).default(60),
   CDS_SHUTDOWN_GRACE_MS: intFrom(0, 120_000).default(10_000)
 })
 
@@ -101,6 +103,10 @@ export interface Config {
   /** Allowed browser origins; `['*']` allows any. */
   readonly corsOrigins: readonly string[]
   readonly bodyLimitBytes: number
+  /** Largest accepted request header block in bytes (larger → 431). */
+  readonly headerLimitBytes: number
+  /** Clock skew tolerated on JWT `exp` and `nbf`, in seconds. */
+  readonly jwtLeewaySeconds: number
   readonly shutdownGraceMs: number
 }
 
@@ -151,6 +157,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     rateLimitPerMinute: e.CDS_RATE_LIMIT ?? (production ? 600 : 0),
     corsOrigins: Object.freeze(corsOrigins),
     bodyLimitBytes: e.CDS_BODY_LIMIT,
+    headerLimitBytes: e.CDS_HEADER_LIMIT,
+    jwtLeewaySeconds: e.CDS_JWT_LEEWAY_S,
     shutdownGraceMs: e.CDS_SHUTDOWN_GRACE_MS
   })
 }

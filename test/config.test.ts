@@ -61,6 +61,16 @@ describe('configuration', () => {
     expect(config.publicUrls).toEqual(['https://cds.example.org', 'https://cds-internal.example.org'])
   })
 
+  it('validates the JWT leeway and the header limit', () => {
+    const config = loadConfig({})
+    expect(config.jwtLeewaySeconds).toBe(60)
+    expect(config.headerLimitBytes).toBe(16384)
+    expect(loadConfig({ CDS_JWT_LEEWAY_S: '0', CDS_HEADER_LIMIT: '32768' })).toMatchObject({ jwtLeewaySeconds: 0, headerLimitBytes: 32768 })
+    expect(problemsOf({ CDS_JWT_LEEWAY_S: '3600' })[0]).toMatch(/^CDS_JWT_LEEWAY_S: /)
+    expect(problemsOf({ CDS_JWT_LEEWAY_S: '-5' })[0]).toMatch(/^CDS_JWT_LEEWAY_S: /)
+    expect(problemsOf({ CDS_HEADER_LIMIT: '100' })[0]).toMatch(/^CDS_HEADER_LIMIT: /)
+  })
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).port).toBe(3000)
   })

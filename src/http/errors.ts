@@ -1,6 +1,6 @@
 // One place that turns failures into the contract's status codes and JSON bodies `{error, message}`.
 // Bodies never echo request content (it carries PHI); unexpected errors are a bug and say only that.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { safeError } from './logging.js'
 
 export interface ErrorBody {
@@ -38,7 +38,12 @@ function classify (err: FastifyError): { status: number, body: ErrorBody } {
   return { status: 500, body: { error: 'internal_error', message: 'Internal error; the request has been logged' } }
 }
 
-export function registerErrorHandling (app: FastifyInstance): void {
+export interface ErrorHandlingOptions {
+  /** Runs before the 404 handler (the rate limiter, so unknown paths cannot be probed at full speed). */
+  notFoundPreHandler?: preHandlerAsyncHookHandler | undefined
+}
+
+export function registerErrorHandling (app: FastifyInstance, options: ErrorHandlingOptions = {}): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = classify(err)
     // Only the error's type, code and stack: its message could quote data.
@@ -46,7 +51,8 @@ export function registerErrorHandling (app: FastifyInstance): void {
     sendProblem(reply, status, body)
   })
 
-  app.setNotFoundHandler((_request, reply) => {
+  const notFoundOptions = options.notFoundPreHandler !== undefined ? { preHandler: options.notFoundPreHandler } : {}
+  app.setNotFoundHandler(notFoundOptions, (_request, reply) => {
     sendProblem(reply, 404, { error: 'not_found', message: 'No such endpoint' })
   })
 }
