@@ -1,17 +1,20 @@
 // buildApp(config, deps) assembles the service; it never listens (src/server.ts does).
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import { noCardsEngine, type CdsEngine } from './cds/engine.js'
+import { noCardsEngine, rulesReadiness, type CdsEngine } from './cds/engine.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
 import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
 import { registerCors } from './http/cors.js'
+import { registerConnectionDraining } from './http/drain.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
 import { healthRoutes, type ReadinessCheck } from './http/health.js'
 import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor } from './http/logging.js'
+import { overloadReadiness, registerOverloadProtection } from './http/overload.js'
 import { Metrics } from './observability/metrics.js'
 import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
+import type { Tracing } from './observability/tracing.js'
 import type { DestinationStream } from 'pino'
 
 export interface AppDeps {
@@ -22,8 +25,10 @@ export interface AppDeps {
   /** Log destination (tests capture it); stdout when omitted. */
   logStream?: DestinationStream
   metrics?: Metrics
-  /** Extra readiness checks (the store adds one). */
+  /** Extra readiness checks (the store adds one); `rules` and `overload` are always there. */
   readinessChecks?: readonly ReadinessCheck[]
+  /** OpenTelemetry, when started (src/server.ts does so for CDS_OTEL=on). */
+  tracing?: Tracing
 }
 
 declare module 'fastify' {
@@ -34,6 +39,7 @@ declare module 'fastify' {
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const services = deps.services ?? loadServiceDefinitions()
+  const engine = deps.engine ?? noCardsEngine
   const app = Fastify({
     logger: loggerOptions({ level: config.logLevel, stream: deps.logStream }),
     logController: new CdsLogController(),
@@ -50,6 +56,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 }
   })
 
+  // First, so that its request span encloses every hook and handler.
+  if (deps.tracing !== undefined) {
+    deps.tracing.reportTo(app.log)
+    await app.register(deps.tracing.plugin)
+  }
+
   // Only JSON bodies: Fastify would otherwise accept text/plain as a string.
   app.removeContentTypeParser('text/plain')
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
@@ -61,13 +73,15 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   registerErrorHandling(app)
   registerRequestLogging(app)
   registerSecurityHeaders(app)
+  registerConnectionDraining(app)
   await registerCors(app, config.corsOrigins)
+  await registerOverloadProtection(app, config.overload, metrics)
 
-  await app.register(healthRoutes, { checks: deps.readinessChecks ?? [] })
+  await app.register(healthRoutes, { checks: [rulesReadiness(engine), overloadReadiness(app), ...(deps.readinessChecks ?? [])] })
   await app.register(metricsRoutes, { metrics })
   await app.register(cdsRoutes, {
     services,
-    engine: deps.engine ?? noCardsEngine,
+    engine,
     gatherer: deps.gatherer ?? prefetchOnlyGatherer
   })
 

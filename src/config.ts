@@ -26,6 +26,17 @@ function toOrigin (raw: string): string {
   return url.origin
 }
 
+/** A decimal fraction in [0, 1], e.g. `0.98`. */
+const fraction = z.string().trim().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1').transform(Number)
+
+const httpUrl = z.string().trim().refine((value) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}, 'must be an http(s) URL')
+
 const originList = z.string().transform((value, ctx) => {
   const out: string[] = []
   for (const entry of csv(value)) {
@@ -78,8 +89,19 @@ const EnvSchema = z.object({
   CDS_RATE_LIMIT: intFrom(0, 1_000_000).optional(),
   CDS_CORS_ORIGINS: originList.optional(),
   CDS_BODY_LIMIT: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
-  CDS_SHUTDOWN_GRACE_MS: intFrom(0, 120_000).default(10_000)
+  CDS_SHUTDOWN_GRACE_MS: intFrom(0, 120_000).default(10_000),
+  // Load shedding (@fastify/under-pressure); 0 turns a threshold off.
+  CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: intFrom(0, 60_000).default(200),
+  CDS_OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: fraction.default(0),
+  CDS_OVERLOAD_MAX_HEAP_MB: intFrom(0, 1_048_576).default(0),
+  CDS_OTEL: z.enum(['on', 'off']).default('off'),
+  // Standard OpenTelemetry variables, read here only to validate them and default the service name.
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('cat-cds')
 })
+
+/** Every environment variable the service reads (deployment files are checked against this list). */
+export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape))
 
 export type Env = z.input<typeof EnvSchema>
 
@@ -102,6 +124,19 @@ export interface Config {
   readonly corsOrigins: readonly string[]
   readonly bodyLimitBytes: number
   readonly shutdownGraceMs: number
+  /** Thresholds past which requests are shed with 503 (0 = that check is off). */
+  readonly overload: {
+    readonly maxEventLoopDelayMs: number
+    readonly maxEventLoopUtilization: number
+    readonly maxHeapUsedBytes: number
+  }
+  /** OpenTelemetry tracing; off by default, and nothing of the SDK is loaded while off. */
+  readonly tracing: {
+    readonly enabled: boolean
+    /** OTLP/HTTP base URL (`/v1/traces` is appended); the exporter's default when undefined. */
+    readonly otlpEndpoint: string | undefined
+    readonly serviceName: string
+  }
 }
 
 export class ConfigError extends Error {
@@ -151,6 +186,16 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     rateLimitPerMinute: e.CDS_RATE_LIMIT ?? (production ? 600 : 0),
     corsOrigins: Object.freeze(corsOrigins),
     bodyLimitBytes: e.CDS_BODY_LIMIT,
-    shutdownGraceMs: e.CDS_SHUTDOWN_GRACE_MS
+    shutdownGraceMs: e.CDS_SHUTDOWN_GRACE_MS,
+    overload: Object.freeze({
+      maxEventLoopDelayMs: e.CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: e.CDS_OVERLOAD_MAX_EVENT_LOOP_UTILIZATION,
+      maxHeapUsedBytes: e.CDS_OVERLOAD_MAX_HEAP_MB * 1024 * 1024
+    }),
+    tracing: Object.freeze({
+      enabled: e.CDS_OTEL === 'on',
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''),
+      serviceName: e.OTEL_SERVICE_NAME
+    })
   })
 }
