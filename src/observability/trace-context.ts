@@ -1,7 +1,7 @@
-// W3C trace context for log correlation and outgoing calls. With tracing off this is header
-// pass-through (the EHR's traceparent reaches the FHIR server unchanged and log lines carry its trace
-// id); with tracing on (src/observability/tracing.ts) it follows the active OpenTelemetry span. Only
-// the tiny @opentelemetry/api is loaded here; without a registered SDK its calls are no-ops.
+// W3C trace context for log correlation and outgoing calls. With tracing off, log lines carry the
+// trace id of the caller's `traceparent`; with tracing on (src/observability/tracing.ts) they follow
+// the active OpenTelemetry span, which also becomes the parent of outgoing FHIR calls. Only the tiny
+// @opentelemetry/api is loaded here; without a registered SDK its calls are no-ops.
 import type { IncomingHttpHeaders } from 'node:http'
 import { context, isSpanContextValid, propagation, trace } from '@opentelemetry/api'
 
@@ -9,13 +9,6 @@ import { context, isSpanContextValid, propagation, trace } from '@opentelemetry/
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-[^\s]*)?$/
 const ZERO_TRACE_ID = '0'.repeat(32)
 const ZERO_PARENT_ID = '0'.repeat(16)
-// Forwarded only if it is printable ASCII within the W3C limit of 512 characters.
-const TRACESTATE = /^[\x20-\x7e]{1,512}$/
-
-function header (headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name]
-  return typeof value === 'string' ? value.trim() : undefined
-}
 
 /** The trace id of a valid `traceparent` header value, else undefined. */
 export function traceIdOf (traceparent: string | undefined): string | undefined {
@@ -31,23 +24,17 @@ export function traceIdOf (traceparent: string | undefined): string | undefined 
 export function currentTraceId (incoming: IncomingHttpHeaders): string | undefined {
   const active = trace.getSpanContext(context.active())
   if (active !== undefined && isSpanContextValid(active)) return active.traceId
-  return traceIdOf(header(incoming, 'traceparent'))
+  const traceparent = incoming.traceparent
+  return traceIdOf(typeof traceparent === 'string' ? traceparent.trim() : undefined)
 }
 
 /**
- * Headers for an outgoing call (to a FHIR server) so that it joins the caller's trace: the active
- * span as parent when tracing is on, else the caller's `traceparent`/`tracestate` unchanged.
- * Malformed incoming values are dropped rather than forwarded.
+ * The `traceparent` for an outgoing call (to a FHIR server) made now: the active span as parent, or
+ * undefined when tracing is off or no span is active (the FHIR client then derives one from the
+ * caller's header itself).
  */
-export function outgoingTraceHeaders (incoming: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {}
-  propagation.inject(context.active(), out)
-  if (out.traceparent !== undefined) return out
-
-  const traceparent = header(incoming, 'traceparent')
-  if (traceparent === undefined || traceIdOf(traceparent) === undefined) return {}
-  out.traceparent = traceparent
-  const tracestate = header(incoming, 'tracestate')
-  if (tracestate !== undefined && TRACESTATE.test(tracestate)) out.tracestate = tracestate
-  return out
+export function activeTraceparent (): string | undefined {
+  const carrier: Record<string, string> = {}
+  propagation.inject(context.active(), carrier)
+  return carrier.traceparent
 }

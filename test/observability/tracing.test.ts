@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node'
 import type { DataGatherer } from '../../src/data/gather.js'
 import { prefetchedData } from '../../src/data/gather.js'
-import { outgoingTraceHeaders } from '../../src/observability/trace-context.js'
+import { activeTraceparent } from '../../src/observability/trace-context.js'
 import { startTracing } from '../../src/observability/tracing.js'
 import { buildTestApp, testConfig, type TestApp } from '../helpers/app.js'
 import { startServerProcess } from '../helpers/process.js'
@@ -36,13 +36,13 @@ class CollectingExporter implements SpanExporter {
 
 describe('tracing in process', () => {
   const exporter = new CollectingExporter()
-  const outgoing: Array<Record<string, string>> = []
-  // Stands in for the FHIR gatherer: records the headers it would send with a FHIR call.
+  const outgoing: Array<string | undefined> = []
+  // Stands in for the FHIR gatherer: records the traceparent it would send with a FHIR call.
   const gatherer: DataGatherer = {
     gather: async (service, request) => {
       // A failing FHIR call whose error names the URL, patient id included.
       if (request.context.patientId === FAILING_PATIENT_ID) throw new Error(`GET https://ehr.example.org/fhir/Observation?patient=${FAILING_PATIENT_ID} failed`)
-      outgoing.push(outgoingTraceHeaders({}))
+      outgoing.push(activeTraceparent())
       return prefetchedData(service, request)
     }
   }
@@ -80,13 +80,13 @@ describe('tracing in process', () => {
 
   it('gives outgoing FHIR calls our own span as parent, within the caller’s trace', () => {
     const [first, second] = outgoing
-    const [, traceId, parentId] = (first?.traceparent ?? '').split('-')
+    const [, traceId, parentId] = (first ?? '').split('-')
     expect(traceId).toBe(TRACE_ID)
     expect(parentId).not.toBe(CALLER_SPAN)
     expect(exporter.spans.map((s) => s.spanContext().spanId)).toContain(parentId)
     // A call without traceparent starts a trace of its own, still propagated.
-    expect(second?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
-    expect(second?.traceparent?.split('-')[1]).not.toBe(TRACE_ID)
+    expect(second).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+    expect(second?.split('-')[1]).not.toBe(TRACE_ID)
   })
 
   it('puts the span’s trace id on the request’s log line, whether the caller sent one or not', () => {
