@@ -78,7 +78,9 @@ export class CdsLogController extends LogController {
       ...(request.errorCode !== null ? { errorCode: request.errorCode } : {}),
       ...(error instanceof Error ? safeError(error) : {})
     }
-    if (status >= 500 || error instanceof Error) request.log.error(line, 'request')
+    // 503 is the service protecting itself (shedding, not ready, closing): a warning, not a bug.
+    if (error instanceof Error || (status >= 500 && status !== 503)) request.log.error(line, 'request')
+    else if (status === 503) request.log.warn(line, 'request')
     else request.log.info(line, 'request')
   }
 
