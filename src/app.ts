@@ -1,7 +1,7 @@
 // buildApp(config, deps) assembles the service; it never listens (src/server.ts does).
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import { noCardsEngine, type CdsEngine } from './cds/engine.js'
+import { noCardsEngine, rulesReadiness, type CdsEngine } from './cds/engine.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
 import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
@@ -12,14 +12,17 @@ import { ReplayCache } from './auth/replay.js'
 import { loadTrustedClients } from './auth/trusted-clients.js'
 import { clientErrorHandler } from './http/client-errors.js'
 import { registerCors } from './http/cors.js'
+import { registerConnectionDraining } from './http/drain.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
 import { healthRoutes, type ReadinessCheck } from './http/health.js'
 import { registerJsonBodies } from './http/json-body.js'
 import { registerRateLimit } from './http/rate-limit.js'
 import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor } from './http/logging.js'
+import { overloadReadiness, registerOverloadProtection } from './http/overload.js'
 import { Metrics } from './observability/metrics.js'
 import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
+import type { Tracing } from './observability/tracing.js'
 import type { DestinationStream } from 'pino'
 
 export interface AppDeps {
@@ -30,10 +33,12 @@ export interface AppDeps {
   /** Log destination (tests capture it); stdout when omitted. */
   logStream?: DestinationStream
   metrics?: Metrics
-  /** Extra readiness checks (the store adds one). */
+  /** Extra readiness checks (the store adds one); `rules` and `overload` are always there. */
   readinessChecks?: readonly ReadinessCheck[]
   /** Client authentication tuning for tests: a fixed clock, a short key-set fetch timeout. */
   auth?: AuthDeps
+  /** OpenTelemetry, when started (src/server.ts does so for CDS_OTEL=on). */
+  tracing?: Tracing
 }
 
 export interface AuthDeps {
@@ -64,6 +69,7 @@ declare module 'fastify' {
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const services = deps.services ?? loadServiceDefinitions()
+  const engine = deps.engine ?? noCardsEngine
   const authenticator = await clientAuthenticator(config, deps.auth)
   const app = Fastify({
     logger: loggerOptions({ level: config.logLevel, stream: deps.logStream }),
@@ -83,6 +89,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     clientErrorHandler
   })
 
+  // First, so that its request span encloses every hook and handler.
+  if (deps.tracing !== undefined) {
+    deps.tracing.reportTo(app.log)
+    await app.register(deps.tracing.plugin)
+  }
+
   // Only JSON bodies (Fastify would otherwise accept text/plain as a string), depth- and string-limited.
   registerJsonBodies(app, config.bodyLimitBytes)
 
@@ -93,15 +105,17 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   registerErrorHandling(app, { notFoundPreHandler })
   registerRequestLogging(app)
   registerSecurityHeaders(app)
+  registerConnectionDraining(app)
   await registerCors(app, config.corsOrigins)
+  await registerOverloadProtection(app, config.overload, metrics)
   // After CORS, so that a browser client (the sandbox) can read a 401.
   registerClientAuth(app, { authenticator, publicUrls: config.publicUrls, metrics })
 
-  await app.register(healthRoutes, { checks: deps.readinessChecks ?? [] })
+  await app.register(healthRoutes, { checks: [rulesReadiness(engine), overloadReadiness(app), ...(deps.readinessChecks ?? [])] })
   await app.register(metricsRoutes, { metrics })
   await app.register(cdsRoutes, {
     services,
-    engine: deps.engine ?? noCardsEngine,
+    engine,
     gatherer: deps.gatherer ?? prefetchOnlyGatherer
   })
 

@@ -26,6 +26,17 @@ function toOrigin (raw: string): string {
   return url.origin
 }
 
+/** A decimal fraction in [0, 1], e.g. `0.98`. */
+const fraction = z.string().trim().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1').transform(Number)
+
+const httpUrl = z.string().trim().refine((value) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}, 'must be an http(s) URL')
+
 const originList = z.string().transform((value, ctx) => {
   const out: string[] = []
   for (const entry of csv(value)) {
@@ -80,8 +91,19 @@ const EnvSchema = z.object({
   CDS_BODY_LIMIT: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
   CDS_HEADER_LIMIT: intFrom(4096, 65536).default(16384),
   CDS_JWT_LEEWAY_S: intFrom(0, 300).default(60),
-  CDS_SHUTDOWN_GRACE_MS: intFrom(0, 120_000).default(10_000)
+  CDS_SHUTDOWN_GRACE_MS: intFrom(0, 120_000).default(10_000),
+  // Load shedding (@fastify/under-pressure); 0 turns a threshold off.
+  CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: intFrom(0, 60_000).default(200),
+  CDS_OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: fraction.default(0),
+  CDS_OVERLOAD_MAX_HEAP_MB: intFrom(0, 1_048_576).default(0),
+  CDS_OTEL: z.enum(['on', 'off']).default('off'),
+  // Standard OpenTelemetry variables, read here only to validate them and default the service name.
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('cat-cds')
 })
+
+/** Every environment variable the service reads (deployment files are checked against this list). */
+export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape))
 
 export type Env = z.input<typeof EnvSchema>
 
@@ -108,6 +130,19 @@ export interface Config {
   /** Clock skew tolerated on JWT `exp` and `nbf`, in seconds. */
   readonly jwtLeewaySeconds: number
   readonly shutdownGraceMs: number
+  /** Thresholds past which requests are shed with 503 (0 = that check is off). */
+  readonly overload: {
+    readonly maxEventLoopDelayMs: number
+    readonly maxEventLoopUtilization: number
+    readonly maxHeapUsedBytes: number
+  }
+  /** OpenTelemetry tracing; off by default, and nothing of the SDK is loaded while off. */
+  readonly tracing: {
+    readonly enabled: boolean
+    /** OTLP/HTTP base URL (`/v1/traces` is appended); the exporter's default when undefined. */
+    readonly otlpEndpoint: string | undefined
+    readonly serviceName: string
+  }
 }
 
 export class ConfigError extends Error {
@@ -159,6 +194,16 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     bodyLimitBytes: e.CDS_BODY_LIMIT,
     headerLimitBytes: e.CDS_HEADER_LIMIT,
     jwtLeewaySeconds: e.CDS_JWT_LEEWAY_S,
-    shutdownGraceMs: e.CDS_SHUTDOWN_GRACE_MS
+    shutdownGraceMs: e.CDS_SHUTDOWN_GRACE_MS,
+    overload: Object.freeze({
+      maxEventLoopDelayMs: e.CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: e.CDS_OVERLOAD_MAX_EVENT_LOOP_UTILIZATION,
+      maxHeapUsedBytes: e.CDS_OVERLOAD_MAX_HEAP_MB * 1024 * 1024
+    }),
+    tracing: Object.freeze({
+      enabled: e.CDS_OTEL === 'on',
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''),
+      serviceName: e.OTEL_SERVICE_NAME
+    })
   })
 }

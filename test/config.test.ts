@@ -71,6 +71,28 @@ describe('configuration', () => {
     expect(problemsOf({ CDS_HEADER_LIMIT: '100' })[0]).toMatch(/^CDS_HEADER_LIMIT: /)
   })
 
+  it('configures load shedding and tracing, off or on, and names a bad value', () => {
+    const defaults = loadConfig({})
+    expect(defaults.overload).toEqual({ maxEventLoopDelayMs: 200, maxEventLoopUtilization: 0, maxHeapUsedBytes: 0 })
+    expect(defaults.tracing).toEqual({ enabled: false, otlpEndpoint: undefined, serviceName: 'cat-cds' })
+
+    const tuned = loadConfig({
+      CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+      CDS_OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '0.95',
+      CDS_OVERLOAD_MAX_HEAP_MB: '384',
+      CDS_OTEL: 'on',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318/',
+      OTEL_SERVICE_NAME: 'cat-cds-eu'
+    })
+    expect(tuned.overload).toEqual({ maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.95, maxHeapUsedBytes: 384 * 1024 * 1024 })
+    expect(tuned.tracing).toEqual({ enabled: true, otlpEndpoint: 'http://otel-collector:4318', serviceName: 'cat-cds-eu' })
+
+    expect(problemsOf({ CDS_OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: '1.5' })[0]).toMatch(/^CDS_OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: must be a number from 0 to 1/)
+    expect(problemsOf({ CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '-5' })[0]).toMatch(/^CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: /)
+    expect(problemsOf({ CDS_OTEL: 'yes' })[0]).toMatch(/^CDS_OTEL: /)
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })[0]).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/)
+  })
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).port).toBe(3000)
   })

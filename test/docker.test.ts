@@ -46,17 +46,19 @@ describe('docker/compose.yml', () => {
     expect(svc?.ports).toContain('3000:3000')
   })
 
-  it('runs in production mode with JWT authentication and a persistent store', () => {
+  it('runs in production mode with JWT authentication and the PostgreSQL store', () => {
     const env = compose.services['cat-cds']?.environment ?? {}
     expect(env.NODE_ENV).toBe('production')
     expect(env.CDS_AUTH).toBe('jwt')
-    expect(env.CDS_STORE_URL).toMatch(/^sqlite:\/data\//)
+    expect(env.CDS_STORE_URL).toMatch(/^postgres:\/\/cat_cds:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/cat_cds$/)
   })
 
   it('mounts files that exist', () => {
-    for (const v of compose.services['cat-cds']?.volumes ?? []) {
-      const source = v.split(':')[0] ?? ''
-      if (source.startsWith('./')) expect(existsSync(join(root, 'docker', source)), v).toBe(true)
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const v of service.volumes ?? []) {
+        const source = v.split(':')[0] ?? ''
+        if (source.startsWith('./')) expect(existsSync(join(root, 'docker', source)), `${name}: ${v}`).toBe(true)
+      }
     }
   })
 })

@@ -1,6 +1,7 @@
 // The seam between the protocol layer and the clinical engine. The route hands the engine a
 // validated request and the data gathered for it; the engine answers with cards and the decisions
 // behind them (for the audit trail). Engines are synchronous and do no I/O.
+import type { ReadinessCheck } from '../http/health.js'
 import type { Card } from './response.js'
 import type { HookRequest } from './request.js'
 import type { ServiceDefinition } from './services.js'
@@ -34,6 +35,16 @@ export interface EngineResult {
 
 export interface CdsEngine {
   evaluate (call: HookCall): EngineResult
+  /**
+   * Resolves once the rules are loaded and compiled, rejects while they are not; reported as the
+   * `rules` readiness check. An engine that is ready as soon as it exists leaves it out.
+   */
+  ready? (): Promise<void>
+}
+
+/** The `rules` readiness check: asks the engine, if it has anything to say. */
+export function rulesReadiness (engine: CdsEngine): ReadinessCheck {
+  return { name: 'rules', check: async () => { await engine.ready?.() } }
 }
 
 /** Answers every call with no cards: the protocol layer's stand-in until a clinical engine is plugged in. */

@@ -51,6 +51,7 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
 
     const data = await options.gatherer.gather(service, hookRequest, { signal: request.signal })
     const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
+    app.metrics.hookEvaluations.inc({ service: service.id })
     return { cards: result.cards }
   })
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { LoggerOptions, DestinationStream } from 'pino'
+import { currentTraceId } from '../observability/trace-context.js'
 
 export const REDACT_PATHS = [
   'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie',
@@ -77,7 +78,9 @@ export class CdsLogController extends LogController {
       ...(request.errorCode !== null ? { errorCode: request.errorCode } : {}),
       ...(error instanceof Error ? safeError(error) : {})
     }
-    if (status >= 500 || error instanceof Error) request.log.error(line, 'request')
+    // 503 is the service protecting itself (shedding, not ready, closing): a warning, not a bug.
+    if (error instanceof Error || (status >= 500 && status !== 503)) request.log.error(line, 'request')
+    else if (status === 503) request.log.warn(line, 'request')
     else request.log.info(line, 'request')
   }
 
@@ -93,6 +96,13 @@ export class CdsLogController extends LogController {
 export function registerRequestLogging (app: FastifyInstance): void {
   app.decorateRequest('cds', null)
   app.decorateRequest('errorCode', null)
+  // Every line of a traced request carries its trace id, so logs and traces join up.
+  app.addHook('onRequest', async (request, reply) => {
+    const traceId = currentTraceId(request.headers)
+    if (traceId === undefined) return
+    request.log = request.log.child({ traceId })
+    reply.log = request.log
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })

@@ -14,6 +14,13 @@ export class Metrics {
     registers: [this.registry]
   })
 
+  readonly shedRequests = new Counter({
+    name: 'http_requests_shed_total',
+    help: 'Requests answered 503 by load shedding, by the pressure that triggered it (eventLoopDelay, eventLoopUtilization, heapUsedBytes)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry]
+  })
+
   readonly hookEvaluations = new Counter({
     name: 'cds_hook_evaluations_total',
     help: 'Hook calls evaluated by the clinical engine, by service id',

@@ -173,9 +173,9 @@ describe('readiness', () => {
     let storeUp = true
     const r = await buildTestApp({}, { readinessChecks: [{ name: 'store', check: async () => { if (!storeUp) throw new Error('down') } }] })
     try {
-      expect((await request(r.app.server).get('/health/ready').expect(200)).body).toEqual({ status: 'ready', checks: { store: 'ok' } })
+      expect((await request(r.app.server).get('/health/ready').expect(200)).body).toEqual({ status: 'ready', checks: { rules: 'ok', overload: 'ok', store: 'ok' } })
       storeUp = false
-      expect((await request(r.app.server).get('/health/ready').expect(503)).body).toEqual({ status: 'unavailable', checks: { store: 'failing' } })
+      expect((await request(r.app.server).get('/health/ready').expect(503)).body).toEqual({ status: 'unavailable', checks: { rules: 'ok', overload: 'ok', store: 'failing' } })
       storeUp = true
       await request(r.app.server).get('/health/ready').expect(200)
     } finally {

