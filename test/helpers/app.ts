@@ -4,8 +4,9 @@ import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { LogCapture } from './logs.js'
 
+/** Test defaults: an in-memory audit store, so no test leaves a database file behind unless it asks for one. */
 export function testConfig (env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env })
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', CDS_STORE_URL: 'sqlite::memory:', ...env })
 }
 
 export interface TestApp {
