@@ -1,6 +1,7 @@
-// PostgreSQL adapter (pg pool), for several instances behind a load balancer. A batch is one
-// transaction of one multi-row INSERT per table (`unnest` of column arrays, so the parameter count does
-// not grow with the batch). COMMIT returns once the WAL is flushed (synchronous_commit=on, the default).
+// PostgreSQL adapter (pg pool), for several instances behind a load balancer. A batch is one statement,
+// hence one transaction, inserting every table's rows from column arrays (`unnest`, so the parameter
+// count does not grow with the batch). Its commit returns once the WAL is flushed (synchronous_commit=on,
+// the default).
 // Migrations take an advisory lock, so instances booting together apply each one exactly once.
 import pg from 'pg'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
@@ -23,28 +24,34 @@ export interface PostgresOptions {
   poolSize?: number
 }
 
-const INSERT_INVOCATIONS = `
-  INSERT INTO invocation (id, hook_instance, service_id, hook, client_iss, patient_hmac, fhir_server, request_id, received_at,
-    duration_ms, status, error_code)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::timestamptz[], $10::float8[], $11::int[], $12::text[])
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id`
-
-const INSERT_DECISIONS = `
-  INSERT INTO decision (invocation_id, seq, rule_id, rule_version, fired, card_uuid, indicator, inputs)
-  SELECT i, s, r, v, f, c, ind, inp::jsonb
-  FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::bool[], $6::text[], $7::text[], $8::text[]) AS t(i, s, r, v, f, c, ind, inp)
-  ON CONFLICT DO NOTHING`
-
-const INSERT_FEEDBACK = `
-  INSERT INTO feedback (id, card_uuid, outcome, outcome_timestamp, service_id, client_iss, accepted_suggestions,
-    override_reason_system, override_reason_code, override_reason_display, user_comment, request_id, received_at)
-  SELECT i, c, o, ot, s, iss, acc::jsonb, rs, rc, rd, uc, rq, ra
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-    $10::text[], $11::text[], $12::text[], $13::timestamptz[]) AS t(i, c, o, ot, s, iss, acc, rs, rc, rd, uc, rq, ra)
-  ON CONFLICT DO NOTHING
-  RETURNING id`
+// The whole batch in one statement: one round trip, and a single statement is its own transaction.
+// The decisions' foreign key is checked at the end of the statement, after their invocations are in.
+const WRITE_BATCH = `
+  WITH inv AS (
+    INSERT INTO invocation (id, hook_instance, service_id, hook, client_iss, patient_hmac, fhir_server, request_id, received_at,
+      duration_ms, status, error_code)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+      $9::timestamptz[], $10::float8[], $11::int[], $12::text[])
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+  ), dec AS (
+    INSERT INTO decision (invocation_id, seq, rule_id, rule_version, fired, card_uuid, indicator, inputs)
+    SELECT i, s, r, v, f, c, ind, inp::jsonb
+    FROM unnest($13::uuid[], $14::int[], $15::text[], $16::text[], $17::bool[], $18::text[], $19::text[], $20::text[])
+      AS t(i, s, r, v, f, c, ind, inp)
+    ON CONFLICT DO NOTHING
+  ), fb AS (
+    INSERT INTO feedback (id, card_uuid, outcome, outcome_timestamp, service_id, client_iss, accepted_suggestions,
+      override_reason_system, override_reason_code, override_reason_display, user_comment, request_id, received_at)
+    SELECT i, c, o, ot, s, iss, acc::jsonb, rs, rc, rd, uc, rq, ra
+    FROM unnest($21::uuid[], $22::text[], $23::text[], $24::timestamptz[], $25::text[], $26::text[], $27::text[], $28::text[],
+      $29::text[], $30::text[], $31::text[], $32::text[], $33::timestamptz[]) AS t(i, c, o, ot, s, iss, acc, rs, rc, rd, uc, rq, ra)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+  ), hb AS (
+    UPDATE store_heartbeat SET at = now() WHERE id = 1 AND $34::boolean
+  )
+  SELECT id::text FROM inv UNION ALL SELECT id::text FROM fb`
 
 export class PostgresBackend implements StoreBackend {
   readonly dialect = 'postgres'
@@ -124,51 +131,27 @@ export class PostgresBackend implements StoreBackend {
   }
 
   async writeBatch (ops: readonly WriteOp[]): Promise<boolean[]> {
-    const invocations = ops.flatMap((op) => op.kind === 'invocation' ? [op.record] : [])
-    const decisions = invocations.flatMap((r) => r.decisions.map((d) => ({ id: r.id, d })))
-    const feedback = ops.flatMap((op) => op.kind === 'feedback' ? [op.record] : [])
-    const heartbeat = ops.some((op) => op.kind === 'heartbeat')
-
+    const inv = ops.flatMap((op) => op.kind === 'invocation' ? [op.record] : [])
+    const dec = inv.flatMap((r) => r.decisions.map((d) => ({ id: r.id, d })))
+    const fb = ops.flatMap((op) => op.kind === 'feedback' ? [op.record] : [])
     const { client, release } = await this.#checkout()
     try {
-      await client.query('BEGIN')
-      const addedInvocations = new Set<string>()
-      if (invocations.length > 0) {
-        const res = await client.query(INSERT_INVOCATIONS, [
-          invocations.map((r) => r.id), invocations.map((r) => r.hookInstance), invocations.map((r) => r.serviceId),
-          invocations.map((r) => r.hook), invocations.map((r) => r.clientIss), invocations.map((r) => r.patientHmac),
-          invocations.map((r) => r.fhirServer), invocations.map((r) => r.requestId), invocations.map((r) => r.receivedAt),
-          invocations.map((r) => r.durationMs), invocations.map((r) => r.status), invocations.map((r) => r.errorCode)
-        ])
-        for (const row of res.rows as Row[]) addedInvocations.add(String(row.id))
-      }
-      if (decisions.length > 0) {
-        await client.query(INSERT_DECISIONS, [
-          decisions.map((x) => x.id), decisions.map((x) => x.d.seq), decisions.map((x) => x.d.ruleId),
-          decisions.map((x) => x.d.ruleVersion), decisions.map((x) => x.d.fired), decisions.map((x) => x.d.cardUuid),
-          decisions.map((x) => x.d.indicator), decisions.map((x) => json(x.d.inputs))
-        ])
-      }
-      const addedFeedback = new Set<string>()
-      if (feedback.length > 0) {
-        const res = await client.query(INSERT_FEEDBACK, [
-          feedback.map((f) => f.id), feedback.map((f) => f.cardUuid), feedback.map((f) => f.outcome),
-          feedback.map((f) => f.outcomeTimestamp), feedback.map((f) => f.serviceId), feedback.map((f) => f.clientIss),
-          feedback.map((f) => json(f.acceptedSuggestions)), feedback.map((f) => f.overrideReason?.system ?? null),
-          feedback.map((f) => f.overrideReason?.code ?? null), feedback.map((f) => f.overrideReason?.display ?? null),
-          feedback.map((f) => f.userComment), feedback.map((f) => f.requestId), feedback.map((f) => f.receivedAt)
-        ])
-        for (const row of res.rows as Row[]) addedFeedback.add(String(row.id))
-      }
-      if (heartbeat) await client.query('UPDATE store_heartbeat SET at = now() WHERE id = 1')
-      await client.query('COMMIT')
-      return ops.map((op) => op.kind === 'invocation'
-        ? addedInvocations.has(op.record.id)
-        : op.kind === 'feedback' ? addedFeedback.has(op.record.id) : true)
-    } catch (err) {
-      // A connection that cannot even roll back emits 'error' and is discarded on release.
-      await client.query('ROLLBACK').catch((rollbackErr: Error) => { client.emit('error', rollbackErr) })
-      throw err
+      const res = await client.query(WRITE_BATCH, [
+        inv.map((r) => r.id), inv.map((r) => r.hookInstance), inv.map((r) => r.serviceId), inv.map((r) => r.hook),
+        inv.map((r) => r.clientIss), inv.map((r) => r.patientHmac), inv.map((r) => r.fhirServer), inv.map((r) => r.requestId),
+        inv.map((r) => r.receivedAt), inv.map((r) => r.durationMs), inv.map((r) => r.status), inv.map((r) => r.errorCode),
+        dec.map((x) => x.id), dec.map((x) => x.d.seq), dec.map((x) => x.d.ruleId), dec.map((x) => x.d.ruleVersion),
+        dec.map((x) => x.d.fired), dec.map((x) => x.d.cardUuid), dec.map((x) => x.d.indicator), dec.map((x) => json(x.d.inputs)),
+        fb.map((f) => f.id), fb.map((f) => f.cardUuid), fb.map((f) => f.outcome), fb.map((f) => f.outcomeTimestamp),
+        fb.map((f) => f.serviceId), fb.map((f) => f.clientIss), fb.map((f) => json(f.acceptedSuggestions)),
+        fb.map((f) => f.overrideReason?.system ?? null), fb.map((f) => f.overrideReason?.code ?? null),
+        fb.map((f) => f.overrideReason?.display ?? null), fb.map((f) => f.userComment), fb.map((f) => f.requestId),
+        fb.map((f) => f.receivedAt),
+        ops.some((op) => op.kind === 'heartbeat')
+      ])
+      // Invocation and feedback ids are distinct UUIDs, so one set tells which records were added.
+      const added = new Set((res.rows as Row[]).map((r) => String(r.id)))
+      return ops.map((op) => op.kind === 'heartbeat' || added.has(op.record.id))
     } finally {
       release()
     }
