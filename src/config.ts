@@ -156,6 +156,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
 
   if (production && e.CDS_PUBLIC_URL === undefined) problems.push('CDS_PUBLIC_URL: required when NODE_ENV=production (JWT aud is checked against it)')
 
+  if (production && e.CDS_STORE_URL === 'sqlite::memory:') problems.push('CDS_STORE_URL: sqlite::memory: keeps nothing across a restart; refused when NODE_ENV=production')
   if (production && e.CDS_AUDIT_HMAC_KEY === undefined) problems.push('CDS_AUDIT_HMAC_KEY: required when NODE_ENV=production (keys the patient HMAC in the audit trail)')
 
   if (problems.length > 0) throw new ConfigError(problems)

@@ -68,6 +68,8 @@ describe('configuration', () => {
     expect(defaults.auditHmacKey).toBe(DEVELOPMENT_AUDIT_HMAC_KEY)
     expect(problemsOf({ NODE_ENV: 'production', CDS_PUBLIC_URL: 'https://cds.example.org', CDS_TRUSTED_CLIENTS: '/x.json' }))
       .toEqual([expect.stringMatching(/^CDS_AUDIT_HMAC_KEY: required when NODE_ENV=production/)])
+    expect(problemsOf({ NODE_ENV: 'production', CDS_PUBLIC_URL: 'https://cds.example.org', CDS_TRUSTED_CLIENTS: '/x.json', CDS_AUDIT_HMAC_KEY: 'k'.repeat(32), CDS_STORE_URL: 'sqlite::memory:' }))
+      .toEqual([expect.stringMatching(/^CDS_STORE_URL: sqlite::memory: keeps nothing/)])
     expect(problemsOf({ CDS_AUDIT_HMAC_KEY: 'short' })[0]).toMatch(/^CDS_AUDIT_HMAC_KEY: must be at least 32 characters/)
     expect(problemsOf({ CDS_AUDIT_RETENTION_DAYS: 'forever' })[0]).toMatch(/^CDS_AUDIT_RETENTION_DAYS: /)
     expect(problemsOf({ CDS_FEEDBACK_STRICT: 'yes' })[0]).toMatch(/^CDS_FEEDBACK_STRICT: must be true or false/)
