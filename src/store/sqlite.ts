@@ -67,7 +67,12 @@ export class SqliteBackend implements StoreBackend {
     }
     this.#db.pragma('busy_timeout = 5000')
     this.#db.pragma('foreign_keys = ON')
-    this.#migrate(options.readOnly === true)
+    try {
+      this.#migrate(options.readOnly === true)
+    } catch (err) {
+      this.#db.close()
+      throw err
+    }
 
     this.#stmt = prepareStatements(this.#db)
 
@@ -92,8 +97,8 @@ export class SqliteBackend implements StoreBackend {
           return this.#stmt.heartbeat.run(iso(op.at)).changes > 0
       }
     }
-    // BEGIN IMMEDIATE takes the write lock up front, so a concurrent reader (the export command) never
-    // turns this transaction into a busy error halfway through.
+    // BEGIN IMMEDIATE takes the write lock up front: should another process write to the file, the
+    // batch waits (busy_timeout) at its start instead of failing halfway through.
     this.#write = this.#db.transaction((ops: readonly WriteOp[]) => ops.map(one)).immediate
   }
 
