@@ -61,7 +61,8 @@ export async function startPrivatePostgres (): Promise<PrivatePostgres> {
   const run = (cmd: string, args: string[]): void => {
     const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]
     const r = spawnSync(file, argv, { encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`)
+    if (r.error !== undefined) throw new Error(`could not run ${file}: ${r.error.message}`)
+    if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status}): ${r.stderr || r.stdout}`)
   }
   if (asRoot) {
     const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' })

@@ -19,6 +19,8 @@ export async function newStoreLocation (dialect: Dialect): Promise<StoreLocation
     const dir = mkdtempSync(join(tmpdir(), 'cat-cds-store-'))
     return { url: `sqlite:${join(dir, 'audit.db')}`, remove: async () => { rmSync(dir, { recursive: true, force: true }) } }
   }
-  const db = await createTestDatabase(inject('pgAdminUrl'))
+  const adminUrl = inject('pgAdminUrl')
+  if (adminUrl === '') throw new Error(`PostgreSQL is unavailable for the tests: ${inject('pgUnavailable')}`)
+  const db = await createTestDatabase(adminUrl)
   return { url: db.url, remove: db.drop }
 }
