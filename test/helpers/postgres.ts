@@ -64,16 +64,21 @@ export async function startPrivatePostgres (): Promise<PrivatePostgres> {
     if (r.error !== undefined) throw new Error(`could not run ${file}: ${r.error.message}`)
     if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status}): ${r.stderr || r.stdout}`)
   }
-  if (asRoot) {
-    const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' })
-    const gids = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' })
-    if (ids.status !== 0) throw new Error('running as root and there is no `postgres` user to run initdb as')
-    chownSync(dir, Number(ids.stdout.trim()), Number(gids.stdout.trim()))
-  }
   const port = await freePort()
-  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-  run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`, 'start'])
+  try {
+    if (asRoot) {
+      const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' })
+      const gids = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' })
+      if (ids.status !== 0) throw new Error('running as root and there is no `postgres` user to run initdb as')
+      chownSync(dir, Number(ids.stdout.trim()), Number(gids.stdout.trim()))
+    }
+    run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
+    run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`, 'start'])
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: () => {
