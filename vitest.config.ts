@@ -10,7 +10,7 @@ export default defineConfig({
       : {}),
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/global-setup.ts', 'test/global-postgres.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests that bind ports or start child processes stay isolated per file.

@@ -1,7 +1,10 @@
 // buildApp(config, deps) assembles the service; it never listens (src/server.ts does).
 import Fastify, { type FastifyInstance } from 'fastify'
-import type { Config } from './config.js'
+import { InvocationAuditor } from './audit/invocation-audit.js'
+import { patientKeyer } from './audit/patient-key.js'
+import { DEVELOPMENT_AUDIT_HMAC_KEY, type Config } from './config.js'
 import { noCardsEngine, rulesReadiness, type CdsEngine } from './cds/engine.js'
+import { feedbackRoutes } from './cds/feedback.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
 import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
@@ -18,11 +21,14 @@ import { registerSecurityHeaders } from './http/headers.js'
 import { healthRoutes, type ReadinessCheck } from './http/health.js'
 import { registerJsonBodies } from './http/json-body.js'
 import { registerRateLimit } from './http/rate-limit.js'
-import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor } from './http/logging.js'
+import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor, safeError } from './http/logging.js'
 import { overloadReadiness, registerOverloadProtection } from './http/overload.js'
 import { Metrics } from './observability/metrics.js'
 import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
 import type { Tracing } from './observability/tracing.js'
+import { openStore, redactStoreUrl } from './store/open.js'
+import { startRetention } from './store/retention.js'
+import type { AuditStore } from './store/store.js'
 import type { DestinationStream } from 'pino'
 
 export interface AppDeps {
@@ -33,12 +39,14 @@ export interface AppDeps {
   /** Log destination (tests capture it); stdout when omitted. */
   logStream?: DestinationStream
   metrics?: Metrics
-  /** Extra readiness checks (the store adds one); `rules` and `overload` are always there. */
+  /** Extra readiness checks; `rules`, `overload` and `store` are always there. */
   readinessChecks?: readonly ReadinessCheck[]
   /** Client authentication tuning for tests: a fixed clock, a short key-set fetch timeout. */
   auth?: AuthDeps
   /** OpenTelemetry, when started (src/server.ts does so for CDS_OTEL=on). */
   tracing?: Tracing
+  /** The audit store; opened from CDS_STORE_URL (and closed with the app) when omitted. */
+  store?: AuditStore
 }
 
 export interface AuthDeps {
@@ -111,13 +119,42 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // After CORS, so that a browser client (the sandbox) can read a 401.
   registerClientAuth(app, { authenticator, publicUrls: config.publicUrls, metrics })
 
-  await app.register(healthRoutes, { checks: [rulesReadiness(engine), overloadReadiness(app), ...(deps.readinessChecks ?? [])] })
+  const store = deps.store ?? await openOwnStore(app, config, metrics)
+  if (config.auditHmacKey === DEVELOPMENT_AUDIT_HMAC_KEY) {
+    app.log.warn('CDS_AUDIT_HMAC_KEY is not set: patient keys in the audit trail use the public development key (refused in production)')
+  }
+  if (config.auditRetentionDays > 0) {
+    const retention = startRetention({
+      store,
+      retentionDays: config.auditRetentionDays,
+      onPruned: (result, before) => { if (result.invocations + result.feedback > 0) app.log.info({ ...result, before }, 'audit retention: pruned old records') },
+      onError: (err) => { app.log.error(safeError(err as Error), 'audit retention: pruning failed') }
+    })
+    app.addHook('onClose', async () => { retention.stop() })
+  }
+
+  const storeCheck: ReadinessCheck = { name: 'store', check: async () => { await store.ping() } }
+  await app.register(healthRoutes, { checks: [rulesReadiness(engine), overloadReadiness(app), storeCheck, ...(deps.readinessChecks ?? [])] })
   await app.register(metricsRoutes, { metrics })
   await app.register(cdsRoutes, {
     services,
     engine,
-    gatherer: deps.gatherer ?? prefetchOnlyGatherer
+    gatherer: deps.gatherer ?? prefetchOnlyGatherer,
+    auditor: new InvocationAuditor(store, patientKeyer(config.auditHmacKey), new Set(services.map((s) => s.id)))
   })
+  await app.register(feedbackRoutes, { services, store, metrics, strict: config.feedbackStrict })
 
   return app
+}
+
+/** Opens the store CDS_STORE_URL names and closes it once the server has stopped (pending batches are written first). */
+async function openOwnStore (app: FastifyInstance, config: Config, metrics: Metrics): Promise<AuditStore> {
+  const store = await openStore(config.storeUrl, {
+    metrics,
+    onIdleError: (err) => { app.log.warn(safeError(err), 'audit store: idle connection failed') }
+  })
+  app.log.info({ store: redactStoreUrl(config.storeUrl), dialect: store.dialect }, 'audit store open')
+  // onClose hooks run after the server has stopped accepting and in-flight requests have finished.
+  app.addHook('onClose', async () => { await store.close() })
+  return store
 }

@@ -75,6 +75,8 @@ const publicUrls = z.string().transform((value, ctx) => {
   return out
 })
 
+const StoreUrl = z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…').default('sqlite:./data/cat-cds.db')
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: intFrom(0, 65535).default(3000),
@@ -84,7 +86,7 @@ const EnvSchema = z.object({
   CDS_AUTH: z.enum(['jwt', 'off']).optional(),
   CDS_TRUSTED_CLIENTS: z.string().trim().min(1).optional(),
   CDS_FHIR_ALLOWLIST: originList.optional(),
-  CDS_STORE_URL: z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…').default('sqlite:./data/cat-cds.db'),
+  CDS_STORE_URL: StoreUrl,
   CDS_GUIDELINE_PROFILE: z.enum(['lmwh-first', 'guideline-2023']).default('lmwh-first'),
   CDS_RATE_LIMIT: intFrom(0, 1_000_000).optional(),
   CDS_CORS_ORIGINS: originList.optional(),
@@ -99,11 +101,17 @@ const EnvSchema = z.object({
   CDS_OTEL: z.enum(['on', 'off']).default('off'),
   // Standard OpenTelemetry variables, read here only to validate them and default the service name.
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
-  OTEL_SERVICE_NAME: z.string().trim().min(1).default('cat-cds')
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('cat-cds'),
+  CDS_AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  CDS_AUDIT_RETENTION_DAYS: intFrom(0, 36_500).default(0),
+  CDS_FEEDBACK_STRICT: z.enum(['true', 'false'], 'must be true or false').default('false')
 })
 
 /** Every environment variable the service reads (deployment files are checked against this list). */
 export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape))
+
+/** Keys the audit trail's patient HMAC outside production only; its use is logged as a warning at boot. */
+export const DEVELOPMENT_AUDIT_HMAC_KEY = 'cat-cds-development-audit-key-not-a-secret'
 
 export type Env = z.input<typeof EnvSchema>
 
@@ -143,6 +151,12 @@ export interface Config {
     readonly otlpEndpoint: string | undefined
     readonly serviceName: string
   }
+  /** Secret for the HMAC-SHA256 patient key in the audit trail (the patient id itself is never stored). */
+  readonly auditHmacKey: string
+  /** Days audit and feedback records are kept; 0 keeps them forever. */
+  readonly auditRetentionDays: number
+  /** Feedback naming a card this service never issued gets 404 instead of being stored. */
+  readonly feedbackStrict: boolean
 }
 
 export class ConfigError extends Error {
@@ -150,6 +164,13 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
     this.name = 'ConfigError'
   }
+}
+
+/** CDS_STORE_URL alone, for commands that only touch the store (`cat-cds audit …`). */
+export function loadStoreUrl (env: Record<string, string | undefined> = process.env): string {
+  const parsed = StoreUrl.safeParse(env.CDS_STORE_URL === '' ? undefined : env.CDS_STORE_URL)
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `CDS_STORE_URL: ${i.message}`))
+  return parsed.data
 }
 
 /** Validates the environment and returns a frozen Config, or throws a ConfigError listing every problem. */
@@ -175,6 +196,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (production && corsOrigins.includes('*')) problems.push('CDS_CORS_ORIGINS: "*" is refused when NODE_ENV=production')
 
   if (production && e.CDS_PUBLIC_URL === undefined) problems.push('CDS_PUBLIC_URL: required when NODE_ENV=production (JWT aud is checked against it)')
+
+  if (production && e.CDS_STORE_URL === 'sqlite::memory:') problems.push('CDS_STORE_URL: sqlite::memory: keeps nothing across a restart; refused when NODE_ENV=production')
+  if (production && e.CDS_AUDIT_HMAC_KEY === undefined) problems.push('CDS_AUDIT_HMAC_KEY: required when NODE_ENV=production (keys the patient HMAC in the audit trail)')
 
   if (problems.length > 0) throw new ConfigError(problems)
 
@@ -204,6 +228,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
       enabled: e.CDS_OTEL === 'on',
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''),
       serviceName: e.OTEL_SERVICE_NAME
-    })
+    }),
+    auditHmacKey: e.CDS_AUDIT_HMAC_KEY ?? DEVELOPMENT_AUDIT_HMAC_KEY,
+    auditRetentionDays: e.CDS_AUDIT_RETENTION_DAYS,
+    feedbackStrict: e.CDS_FEEDBACK_STRICT === 'true'
   })
 }

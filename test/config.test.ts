@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, DEVELOPMENT_AUDIT_HMAC_KEY, loadConfig, loadStoreUrl } from '../src/config.js'
 
 function problemsOf (env: Record<string, string>): string[] {
   try {
@@ -91,6 +91,28 @@ describe('configuration', () => {
     expect(problemsOf({ CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '-5' })[0]).toMatch(/^CDS_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: /)
     expect(problemsOf({ CDS_OTEL: 'yes' })[0]).toMatch(/^CDS_OTEL: /)
     expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })[0]).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/)
+  })
+
+  it('configures the audit trail: HMAC key required in production, retention, strict feedback', () => {
+    const defaults = loadConfig({})
+    expect(defaults.auditRetentionDays).toBe(0)
+    expect(defaults.feedbackStrict).toBe(false)
+    expect(defaults.auditHmacKey).toBe(DEVELOPMENT_AUDIT_HMAC_KEY)
+    expect(problemsOf({ NODE_ENV: 'production', CDS_PUBLIC_URL: 'https://cds.example.org', CDS_TRUSTED_CLIENTS: '/x.json' }))
+      .toEqual([expect.stringMatching(/^CDS_AUDIT_HMAC_KEY: required when NODE_ENV=production/)])
+    expect(problemsOf({ NODE_ENV: 'production', CDS_PUBLIC_URL: 'https://cds.example.org', CDS_TRUSTED_CLIENTS: '/x.json', CDS_AUDIT_HMAC_KEY: 'k'.repeat(32), CDS_STORE_URL: 'sqlite::memory:' }))
+      .toEqual([expect.stringMatching(/^CDS_STORE_URL: sqlite::memory: keeps nothing/)])
+    expect(problemsOf({ CDS_AUDIT_HMAC_KEY: 'short' })[0]).toMatch(/^CDS_AUDIT_HMAC_KEY: must be at least 32 characters/)
+    expect(problemsOf({ CDS_AUDIT_RETENTION_DAYS: 'forever' })[0]).toMatch(/^CDS_AUDIT_RETENTION_DAYS: /)
+    expect(problemsOf({ CDS_FEEDBACK_STRICT: 'yes' })[0]).toMatch(/^CDS_FEEDBACK_STRICT: must be true or false/)
+    const set = loadConfig({ CDS_AUDIT_HMAC_KEY: 'x'.repeat(32), CDS_AUDIT_RETENTION_DAYS: '2190', CDS_FEEDBACK_STRICT: 'true' })
+    expect([set.auditHmacKey, set.auditRetentionDays, set.feedbackStrict]).toEqual(['x'.repeat(32), 2190, true])
+  })
+
+  it('reads CDS_STORE_URL alone for the audit commands', () => {
+    expect(loadStoreUrl({})).toBe('sqlite:./data/cat-cds.db')
+    expect(loadStoreUrl({ CDS_STORE_URL: 'postgres://db.example.org/cds', NODE_ENV: 'production' })).toBe('postgres://db.example.org/cds')
+    expect(() => loadStoreUrl({ CDS_STORE_URL: 'mysql://x' })).toThrow(/CDS_STORE_URL: must be sqlite:<path> or postgres/)
   })
 
   it('treats empty variables as unset', () => {

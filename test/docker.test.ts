@@ -51,6 +51,8 @@ describe('docker/compose.yml', () => {
     expect(env.NODE_ENV).toBe('production')
     expect(env.CDS_AUTH).toBe('jwt')
     expect(env.CDS_STORE_URL).toMatch(/^postgres:\/\/cat_cds:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/cat_cds$/)
+    // Production refuses to boot without it; compose stops with this message rather than a crash loop.
+    expect(env.CDS_AUDIT_HMAC_KEY).toMatch(/^\$\{CDS_AUDIT_HMAC_KEY:\?/)
   })
 
   it('mounts files that exist', () => {

@@ -1,6 +1,7 @@
 // The CDS Hooks endpoints: discovery and one POST route per service. The handler is the request's
-// path through the system: validate → gather data → engine → cards.
+// path through the system: validate → gather data → engine → cards (→ audit record, before replying).
 import type { FastifyInstance } from 'fastify'
+import type { InvocationAuditor } from '../audit/invocation-audit.js'
 import type { CdsEngine } from './engine.js'
 import { parseHookRequest, type HookRequest } from './request.js'
 import { discoveryDocument, type ServiceDefinition } from './services.js'
@@ -11,6 +12,8 @@ export interface CdsRoutesOptions {
   services: readonly ServiceDefinition[]
   engine: CdsEngine
   gatherer: DataGatherer
+  /** Writes each call's audit record before its response leaves. */
+  auditor: InvocationAuditor
 }
 
 /** Resource types from FHIR DSTU2 that R4 rules cannot read (the CDS Hooks sandbox defaults to them). */
@@ -30,7 +33,7 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
 
   app.get('/cds-services', async () => discovery)
 
-  app.post<{ Params: { id: string } }>('/cds-services/:id', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/cds-services/:id', { onSend: options.auditor.onSend }, async (request, reply) => {
     const service = byId.get(request.params.id)
     if (service === undefined) return sendProblem(reply, 404, { error: 'unknown_service', message: 'No CDS service with this id' })
     request.cds = { serviceId: service.id }
@@ -41,6 +44,7 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
     }
     const hookRequest = parsed.request
     request.cds = { serviceId: service.id, hookInstance: hookRequest.hookInstance }
+    options.auditor.noteCall(request, hookRequest)
 
     const dstu2 = dstu2ResourceIn(hookRequest)
     if (dstu2 !== undefined) {
@@ -52,6 +56,7 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
     const data = await options.gatherer.gather(service, hookRequest, { signal: request.signal })
     const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
     app.metrics.hookEvaluations.inc({ service: service.id })
+    options.auditor.noteDecisions(request, result.decisions)
     return { cards: result.cards }
   })
 }

@@ -1,5 +1,6 @@
 // `cat-cds <command>`: the package's command-line entry.
 import { ConfigError, loadConfig } from '../config.js'
+import { auditCommand } from './audit.js'
 import { ServiceDefinitionError } from '../cds/services.js'
 import { startServer } from '../server.js'
 
@@ -7,6 +8,8 @@ const USAGE = `Usage: cat-cds <command> [options]
 
 Commands:
   serve              start the CDS Hooks service (configured by environment variables; see README)
+  audit export       write the audit trail (invocations, decisions, feedback) as NDJSON or FHIR
+  audit import       read an NDJSON audit export into the store (e.g. moving SQLite → PostgreSQL)
   help               show this text
 `
 
@@ -32,6 +35,8 @@ export async function main (argv: string[]): Promise<number | undefined> {
       }
       await serve()
       return undefined
+    case 'audit':
+      return await auditCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env })
     case undefined:
     case 'help':
     case '--help':

@@ -72,6 +72,19 @@ export class Metrics {
     registers: [this.registry]
   })
 
+  readonly storeBatchSize = new Histogram({
+    name: 'cds_store_batch_size',
+    help: 'Records made durable together by one group-commit transaction',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry]
+  })
+
+  readonly storeWriteFailures = new Counter({
+    name: 'cds_store_write_failures_total',
+    help: 'Group-commit transactions that failed (their requests were answered 503)',
+    registers: [this.registry]
+  })
+
   readonly circuitState = new Gauge({
     name: 'fhir_circuit_breaker_state',
     help: 'Circuit breaker state per allow-listed FHIR origin (0 closed, 1 half-open, 2 open)',

@@ -47,9 +47,10 @@ function composeSchemaValidator (): ValidateFunction {
 }
 
 /** Compose's variable interpolation: defaults are used, required variables get a stand-in value. */
+/** Compose's `${VAR}` interpolation, with a stand-in (as long as a real secret) for every required variable. */
 function interpolate (value: string): string {
   return value.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_m, _name: string, op?: string, arg?: string) =>
-    op === '-' ? (arg ?? '') : op === '?' ? 'stand-in-value' : '')
+    op === '-' ? (arg ?? '') : op === '?' ? 'stand-in-value-0123456789abcdef0123456789abcdef' : '')
 }
 
 describe('docker/compose.yml', () => {

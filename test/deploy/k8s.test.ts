@@ -176,6 +176,7 @@ describe('docker/k8s manifests', () => {
   it('carry only placeholders in the Secret', () => {
     const url = new URL(one<ISecret>('Secret').stringData?.CDS_STORE_URL ?? '')
     expect(url.password).toBe('REPLACE_ME')
+    expect(one<ISecret>('Secret').stringData?.CDS_AUDIT_HMAC_KEY).toMatch(/^REPLACE_ME/)
     expect(one<ISecret>('Secret').data).toBeUndefined()
   })
 
@@ -189,7 +190,7 @@ describe('docker/k8s manifests', () => {
     const fhirPeers = egress[2]?.to ?? []
     for (const peer of fhirPeers) expect(peer.ipBlock?.cidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/)
     // The service may only call https origins on the default port, which is what the policy opens.
-    for (const origin of loadConfig({ ...config, CDS_STORE_URL: 'postgres://x' }).fhirAllowlist) expect(new URL(origin).port === '' && origin.startsWith('https://'), origin).toBe(true)
+    for (const origin of loadConfig({ ...config, ...one<ISecret>('Secret').stringData }).fhirAllowlist) expect(new URL(origin).port === '' && origin.startsWith('https://'), origin).toBe(true)
     // The database rule's port matches the store URL's.
     expect(String(new URL(one<ISecret>('Secret').stringData?.CDS_STORE_URL ?? '').port)).toBe(String(egress[1]?.ports?.[0]?.port))
   })

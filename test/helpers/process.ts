@@ -12,7 +12,7 @@ export interface ServerProcess {
 
 export async function startServerProcess (env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['bin/cat-cds.js', 'serve'], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', CDS_STORE_URL: 'sqlite::memory:', ...env },
     stdio: ['pipe', 'pipe', 'pipe']
   })
   const stdout: string[] = []

@@ -37,7 +37,7 @@ describe('overload protection', () => {
 
       const ready = await app.inject({ method: 'GET', url: '/health/ready' })
       expect(ready.statusCode).toBe(503)
-      expect(ready.json()).toEqual({ status: 'unavailable', checks: { rules: 'ok', overload: 'failing' } })
+      expect(ready.json()).toEqual({ status: 'unavailable', checks: { rules: 'ok', overload: 'failing', store: 'ok' } })
 
       expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200)
       const metrics = await app.inject({ method: 'GET', url: '/metrics' })

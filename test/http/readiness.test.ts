@@ -11,7 +11,7 @@ describe('readiness checks', () => {
     try {
       const res = await app.inject({ method: 'GET', url: '/health/ready' })
       expect(res.statusCode).toBe(200)
-      expect(res.json()).toEqual({ status: 'ready', checks: { rules: 'ok', overload: 'ok' } })
+      expect(res.json()).toEqual({ status: 'ready', checks: { rules: 'ok', overload: 'ok', store: 'ok' } })
     } finally {
       await app.close()
     }
@@ -27,11 +27,11 @@ describe('readiness checks', () => {
     try {
       const before = await app.inject({ method: 'GET', url: '/health/ready' })
       expect(before.statusCode).toBe(503)
-      expect(before.json()).toEqual({ status: 'unavailable', checks: { rules: 'failing', overload: 'ok' } })
+      expect(before.json()).toEqual({ status: 'unavailable', checks: { rules: 'failing', overload: 'ok', store: 'ok' } })
       expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200)
 
       compiled = true
-      expect((await app.inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({ status: 'ready', checks: { rules: 'ok', overload: 'ok' } })
+      expect((await app.inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({ status: 'ready', checks: { rules: 'ok', overload: 'ok', store: 'ok' } })
     } finally {
       await app.close()
     }
