@@ -4,7 +4,9 @@ import type { Config } from './config.js'
 import { noCardsEngine, type CdsEngine } from './cds/engine.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
-import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
+import { fhirGatherer, type DataGatherer } from './data/gather.js'
+import { FhirClient } from './fhir/client.js'
+import type { HostResolver } from './fhir/egress.js'
 import { registerCors } from './http/cors.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
@@ -19,6 +21,8 @@ export interface AppDeps {
   services?: readonly ServiceDefinition[]
   engine?: CdsEngine
   gatherer?: DataGatherer
+  /** DNS for calls to FHIR servers; the system's when omitted (tests inject one that never leaves the process). */
+  fhirResolver?: HostResolver
   /** Log destination (tests capture it); stdout when omitted. */
   logStream?: DestinationStream
   metrics?: Metrics
@@ -68,8 +72,25 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(cdsRoutes, {
     services,
     engine: deps.engine ?? noCardsEngine,
-    gatherer: deps.gatherer ?? prefetchOnlyGatherer
+    gatherer: deps.gatherer ?? defaultGatherer(app, config, metrics, deps.fhirResolver)
   })
 
   return app
+}
+
+/** Prefetch, completed from the client's FHIR server through an allow-listed, deadline-bound client. */
+function defaultGatherer (app: FastifyInstance, config: Config, metrics: Metrics, resolver: HostResolver | undefined): DataGatherer {
+  if (config.fhirAllowlist.includes('*')) {
+    app.log.warn('CDS_FHIR_ALLOWLIST contains "*": any public https FHIR server named by a caller may be called (development only)')
+  }
+  const client = new FhirClient({
+    allowlist: config.fhirAllowlist,
+    retries: config.fhirRetries,
+    breakerFailures: config.fhirBreakerFailures,
+    breakerCooldownMs: config.fhirBreakerCooldownMs,
+    metrics,
+    resolver
+  })
+  app.addHook('onClose', async () => await client.close())
+  return fhirGatherer({ client, timeoutMs: config.fhirTimeoutMs })
 }
