@@ -15,13 +15,21 @@ export interface RunningServer {
 
 export async function startServer (config: Config, deps: AppDeps = {}): Promise<RunningServer> {
   const app = await buildApp(config, deps)
-  closeWithGrace({ delay: config.shutdownGraceMs, logger: { error: (m: string) => app.log.error(m) } }, async ({ signal, err }) => {
+  const grace = closeWithGrace({ delay: config.shutdownGraceMs, logger: { error: (m: string) => app.log.error(m) } }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error(safeError(err), 'fatal error, shutting down')
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests')
     await app.close()
     app.log.info('shutdown complete')
   })
-  const url = await app.listen({ port: config.port, host: config.host })
+  let url: string
+  try {
+    url = await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    // Not serving: the caller reports the error (e.g. a port in use) and decides the exit code.
+    grace.uninstall()
+    await app.close()
+    throw err
+  }
   app.log.info({ url, profile: config.guidelineProfile, auth: config.auth, env: config.env }, 'CAT-CDS listening')
   return { app, url }
 }
