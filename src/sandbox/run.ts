@@ -79,6 +79,8 @@ export async function runSandbox (argv: string[]): Promise<number | undefined> {
   }
   const serviceBase = `http://${shown}:${new URL(url).port}`
   const first = patients[0]?.patientId ?? '<patient-id>'
+  // invoke's default --service-url is http://localhost:3000; name the service when it is elsewhere.
+  const serviceFlag = serviceBase === 'http://localhost:3000' ? '' : ` --service-url ${serviceBase}`
   const publicSandbox = `https://sandbox.cds-hooks.org/?fhirServiceUrl=${encodeURIComponent(fhirBase)}` +
     `&serviceDiscoveryURL=${encodeURIComponent(`${serviceBase}/cds-services`)}&patientId=${encodeURIComponent(first)}`
 
@@ -92,8 +94,8 @@ Patients:
 ${patients.length > 0 ? patients.map(patientLine).join('\n') : '  (none loaded)'}
 
 Try, in another terminal:
-  npx cat-cds invoke --fhir-server ${fhirBase} --patient ${first} --hook order-select --drug apixaban
-  npx cat-cds invoke --fhir-server ${fhirBase} --patient ${first} --hook patient-view --no-prefetch
+  npx cat-cds invoke --fhir-server ${fhirBase} --patient ${first} --hook order-select --drug apixaban${serviceFlag}
+  npx cat-cds invoke --fhir-server ${fhirBase} --patient ${first} --hook patient-view --no-prefetch${serviceFlag}
   curl -s ${fhirBase}/Condition?patient=${first}
 
 Public CDS Hooks sandbox (open in a browser on this machine):

@@ -40,12 +40,13 @@ describe('cat-cds sandbox', () => {
       const metadata = await (await fetch(`${fhirBase}/metadata`)).json() as { fhirVersion: string }
       expect(metadata.fhirVersion).toBe('4.0.1')
 
-      // The commands the banner prints, pointed at this run's service.
+      // The commands the banner prints, exactly (they name this run's service port).
       const printed = stdout.split('\n').filter((l) => l.trim().startsWith('npx cat-cds invoke'))
       expect(printed).toHaveLength(2)
       for (const line of printed) {
         const args = line.trim().split(/\s+/).slice(2)
-        const run = await runCli([...args, '--service-url', discovery.replace(/\/cds-services$/, '')])
+        expect(args.slice(-2)).toEqual(['--service-url', discovery.replace(/\/cds-services$/, '')])
+        const run = await runCli(args)
         expect(run.code, run.stderr).toBe(0)
         expect(run.stdout).toMatch(/^(No cards: |\[(INFO|WARNING|CRITICAL)\] )/m)
       }
