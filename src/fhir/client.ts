@@ -60,14 +60,11 @@ export class FhirClient {
   private readonly origins = new Map<string, OriginState>()
   private readonly maxResponseBytes: number
   private readonly maxPages: number
-  private readonly metricsOrigin: (admission: Admission) => string
 
   constructor (private readonly options: FhirClientOptions) {
     this.policy = new EgressPolicy(options.allowlist, options.resolver)
     this.maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024
     this.maxPages = options.maxPages ?? 20
-    // Metric labels stay bounded: origins admitted only through `*` share one label.
-    this.metricsOrigin = (a) => (a.explicit ? a.origin : '*')
   }
 
   /**
@@ -123,11 +120,11 @@ export class FhirClient {
     try {
       admission = await this.policy.check(raw, options.signal)
     } catch (err) {
-      throw this.record(started(), toFetchError(err, options.signal))
+      throw this.record(performance.now(), toFetchError(err, options.signal))
     }
     const state = this.stateFor(admission)
     if (!state.breaker.tryAcquire()) {
-      throw this.record(started(), new FhirFetchError('circuit_open', 'the FHIR server is failing; its circuit breaker is open'))
+      throw this.record(performance.now(), new FhirFetchError('circuit_open', 'the FHIR server is failing; its circuit breaker is open'))
     }
     const headers: Record<string, string> = {
       accept: 'application/fhir+json',
@@ -138,7 +135,7 @@ export class FhirClient {
     const path = admission.url.pathname + admission.url.search
 
     for (let attempt = 0; ; attempt++) {
-      const t0 = started()
+      const t0 = performance.now()
       let failure: FhirFetchError
       let retryAfterMs = 0
       try {
@@ -189,7 +186,8 @@ export class FhirClient {
       bodyTimeout: 30_000,
       connect: buildConnector({ timeout: 10_000, ...(lookup !== undefined ? { lookup } : {}) })
     })
-    const label = this.metricsOrigin(admission)
+    // Metric labels stay bounded: origins admitted only through `*` share one label.
+    const label = admission.explicit ? admission.origin : '*'
     const gauge = this.options.metrics?.circuitState
     const breaker = new CircuitBreaker({
       failureThreshold: this.options.breakerFailures,
@@ -245,10 +243,6 @@ export class FhirClient {
     }
     return failure
   }
-}
-
-function started (): number {
-  return performance.now()
 }
 
 function nextLink (bundle: FhirJson): string | undefined {
