@@ -7,7 +7,9 @@ import { noCardsEngine, rulesReadiness, type CdsEngine } from './cds/engine.js'
 import { feedbackRoutes } from './cds/feedback.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
-import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
+import { fhirGatherer, type DataGatherer } from './data/gather.js'
+import { FhirClient } from './fhir/client.js'
+import type { HostResolver } from './fhir/egress.js'
 import { ClientAuthenticator } from './auth/verify.js'
 import { registerClientAuth } from './auth/client-auth.js'
 import { DEFAULT_JWKS_OPTIONS, JwksCache } from './auth/jwks.js'
@@ -36,6 +38,8 @@ export interface AppDeps {
   services?: readonly ServiceDefinition[]
   engine?: CdsEngine
   gatherer?: DataGatherer
+  /** DNS for calls to FHIR servers; the system's when omitted (tests inject one that never leaves the process). */
+  fhirResolver?: HostResolver
   /** Log destination (tests capture it); stdout when omitted. */
   logStream?: DestinationStream
   metrics?: Metrics
@@ -139,7 +143,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(cdsRoutes, {
     services,
     engine,
-    gatherer: deps.gatherer ?? prefetchOnlyGatherer,
+    gatherer: deps.gatherer ?? defaultGatherer(app, config, metrics, deps.fhirResolver),
     auditor: new InvocationAuditor(store, patientKeyer(config.auditHmacKey), new Set(services.map((s) => s.id)))
   })
   await app.register(feedbackRoutes, { services, store, metrics, strict: config.feedbackStrict })
@@ -157,4 +161,21 @@ async function openOwnStore (app: FastifyInstance, config: Config, metrics: Metr
   // onClose hooks run after the server has stopped accepting and in-flight requests have finished.
   app.addHook('onClose', async () => { await store.close() })
   return store
+}
+
+/** Prefetch, completed from the client's FHIR server through an allow-listed, deadline-bound client. */
+function defaultGatherer (app: FastifyInstance, config: Config, metrics: Metrics, resolver: HostResolver | undefined): DataGatherer {
+  if (config.fhirAllowlist.includes('*')) {
+    app.log.warn('CDS_FHIR_ALLOWLIST contains "*": any public https FHIR server named by a caller may be called (development only)')
+  }
+  const client = new FhirClient({
+    allowlist: config.fhirAllowlist,
+    retries: config.fhirRetries,
+    breakerFailures: config.fhirBreakerFailures,
+    breakerCooldownMs: config.fhirBreakerCooldownMs,
+    metrics,
+    resolver
+  })
+  app.addHook('onClose', async () => await client.close())
+  return fhirGatherer({ client, timeoutMs: config.fhirTimeoutMs })
 }

@@ -86,6 +86,10 @@ const EnvSchema = z.object({
   CDS_AUTH: z.enum(['jwt', 'off']).optional(),
   CDS_TRUSTED_CLIENTS: z.string().trim().min(1).optional(),
   CDS_FHIR_ALLOWLIST: originList.optional(),
+  CDS_FHIR_TIMEOUT_MS: intFrom(50, 60_000).default(350),
+  CDS_FHIR_RETRIES: intFrom(0, 3).default(1),
+  CDS_FHIR_BREAKER_FAILURES: intFrom(1, 1000).default(5),
+  CDS_FHIR_BREAKER_COOLDOWN_MS: intFrom(1000, 3_600_000).default(30_000),
   CDS_STORE_URL: StoreUrl,
   CDS_GUIDELINE_PROFILE: z.enum(['lmwh-first', 'guideline-2023']).default('lmwh-first'),
   CDS_RATE_LIMIT: intFrom(0, 1_000_000).optional(),
@@ -126,6 +130,13 @@ export interface Config {
   readonly trustedClientsPath: string | undefined
   /** Origins the service may call as `fhirServer`; `'*'` only in development. */
   readonly fhirAllowlist: readonly string[]
+  /** One deadline for all FHIR calls of a hook call. */
+  readonly fhirTimeoutMs: number
+  /** Extra attempts for a FHIR read that failed in a retryable way (network, 429, 502–504). */
+  readonly fhirRetries: number
+  /** Consecutive failures that open an origin's circuit breaker, and how long it stays open. */
+  readonly fhirBreakerFailures: number
+  readonly fhirBreakerCooldownMs: number
   readonly storeUrl: string
   readonly guidelineProfile: 'lmwh-first' | 'guideline-2023'
   /** Requests per minute per client; 0 = off. */
@@ -211,6 +222,10 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     auth,
     trustedClientsPath: e.CDS_TRUSTED_CLIENTS,
     fhirAllowlist: Object.freeze(fhirAllowlist),
+    fhirTimeoutMs: e.CDS_FHIR_TIMEOUT_MS,
+    fhirRetries: e.CDS_FHIR_RETRIES,
+    fhirBreakerFailures: e.CDS_FHIR_BREAKER_FAILURES,
+    fhirBreakerCooldownMs: e.CDS_FHIR_BREAKER_COOLDOWN_MS,
     storeUrl: e.CDS_STORE_URL,
     guidelineProfile: e.CDS_GUIDELINE_PROFILE,
     rateLimitPerMinute: e.CDS_RATE_LIMIT ?? (production ? 600 : 0),

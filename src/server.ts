@@ -48,13 +48,21 @@ export async function startServer (config: Config, deps: AppDeps = {}, options: 
   const tracing = deps.tracing ?? (config.tracing.enabled ? await startTracing(config.tracing) : undefined)
   const app = await buildApp(config, tracing !== undefined ? { ...deps, tracing } : deps)
   const closers = [...(options.closers ?? []), ...(tracing !== undefined ? [{ name: 'tracing', close: tracing.shutdown }] : [])]
-  closeWithGrace({ delay: config.shutdownGraceMs, logger: { error: (m: string) => app.log.error(m) } }, async ({ signal, err }) => {
+  const grace = closeWithGrace({ delay: config.shutdownGraceMs, logger: { error: (m: string) => app.log.error(m) } }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error(safeError(err), 'fatal error, shutting down')
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests')
     await drainAndClose(app, closers)
     app.log.info('shutdown complete')
   })
-  const url = await app.listen({ port: config.port, host: config.host })
+  let url: string
+  try {
+    url = await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    // Not serving: the caller reports the error (e.g. a port in use) and decides the exit code.
+    grace.uninstall()
+    await app.close()
+    throw err
+  }
   app.log.info({ url, profile: config.guidelineProfile, auth: config.auth, env: config.env, tracing: config.tracing.enabled }, 'CAT-CDS listening')
   return { app, url }
 }

@@ -6,6 +6,7 @@ import type { CdsEngine } from './engine.js'
 import { parseHookRequest, type HookRequest } from './request.js'
 import { discoveryDocument, type ServiceDefinition } from './services.js'
 import type { DataGatherer } from '../data/gather.js'
+import { abortedByClient } from '../http/client-abort.js'
 import { sendProblem } from '../http/errors.js'
 
 export interface CdsRoutesOptions {
@@ -53,7 +54,12 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
       return { cards: [] }
     }
 
-    const data = await options.gatherer.gather(service, hookRequest, { signal: request.signal })
+    const traceparent = request.headers.traceparent
+    const data = await options.gatherer.gather(service, hookRequest, {
+      signal: abortedByClient(reply),
+      traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+      log: request.log
+    })
     const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
     app.metrics.hookEvaluations.inc({ service: service.id })
     options.auditor.noteDecisions(request, result.decisions)

@@ -1,8 +1,8 @@
-// `cat-cds <command>`: the package's command-line entry.
+// `cat-cds <command>`: the package's command-line entry. Each command loads its own modules, so
+// that `invoke` starts without the server and `serve` without the development-only sandbox.
 import { ConfigError, loadConfig } from '../config.js'
 import { auditCommand } from './audit.js'
 import { ServiceDefinitionError } from '../cds/services.js'
-import { startServer } from '../server.js'
 
 const USAGE = `Usage: cat-cds <command> [options]
 
@@ -10,16 +10,41 @@ Commands:
   serve              start the CDS Hooks service (configured by environment variables; see README)
   audit export       write the audit trail (invocations, decisions, feedback) as NDJSON or FHIR
   audit import       read an NDJSON audit export into the store (e.g. moving SQLite → PostgreSQL)
+  invoke             call a service for a patient on a FHIR server and print the cards (cat-cds invoke --help)
+  sandbox            start a local FHIR R4 server with the synthetic patients and the service using it
+                     (development only; npm run sandbox)
   help               show this text
 `
 
 async function serve (): Promise<void> {
   try {
+    const { startServer } = await import('../server.js')
     await startServer(loadConfig())
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ServiceDefinitionError) {
       process.stderr.write(`cat-cds: ${err.message}\n`)
       process.exit(1)
+    }
+    throw err
+  }
+}
+
+async function sandbox (argv: string[]): Promise<number | undefined> {
+  // Loaded only here: the sandbox needs the development dependencies (@medplum/*).
+  let run: typeof import('../sandbox/run.js')
+  try {
+    run = await import('../sandbox/run.js')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err
+    process.stderr.write('cat-cds sandbox needs the development dependencies: run `npm ci` (without --omit=dev) first\n')
+    return 1
+  }
+  try {
+    return await run.runSandbox(argv)
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ServiceDefinitionError) {
+      process.stderr.write(`cat-cds: ${err.message}\n`)
+      return 1
     }
     throw err
   }
@@ -37,6 +62,14 @@ export async function main (argv: string[]): Promise<number | undefined> {
       return undefined
     case 'audit':
       return await auditCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env })
+    case 'invoke':
+      return await (await import('./invoke.js')).invoke(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        colour: process.stdout.isTTY && process.env.NO_COLOR === undefined
+      })
+    case 'sandbox':
+      return await sandbox(rest)
     case undefined:
     case 'help':
     case '--help':

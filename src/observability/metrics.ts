@@ -44,7 +44,7 @@ export class Metrics {
 
   readonly fhirFetchDuration = new Histogram({
     name: 'fhir_fetch_duration_seconds',
-    help: 'Calls to EHR FHIR servers by outcome (ok, http_4xx, http_5xx, timeout, network, refused, circuit_open)',
+    help: 'Calls to EHR FHIR servers by outcome (ok, http_4xx, http_5xx, timeout, aborted, network, refused, circuit_open, invalid_response)',
     labelNames: ['outcome'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 1, 2],
     registers: [this.registry]

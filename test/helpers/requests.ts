@@ -19,6 +19,14 @@ export function patientResource (id = 'cat-demo-1'): Json {
   }
 }
 
+/**
+ * Every prefetch key the services define, filled as a client that prefetched them all would: the
+ * Patient, and `null` (known empty) for the searches. With it, no FHIR server is needed.
+ */
+export function completePrefetch (patientId = 'cat-demo-1'): Json {
+  return { patient: patientResource(patientId), conditions: null, observations: null, medications: null }
+}
+
 /** R4 draft MedicationRequest as the CDS Hooks sandbox builds it: single-object category, doseAndRate object. */
 export function sandboxDraft (id = 'request-123', patientId = 'cat-demo-1'): Json {
   return {
@@ -53,7 +61,7 @@ export function sandboxOrderSelect (overrides: Json = {}): Json {
       selections: ['MedicationRequest/request-123'],
       draftOrders: { resourceType: 'Bundle', entry: [{ resource: sandboxDraft() }] }
     },
-    prefetch: { patient: patientResource() },
+    prefetch: completePrefetch(),
     ...overrides
   }
 }
@@ -101,7 +109,7 @@ export function epicOrderSign (overrides: Json = {}): Json {
         ]
       }
     },
-    prefetch: { patient: patientResource(), conditions: null },
+    prefetch: completePrefetch(),
     ...overrides
   }
 }

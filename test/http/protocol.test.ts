@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import request from 'supertest'
 import { CardsResponse, DiscoveryResponse } from '../../src/cds/response.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, dstu2OrderSelect, epicOrderSign, sandboxDraft, sandboxOrderSelect } from '../helpers/requests.js'
+import { SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, completePrefetch, dstu2OrderSelect, epicOrderSign, sandboxDraft, sandboxOrderSelect } from '../helpers/requests.js'
 
 let t: TestApp
 beforeAll(async () => { t = await buildTestApp({ CDS_BODY_LIMIT: '65536' }) })
@@ -63,7 +63,7 @@ describe('invocation', () => {
   })
 
   it('answers patient-view, which has no draft orders', async () => {
-    const body = { hook: 'patient-view', hookInstance: 'pv-1', context: { patientId: 'cat-demo-1', userId: 'Practitioner/1' } }
+    const body = { hook: 'patient-view', hookInstance: 'pv-1', context: { patientId: 'cat-demo-1', userId: 'Practitioner/1' }, prefetch: completePrefetch() }
     await post('/cds-services/cat-patient-view').send(body).expect(200)
   })
 })

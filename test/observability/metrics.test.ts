@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import request from 'supertest'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { epicOrderSign, patientResource, sandboxOrderSelect } from '../helpers/requests.js'
+import { completePrefetch, epicOrderSign, sandboxOrderSelect } from '../helpers/requests.js'
 
 const PATIENT_ID = 'pt-Zq81-unique'
 const HOOK_INSTANCE = '5b0e7a3c-9f1d-4e2b-8c6a-d41f0e9b7a21'
@@ -49,7 +49,7 @@ beforeAll(async () => {
   t = await buildTestApp()
   const server = t.app.server
   const bearer = `Bearer ${CLIENT_JWT}`
-  const patient = { patient: patientResource(PATIENT_ID) }
+  const patient = completePrefetch(PATIENT_ID)
   const context = (body: Record<string, unknown>) => ({ ...(body.context as object), patientId: PATIENT_ID })
 
   const select = sandboxOrderSelect({ hookInstance: HOOK_INSTANCE, prefetch: patient })

@@ -10,12 +10,11 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node'
 import type { DataGatherer } from '../../src/data/gather.js'
-import { prefetchedData } from '../../src/data/gather.js'
 import { activeTraceparent } from '../../src/observability/trace-context.js'
 import { startTracing } from '../../src/observability/tracing.js'
 import { buildTestApp, testConfig, type TestApp } from '../helpers/app.js'
 import { startServerProcess } from '../helpers/process.js'
-import { SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, patientResource, sandboxOrderSelect } from '../helpers/requests.js'
+import { SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, completePrefetch, sandboxOrderSelect } from '../helpers/requests.js'
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c'
 const CALLER_SPAN = 'b7ad6b7169203331'
@@ -43,11 +42,11 @@ describe('tracing in process', () => {
       // A failing FHIR call whose error names the URL, patient id included.
       if (request.context.patientId === FAILING_PATIENT_ID) throw new Error(`GET https://ehr.example.org/fhir/Observation?patient=${FAILING_PATIENT_ID} failed`)
       outgoing.push(activeTraceparent())
-      return prefetchedData(service, request)
+      return Object.fromEntries(Object.keys(service.prefetch).filter((k) => request.prefetch?.[k] !== undefined).map((k) => [k, request.prefetch?.[k]]))
     }
   }
   let t: TestApp
-  const traced = sandboxOrderSelect({ prefetch: { patient: patientResource(PATIENT_ID) } })
+  const traced = sandboxOrderSelect({ prefetch: completePrefetch(PATIENT_ID) })
   const fresh = sandboxOrderSelect()
 
   beforeAll(async () => {
@@ -151,7 +150,7 @@ describe('tracing in the real process', () => {
       const res = await fetch(`${server.url}/cds-services/cat-order-select`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', traceparent: TRACEPARENT },
-        body: JSON.stringify(sandboxOrderSelect({ prefetch: { patient: patientResource(PATIENT_ID) } }))
+        body: JSON.stringify(sandboxOrderSelect({ prefetch: completePrefetch(PATIENT_ID) }))
       })
       expect(res.status).toBe(200)
       server.child.kill('SIGTERM')

@@ -11,7 +11,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { T0, countingServer, makeKey, rawToken, serveJwks, signToken, writeTrustedClients, type CountingServer, type TestKey } from '../helpers/jwt.js'
 import { installNetworkSpy, type NetworkSpy } from '../helpers/network.js'
-import { SYNTHETIC_ACCESS_TOKEN, SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, epicOrderSign, patientResource } from '../helpers/requests.js'
+import { SYNTHETIC_ACCESS_TOKEN, SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, completePrefetch, epicOrderSign, patientResource } from '../helpers/requests.js'
 
 const BASE = 'https://cds.example.org'
 const SIGN = '/cds-services/cat-order-sign'
@@ -60,7 +60,7 @@ async function token (o: Partial<Parameters<typeof signToken>[0]> = {}, path = S
 
 /** The Epic-like order-sign of test/helpers, for our hostile patient, with extra fields merged in. */
 function orderSign (extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const body = epicOrderSign({ prefetch: { patient: { ...patientResource(PATIENT_ID), birthDate: BIRTH_DATE } }, ...extra })
+  const body = epicOrderSign({ prefetch: { ...completePrefetch(PATIENT_ID), patient: { ...patientResource(PATIENT_ID), birthDate: BIRTH_DATE } }, ...extra })
   ;(body.context as Record<string, unknown>).patientId = PATIENT_ID
   return body
 }

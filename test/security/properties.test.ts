@@ -14,7 +14,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { feedbackBody, hookCall, mutate, mutations } from '../helpers/arbitraries.js'
 import { installNetworkSpy, type NetworkSpy } from '../helpers/network.js'
 import { T0, makeKey, rawToken, signToken, writeTrustedClients, type TestKey } from '../helpers/jwt.js'
-import { SYNTHETIC_ACCESS_TOKEN, SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME } from '../helpers/requests.js'
+import { SYNTHETIC_ACCESS_TOKEN, SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, completePrefetch } from '../helpers/requests.js'
 
 const RUNS = 1000
 const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31)
@@ -183,7 +183,7 @@ describe('client authentication', () => {
   const LEEWAY = 60
   let auth: TestApp
   let es: TestKey, rs: TestKey, rs256: TestKey
-  const body = { hook: 'patient-view', hookInstance: 'p-1', context: { patientId: 'p-1' } }
+  const body = { hook: 'patient-view', hookInstance: 'p-1', context: { patientId: 'p-1' }, prefetch: completePrefetch('p-1') }
 
   beforeAll(async () => {
     [es, rs, rs256] = await Promise.all([makeKey('ES384'), makeKey('RS384'), makeKey('RS256')])
