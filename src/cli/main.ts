@@ -1,12 +1,14 @@
 // `cat-cds <command>`: the package's command-line entry.
 import { ConfigError, loadConfig } from '../config.js'
 import { ServiceDefinitionError } from '../cds/services.js'
+import { ExampleError, runExample } from './example.js'
 import { startServer } from '../server.js'
 
 const USAGE = `Usage: cat-cds <command> [options]
 
 Commands:
   serve              start the CDS Hooks service (configured by environment variables; see README)
+  example [name]     print an example hook request dated today (no name: list the examples)
   help               show this text
 `
 
@@ -32,6 +34,14 @@ export async function main (argv: string[]): Promise<number | undefined> {
       }
       await serve()
       return undefined
+    case 'example':
+      try {
+        return runExample(rest)
+      } catch (err) {
+        if (!(err instanceof ExampleError)) throw err
+        process.stderr.write(`cat-cds: ${err.message}\n`)
+        return 2
+      }
     case undefined:
     case 'help':
     case '--help':
