@@ -1,10 +1,11 @@
 // buildApp(config, deps) assembles the service; it never listens (src/server.ts does).
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import { noCardsEngine, type CdsEngine } from './cds/engine.js'
+import type { CdsEngine } from './cds/engine.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
 import { prefetchOnlyGatherer, type DataGatherer } from './data/gather.js'
+import { createCatEngine } from './engine.js'
 import { registerCors } from './http/cors.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
@@ -67,7 +68,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(metricsRoutes, { metrics })
   await app.register(cdsRoutes, {
     services,
-    engine: deps.engine ?? noCardsEngine,
+    engine: deps.engine ?? createCatEngine({
+      profile: config.guidelineProfile,
+      freshness: { labDays: config.freshnessLabDays, weightDays: config.freshnessWeightDays }
+    }),
     gatherer: deps.gatherer ?? prefetchOnlyGatherer
   })
 

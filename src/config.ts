@@ -78,7 +78,9 @@ const EnvSchema = z.object({
   CDS_RATE_LIMIT: intFrom(0, 1_000_000).optional(),
   CDS_CORS_ORIGINS: originList.optional(),
   CDS_BODY_LIMIT: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
-  CDS_SHUTDOWN_GRACE_MS: intFrom(0, 120_000).default(10_000)
+  CDS_SHUTDOWN_GRACE_MS: intFrom(0, 120_000).default(10_000),
+  CDS_FRESHNESS_LAB_DAYS: intFrom(1, 365).default(7),
+  CDS_FRESHNESS_WEIGHT_DAYS: intFrom(1, 3650).default(30)
 })
 
 export type Env = z.input<typeof EnvSchema>
@@ -102,6 +104,10 @@ export interface Config {
   readonly corsOrigins: readonly string[]
   readonly bodyLimitBytes: number
   readonly shutdownGraceMs: number
+  /** Creatinine, platelets and other labs older than this many days are stale (decisions.md: 7). */
+  readonly freshnessLabDays: number
+  /** A weight older than this many days is stale (decisions.md: 30). */
+  readonly freshnessWeightDays: number
 }
 
 export class ConfigError extends Error {
@@ -151,6 +157,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     rateLimitPerMinute: e.CDS_RATE_LIMIT ?? (production ? 600 : 0),
     corsOrigins: Object.freeze(corsOrigins),
     bodyLimitBytes: e.CDS_BODY_LIMIT,
-    shutdownGraceMs: e.CDS_SHUTDOWN_GRACE_MS
+    shutdownGraceMs: e.CDS_SHUTDOWN_GRACE_MS,
+    freshnessLabDays: e.CDS_FRESHNESS_LAB_DAYS,
+    freshnessWeightDays: e.CDS_FRESHNESS_WEIGHT_DAYS
   })
 }

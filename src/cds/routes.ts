@@ -51,6 +51,8 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
 
     const data = await options.gatherer.gather(service, hookRequest, { signal: request.signal })
     const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
+    app.metrics.hookEvaluations.inc({ service: service.id })
+    for (const card of result.cards) app.metrics.cards.inc({ rule: card.source.topic?.code ?? 'none', indicator: card.indicator })
     return { cards: result.cards }
   })
 }
