@@ -228,13 +228,22 @@ export interface ReadDose { perDose: number, perDay: number, administrationsPerD
 const IU_UNITS = new Set(['iu', '[iu]', 'u', '[u]', 'unit', 'units', '[iu]/d'])
 const PERIOD_DAYS: Record<string, number> = { h: 1 / 24, d: 1, wk: 7 }
 
-/** Reads dosageInstruction[0] of an R4 MedicationRequest (arrays, as a writer must send them). */
-export function readDose (mr: Json): ReadDose | string {
+/** Reads every dosageInstruction step of an R4 MedicationRequest (arrays, as a writer must send them). */
+export function readDoses (mr: Json): ReadDose[] | string {
   const dosage = mr.dosageInstruction
   if (!Array.isArray(dosage) || dosage.length === 0) return 'no dosageInstruction array'
-  const d = dosage[0] as Json
+  const steps: ReadDose[] = []
+  for (const [i, d] of (dosage as Json[]).entries()) {
+    const step = readStep(d)
+    if (typeof step === 'string') return `dosageInstruction[${i}]: ${step}`
+    steps.push(step)
+  }
+  return steps
+}
+
+function readStep (d: Json): ReadDose | string {
   const dr = d.doseAndRate
-  if (!Array.isArray(dr) || dr.length === 0) return 'dosageInstruction[0].doseAndRate is not a non-empty array'
+  if (!Array.isArray(dr) || dr.length === 0) return 'doseAndRate is not a non-empty array'
   const q = (dr[0] as Json).doseQuantity as Json | undefined
   if (q === undefined || typeof q.value !== 'number') return 'no doseAndRate[0].doseQuantity.value'
   const unit = String(q.code ?? q.unit ?? '').toLowerCase()

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CardsResponse, type Card } from '../../src/cds/response.js'
 import { DEFAULT_PATIENTS_DIR, daysSinceAnchor, loadSyntheticPatient, shiftDates, type SyntheticPatient } from '../../src/sandbox/patients.js'
 import { buildTestApp } from './app.js'
-import { CLASS_OF, LOINC, checkDose, identifyDrug, isRxNorm, readDose, type DoseRule, type Drug, type DrugClass } from './scenario-drugs.js'
+import { CLASS_OF, LOINC, checkDose, identifyDrug, isRxNorm, readDoses, type DoseRule, type DrugClass } from './scenario-drugs.js'
 
 type Json = Record<string, unknown>
 
@@ -58,6 +58,12 @@ export interface Scenario {
   /** Prefetch Bundles sent without `type`. */
   untypedPrefetch?: readonly PrefetchKey[]
   expect: readonly ExpectedCard[]
+  /**
+   * The cards expected when the clinician accepts the recommended suggestion of the first expected
+   * card with `replaces` and then signs the session (order-sign). `[]`: the suggestion resolves it,
+   * so the service's own alternative must pass its own rules (dose, duration).
+   */
+  afterAccepting?: readonly ExpectedCard[]
   /** Where the expectation comes from (document and rule). */
   basis: string
 }
@@ -117,10 +123,13 @@ export function prefetchFor (p: SyntheticPatient, s: Pick<Scenario, 'nullPrefetc
   return prefetch
 }
 
-/** The hook request an EHR would send for the scenario, with the drafts' dates moved to today. */
-export function hookRequestFor (s: Scenario, now: Date): Json {
+/**
+ * The hook request an EHR would send for the scenario, with the drafts' dates moved to today
+ * (`datedToday`: the drafts already are, e.g. orders the service itself suggested).
+ */
+export function hookRequestFor (s: Scenario, now: Date, datedToday = false): Json {
   const p = loadPatient(s.patient, now)
-  const drafts = shiftDates(s.drafts ?? [], daysSinceAnchor(now))
+  const drafts = datedToday ? s.drafts ?? [] : shiftDates(s.drafts ?? [], daysSinceAnchor(now))
   const context: Json = { userId: 'Practitioner/cat-acceptance-clinician', patientId: p.patientId }
   if (s.hook !== 'patient-view') {
     const bundleType = s.draftBundleType ?? (s.hook === 'order-sign' ? 'collection' : undefined)
@@ -194,10 +203,14 @@ function replacementProblems (card: Card, r: Replacement, patientId: string): st
       const drug = identifyDrug(codingsOf(resource.medicationCodeableConcept))
       if ('problem' in drug) { problems.push(`${where}: ${drug.problem}`); continue }
       if (!r.classes.includes(CLASS_OF[drug.drug])) { problems.push(`${where}: ${drug.drug} is ${CLASS_OF[drug.drug]}, expected ${r.classes.join(' or ')}`); continue }
-      const dose = readDose(resource)
-      if (typeof dose === 'string') { problems.push(`${where}: ${dose}`); continue }
-      const wrong = checkDose(drug.drug as Drug, dose, r.dose)
-      if (wrong !== undefined) problems.push(`${where}: ${wrong}`)
+      const steps = readDoses(resource)
+      if (typeof steps === 'string') { problems.push(`${where}: ${steps}`); continue }
+      steps.forEach((dose, i) => {
+        // Later steps follow the first month (dalteparin 150 IU/kg from day 31, knowledge.md §2.1).
+        const rule: DoseRule = i > 0 && r.dose.kind === 'therapeutic' ? { ...r.dose, vteAgeDays: Math.max(r.dose.vteAgeDays, 31) } : r.dose
+        const wrong = checkDose(drug.drug, dose, rule)
+        if (wrong !== undefined) problems.push(`${where}, dose step ${i + 1}: ${wrong}`)
+      })
     }
   }
   if (offered === 0) {
@@ -256,6 +269,24 @@ export function responseProblems (s: Scenario, patientId: string, status: number
   return problems
 }
 
+/** The draft orders after the clinician accepts the recommended suggestion of `rule`'s card. */
+function acceptRecommended (body: unknown, rule: string, drafts: Json[]): { label: string, drafts: Json[] } | string {
+  const card = ((body as { cards?: Card[] }).cards ?? []).find((c) => ruleOf(c) === rule)
+  const suggestion = card?.suggestions?.find((x) => x.isRecommended === true) ?? card?.suggestions?.[0]
+  if (suggestion === undefined) return `no ${rule} suggestion to accept`
+  let out = [...drafts]
+  const ref = (r: Json): string => `${String(r.resourceType)}/${String(r.id)}`
+  ;(suggestion.actions ?? []).forEach((a, i) => {
+    if (a.type === 'delete') out = out.filter((r) => ref(r) !== a.resourceId)
+    else if (a.resource !== undefined) {
+      // The EHR gives a created order its id.
+      const resource = { ...a.resource, id: a.resource.id ?? `accepted-${i}` } as Json
+      out = [...out.filter((r) => ref(r) !== ref(resource)), resource]
+    }
+  })
+  return { label: suggestion.label, drafts: out }
+}
+
 function describeCards (body: unknown): string {
   const cards = (body as { cards?: Card[] } | undefined)?.cards ?? []
   return cards.map((c) => `  ${ruleOf(c)} ${c.indicator}: ${c.summary}${(c.suggestions ?? []).map((s) => `\n    - ${s.label}`).join('')}`).join('\n') || '  (no cards)'
@@ -286,6 +317,17 @@ export function runScenarios (title: string, scenarios: readonly Scenario[]): vo
         const body: unknown = res.json()
         const problems = responseProblems(s, loadPatient(s.patient, now).patientId, res.statusCode, body)
         expect(problems, `${s.name}\n  basis: ${s.basis}\n  answer:\n${describeCards(body)}`).toEqual([])
+
+        const replaced = s.expect.find((e) => e.replaces !== undefined)
+        if (s.afterAccepting === undefined || replaced === undefined) return
+        const session = ((payload.context as Json).draftOrders as { entry: Array<{ resource: Json }> }).entry.map((e) => e.resource)
+        const accepted = acceptRecommended(body, replaced.rule, session)
+        if (typeof accepted === 'string') throw new Error(accepted)
+        const signing: Scenario = { ...s, hook: 'order-sign', drafts: accepted.drafts, expect: s.afterAccepting, draftBundleType: 'collection' }
+        const signed = await app.inject({ method: 'POST', url: `/cds-services/${SERVICE_ID['order-sign']}`, payload: hookRequestFor(signing, now, true) })
+        const signedBody: unknown = signed.json()
+        const after = responseProblems(signing, loadPatient(s.patient, now).patientId, signed.statusCode, signedBody)
+        expect(after, `${s.name}\n  after accepting "${accepted.label}" and signing:\n${describeCards(signedBody)}`).toEqual([])
       })
     }
   })

@@ -1,7 +1,7 @@
 // The acceptance checker itself must be right, or a red scenario means nothing: hand-written answers
 // that a clinician would accept pass, and each kind of wrong answer is caught.
 import { describe, expect, it } from 'vitest'
-import { checkDose, iu, mg, readDose, type DoseRule } from '../helpers/scenario-drugs.js'
+import { checkDose, iu, mg, readDoses, type DoseRule } from '../helpers/scenario-drugs.js'
 import { lmwhInstead, responseProblems, type Scenario } from '../helpers/scenario.js'
 
 const PID = 'cat-gastric-pe'
@@ -83,9 +83,9 @@ describe('scenario checker', () => {
 
   it('computes dose ranges from knowledge.md §2 by hand', () => {
     const dose = (q: Record<string, unknown>, repeat: Record<string, unknown>) => {
-      const d = readDose(order(DALTEPARIN_12500, q, repeat))
-      if (typeof d === 'string') throw new Error(d)
-      return d
+      const d = readDoses(order(DALTEPARIN_12500, q, repeat))
+      if (typeof d === 'string' || d[0] === undefined) throw new Error(String(d))
+      return d[0]
     }
     const q12h = { frequency: 1, period: 12, periodUnit: 'h' }
     const therapeutic = (weightKg: number, vteAgeDays = 3): DoseRule => ({ kind: 'therapeutic', weightKg, vteAgeDays })

@@ -13,6 +13,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-dabi', B, { med: MED.dabigatran150, dose: mg(150), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-dabi', 75, 2) }],
+    afterAccepting: [],
     basis: 'decisions.md: dabigatran is a DOAC; profile table lmwh-first CAT-01 warning + LMWH suggestion'
   },
   {
@@ -22,6 +23,7 @@ const scenarios: Scenario[] = [
     profile: 'guideline-2023',
     drafts: [medicationDraft('draft-riva', 'cat-gastric-pe', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-riva', 62.5, 4) }],
+    afterAccepting: [],
     basis: 'decisions.md profile table: "DOAC drafted, CAT, a hazard present (CAT-02…05)" → guideline-2023 "same as lmwh-first"'
   },
   {
@@ -34,6 +36,7 @@ const scenarios: Scenario[] = [
     ],
     selections: ['MedicationRequest/draft-apix'],
     expect: [{ rule: 'CAT-03', indicator: 'warning', replaces: lmwhInstead('draft-apix', 68, 12) }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-03 (active MedicationRequest in the DDI list; strong CYP3A4+P-gp inhibitor with apixaban → dose advice; suggestion LMWH), §4.3 ketoconazole 6135; decisions.md resolves medicationReference against the draft bundle; not critical (decisions.md critical list)'
   },
   {
@@ -41,7 +44,8 @@ const scenarios: Scenario[] = [
     patient: 'ddi-rifampin-sarcoma',
     hook: 'order-sign',
     drafts: [medicationDraft('draft-edox', 'cat-ddi-rifampin', { med: MED.edoxaban60, dose: mg(60), repeat: DAILY, ...oral })],
-    expect: [{ rule: 'CAT-03', indicator: 'critical' }],
+    expect: [{ rule: 'CAT-03', indicator: 'critical', replaces: lmwhInstead('draft-edox', 85, 14) }],
+    afterAccepting: [],
     basis: 'knowledge §2.3 edoxaban "Avoid rifampin"; §3.2 CAT-03 "critical if the label says avoid", "any strong dual inducer → critical"; decisions.md critical list includes strong dual inducers. CrCl ≈ 115, weight 85 kg: no CAT-04 edoxaban dose issue'
   },
   {
@@ -50,6 +54,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-apix', 'cat-crcl-25', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-04', indicator: 'warning', replaces: { draftId: 'draft-apix', classes: ['LMWH', 'UFH'], dose: { kind: 'renal', weightKg: 66 }, form: 'delete+create' } }],
+    afterAccepting: [],
     basis: 'decisions.md CrCl = Cockcroft–Gault, µmol/L converted by unit: (140−76)×66/(72×203/88.4) = 25.5; knowledge §3.2 CAT-04 < 30 → warning, suggestion LMWH with anti-Xa monitoring or UFH; §2.1 enoxaparin 1 mg/kg once daily. The older normal creatinine (1.1 mg/dL) must not be used'
   },
   {
@@ -66,6 +71,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-apix', 'cat-platelets-30', { med: MED.apixaban5, dose: mg(5), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-05', indicator: 'warning', replaces: { draftId: 'draft-apix', classes: ['LMWH'], dose: { kind: 'platelet-reduced', weightKg: 70 }, form: 'delete+create' } }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-05 "DOAC draft with platelets < 50 → warning, suggest LMWH", 25–50 → 50 % or prophylactic LMWH; §1.7 subacute (> 30 d) row. The older platelet count (210) must not be used'
   },
   {
@@ -74,6 +80,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-warf', B, { med: MED.warfarinIngredient, dose: mg(5), repeat: DAILY, ...oral })],
     expect: [{ rule: 'CAT-06', indicator: 'warning', replaces: lmwhInstead('draft-warf', 75, 2) }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-06 (warfarin draft AND active cancer AND VTE; suggestion weight-based LMWH); §4.3 warfarin 11289'
   },
   {
@@ -83,6 +90,7 @@ const scenarios: Scenario[] = [
     profile: 'guideline-2023',
     drafts: [medicationDraft('draft-warf', B, { med: MED.warfarin5, dose: mg(5), repeat: DAILY, ...oral })],
     expect: [{ rule: 'CAT-06', indicator: 'warning', replaces: lmwhInstead('draft-warf', 75, 2) }],
+    afterAccepting: [],
     basis: 'decisions.md: "Early stopping (CAT-07) and VKA (CAT-06) are warning in both profiles"'
   },
   {
@@ -102,6 +110,7 @@ const scenarios: Scenario[] = [
       { rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 82, 5) },
       { rule: 'CAT-13', indicator: 'info' }
     ],
+    afterAccepting: [{ rule: 'CAT-13', indicator: 'info' }],
     basis: 'knowledge §1.3 item 8: brain tumours are not a DOAC contraindication (so CAT-01 applies, decisions.md lmwh-first warning) and CAT-13 adds the Caravaggio caveat'
   },
   {
@@ -113,6 +122,7 @@ const scenarios: Scenario[] = [
       { rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 130, 4) },
       { rule: 'CAT-16', indicator: 'info' }
     ],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-16 (weight > 120 kg, info; §1.3 item 9 guidelines disagree, so not a hazard); §2.1 dalteparin max 18 000 IU/day'
   }
 ]

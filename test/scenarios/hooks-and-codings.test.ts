@@ -29,6 +29,7 @@ const scenarios: Scenario[] = [
     hook: 'order-sign',
     drafts: sessionWithUnselectedRivaroxaban,
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-riva', 62.5, 4) }],
+    afterAccepting: [],
     basis: 'decisions.md Hooks: "order-sign: evaluate every draft order"'
   },
   {
@@ -40,6 +41,7 @@ const scenarios: Scenario[] = [
       { resourceType: 'Medication', id: 'epic-med-1', code: MED.rivaroxaban20 }
     ],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('epic-mr-1', 62.5, 4) }],
+    afterAccepting: [],
     basis: 'cds-hooks.md §3.5 Epic medicationReference; decisions.md "Resolve medicationReference against a Medication in the draft bundle"'
   },
   {
@@ -54,6 +56,7 @@ const scenarios: Scenario[] = [
       ...oral
     })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-riva', 75, 2) }],
+    afterAccepting: [],
     basis: 'decisions.md: RxNorm ingredient codes; medicationReference resolved against `contained`'
   },
   {
@@ -63,6 +66,7 @@ const scenarios: Scenario[] = [
     untypedPrefetch: ['conditions'],
     drafts: [medicationDraft('draft-apix', B, { med: MED.apixabanTextOnly, dose: mg(10), repeat: BID, ...oral, sandboxQuirks: true })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 75, 2) }],
+    afterAccepting: [],
     basis: 'decisions.md "— only when no code matches — by the ingredient name in text/display"; design.md lenient reader (missing Bundle.type)'
   },
   {

@@ -14,6 +14,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-dalt', 'cat-platelets-30', { med: MED.dalteparin, dose: iu(14000), repeat: DAILY })],
     expect: [{ rule: 'CAT-05', indicator: 'warning', replaces: { draftId: 'draft-dalt', classes: ['LMWH'], dose: { kind: 'platelet-reduced', weightKg: 70 }, form: 'any' } }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-05 "25–50 → warning: 50 % or prophylactic LMWH"; §1.7 DVT 45 days old (not acute): 50 % or prophylactic dose; platelets read in 10*9/L'
   },
   {
@@ -30,6 +31,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-enox', 'cat-crcl-25', { med: MED.enoxaparin, dose: mg(70), repeat: Q12H })],
     expect: [{ rule: 'CAT-08', indicator: 'warning', replaces: { draftId: 'draft-enox', classes: ['LMWH', 'UFH'], dose: { kind: 'renal', weightKg: 66 }, form: 'any' } }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-08 (therapeutic LMWH + CrCl < 30; suggestion enoxaparin 1 mg/kg once daily or anti-Xa-guided dalteparin; consider UFH); §2.1'
   },
   {
@@ -38,6 +40,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-dalt', ON_DALT, { med: MED.dalteparin, dose: iu(20000), repeat: DAILY })],
     expect: [{ rule: 'CAT-09', indicator: 'warning', replaces: { ...lmwhInstead('draft-dalt', 88, 42), form: 'any' } }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-09 "Also flag overdose, e.g. dalteparin > 18 000 IU/day"; §2.1 max 18 000 IU/day, 150–200 IU/kg after day 30'
   },
   {
@@ -149,6 +152,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-apix', ON_DALT, { med: MED.apixaban5, dose: mg(10), repeat: BID, route: 'oral' })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 88, 42) }],
+    afterAccepting: [],
     basis: 'decisions.md lmwh-first CAT-01 (a new DOAC, not a renewal of one); retroperitoneal sarcoma is not luminal GI/GU; CrCl ≈ 107'
   }
 ]

@@ -16,6 +16,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-enox-40', A_POSTOP, { med: MED.enoxaparin40, dose: mg(40), repeat: DAILY, sandboxQuirks: true })],
     expect: [{ rule: 'CAT-09', indicator: 'warning', replaces: { ...lmwhInstead('draft-enox-40', 80, 0), form: 'any' } }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-09 (LMWH ≤ prophylactic threshold, enoxaparin ≤ 40 mg/day, with VTE in the treatment window; seed a); §2.1 enoxaparin 40 mg is prophylactic. A first VTE on prophylaxis is not "recurrent VTE on anticoagulation" (CAT-10), CrCl ≈ 100 mL/min'
   },
   {
@@ -47,6 +48,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-riva', B, { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, route: 'oral', sandboxQuirks: true })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-riva', 75, 2) }],
+    afterAccepting: [],
     basis: 'decisions.md profile table, lmwh-first, CAT-01: warning, suggest weight-based LMWH; no hazard (soft-tissue sarcoma, CrCl ≈ 100, platelets 245, no interacting drug)'
   },
   {
@@ -73,6 +75,7 @@ const scenarios: Scenario[] = [
     nullPrefetch: ['medications'],
     drafts: [medicationDraft('draft-riva', GASTRIC, { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, route: 'oral', sandboxQuirks: true })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-riva', 62.5, 4) }],
+    afterAccepting: [],
     basis: 'knowledge §3.2 CAT-02 (C16 luminal GI; dalteparin 200 IU/kg from the latest weight) and §5 (b); decisions.md keeps critical for label contraindications and hold thresholds, so warning'
   },
   {
@@ -87,6 +90,7 @@ const scenarios: Scenario[] = [
       { rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-apix', 62.5, 4) },
       { rule: 'CAT-03', indicator: 'warning' }
     ],
+    afterAccepting: [],
     basis: 'knowledge §5 (b) "apixaban + ketoconazole → CAT-03"; §3.2 CAT-03 trigger includes a draft interacting drug, strong CYP3A4+P-gp inhibitor → warning (critical only for inducers / label "avoid", decisions.md); order-sign judges every draft'
   },
   {
