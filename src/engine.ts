@@ -2,6 +2,7 @@
 // hook → one card per rule, most severe first, plus a decision per rule for the audit trail.
 // Synchronous and free of I/O; the same engine serves every request.
 import type { CdsEngine, Decision, HookCall } from './cds/engine.js'
+import type { HookName } from './cds/services.js'
 import type { Card } from './cds/response.js'
 import { sortCards, toCard } from './cards/card.js'
 import { indexResources } from './fhir/resource-index.js'
@@ -20,6 +21,15 @@ export interface CatEngineOptions {
 /** Orders a rule may be about: anticoagulants, thrombolytics, IVC filters. A draft of anything else gets no card. */
 const relevant = (o: OrderFact): boolean => o.anticoagulant !== undefined || o.thrombolytic || o.ivcFilter
 
+/**
+ * The orders a hook evaluates (decisions.md, Hooks): order-select the selected drafts, order-sign every
+ * draft, patient-view the active anticoagulants.
+ */
+export function subjectsFor (hook: HookName, drafts: readonly OrderFact[], activeAnticoagulants: readonly OrderFact[]): OrderFact[] {
+  if (hook === 'patient-view') return [...activeAnticoagulants]
+  return drafts.filter((o) => (hook === 'order-sign' || o.selected) && relevant(o))
+}
+
 export function createCatEngine (options: CatEngineOptions): CdsEngine {
   const rules = options.rules ?? EVALUATION_ORDER
   return {
@@ -29,12 +39,11 @@ export function createCatEngine (options: CatEngineOptions): CdsEngine {
       const nowMs = call.now.getTime()
       const index = indexResources({ data: call.data, draftOrders: context.draftOrders, selections: context.selections, patientId: context.patientId })
       const orders = orderFacts(index, nowMs)
-      const drafts = orders.drafts.filter((o) => hook === 'order-sign' || o.selected)
-      // Order hooks with no anticoagulant or thrombolytic under evaluation: nothing to say, nothing more to read.
-      if (hook !== 'patient-view' && !drafts.some(relevant)) return { cards: [], decisions: [] }
+      // Order hooks with nothing a rule is about under evaluation: nothing to say, nothing more to read.
+      if (hook !== 'patient-view' && subjectsFor(hook, orders.drafts, []).length === 0) return { cards: [], decisions: [] }
 
       const snapshot = buildSnapshot({ index, orders, patientId: context.patientId, encounterId: context.encounterId, now: call.now, freshness: options.freshness })
-      const subjects = hook === 'patient-view' ? snapshot.activeAnticoagulants : drafts.filter(relevant)
+      const subjects = subjectsFor(hook, snapshot.drafts, snapshot.activeAnticoagulants)
       const fired = new Set<string>()
       const blocked: Blocked[] = []
       const cards: Card[] = []

@@ -259,9 +259,17 @@ const THROMBOLYTIC_NAMES = namePattern(THROMBOLYTICS)
 const INTERACTING_CODES = codeMap(INTERACTING_DRUGS)
 const INTERACTING_NAMES = namePattern(INTERACTING_DRUGS)
 
-// "low molecular weight heparin" names a class, not unfractionated heparin; a heparin lock/flush keeps
-// a line open and is not anticoagulation.
+// "low molecular weight heparin" names a class, not unfractionated heparin; a heparin lock/flush and
+// the 2 units/mL line bags keep a line open and are not anticoagulation (therapeutic infusions are
+// 50–100 units/mL).
 const NOT_UFH = /low[\s-]*molecular|\blmwh?\b|\bflush\b|\block\b/i
+const LINE_CONCENTRATION = /(\d+(?:\.\d+)?)\s*(?:units?|unt|u|iu)\s*\/\s*ml\b/i
+const MAX_LINE_UNITS_PER_ML = 10
+
+function isLineHeparin (name: string): boolean {
+  const m = LINE_CONCENTRATION.exec(name)
+  return NOT_UFH.test(name) || (m !== null && Number(m[1]) <= MAX_LINE_UNITS_PER_ML)
+}
 // Topical, ophthalmic or otic forms of an interacting drug (ketoconazole shampoo, dexamethasone eye
 // drops) have no systemic CYP3A4/P-gp effect.
 const NON_SYSTEMIC_FORM = /\b(cream|ointment|shampoo|gel|lotion|foam|topical|ophthalmic|otic|eye|ear|drops?|inhal\w*|nasal|mouthwash)\b/i
@@ -291,7 +299,7 @@ function matchDrug<E extends DrugEntry<string>> (codings: readonly Code[], names
 export function matchAnticoagulant (codings: readonly Code[], names: readonly string[]): DrugMatch<AnticoagulantEntry> | undefined {
   const m = matchDrug(codings, names, ANTICOAGULANT_CODES, ANTICOAGULANT_NAMES)
   // A bare "heparin" name inside an LMWH or flush description is not UFH.
-  if (m?.by === 'name' && m.entry.class === 'ufh' && names.some((n) => NOT_UFH.test(n))) return undefined
+  if (m?.by === 'name' && m.entry.class === 'ufh' && names.some(isLineHeparin)) return undefined
   return m
 }
 
