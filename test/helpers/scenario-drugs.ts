@@ -123,6 +123,7 @@ const sct = (code: string, display: string): Json => ({ system: SNOMED, code, di
 export const MED = {
   /** Product (SCD) code. */
   apixaban5: { coding: [rx('1364445', 'apixaban 5 MG Oral Tablet')], text: 'apixaban 5 mg tablet' },
+  apixaban2_5: { coding: [rx('1364435', 'apixaban 2.5 MG Oral Tablet')], text: 'apixaban 2.5 mg tablet' },
   /** ATC only, with a brand-name text so that a name fallback cannot stand in for the code. */
   apixabanAtcOnly: { coding: [atc('B01AF02', 'apixaban')], text: 'ELIQUIS 5 MG PO TABS' },
   /** No code at all: decisions.md lets the ingredient name in the text identify the drug. */

@@ -40,6 +40,34 @@ const scenarios: Scenario[] = [
     basis: 'knowledge §3.2 CAT-03 (active MedicationRequest in the DDI list; strong CYP3A4+P-gp inhibitor with apixaban → dose advice; suggestion LMWH), §4.3 ketoconazole 6135; decisions.md resolves medicationReference against the draft bundle; not critical (decisions.md critical list)'
   },
   {
+    name: 'CAT-02 active bladder cancer (GU): apixaban → warning with weight-based LMWH',
+    patient: 'bladder-cancer-dvt',
+    hook: 'order-select',
+    drafts: [medicationDraft('draft-apix', 'cat-bladder-dvt', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-apix', 80, 5) }],
+    afterAccepting: [],
+    basis: 'decisions.md DOAC hazards "luminal GI or GU cancer (CAT-02)"; knowledge §3.2 CAT-02 C51–C68, §4.2 urinary C64–C68'
+  },
+  {
+    name: 'pancreatic cancer (C25, not luminal GI): apixaban → CAT-01, not CAT-02',
+    patient: 'pancreatic-cancer-pe',
+    hook: 'order-select',
+    drafts: [medicationDraft('draft-apix', 'cat-pancreas-pe', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 60, 3) }],
+    basis: 'decisions.md (wins over knowledge §3.2 "C15–C26"): the GI hazard is "luminal GI"; knowledge §4.2 lists C22–C25 (hepatobiliary/pancreas) apart from luminal GI C15–C21, C26 (engine-notes item 1)'
+  },
+  {
+    name: 'CAT-03 apixaban 2.5 mg renewed with ketoconazole drafted, 8 months after the PE → critical (label: avoid) + CAT-17',
+    patient: 'extended-phase-apixaban',
+    hook: 'order-sign',
+    drafts: [
+      medicationDraft('draft-apix', 'cat-extended-apixaban', { med: MED.apixaban2_5, dose: mg(2.5), repeat: BID, ...oral, priorPrescription: 'MedicationRequest/cat-extended-apixaban-apixaban' }),
+      medicationDraft('draft-keto', 'cat-extended-apixaban', { med: MED.ketoconazole, dose: mg(200), repeat: DAILY, ...oral })
+    ],
+    expect: [{ rule: 'CAT-03', indicator: 'critical' }, { rule: 'CAT-17', indicator: 'info' }],
+    basis: 'knowledge §3.2 CAT-03 "(warning; critical if the label says avoid)", "strong combined CYP3A4+P-gp inhibitor with apixaban → dose-halving advice, or avoid if on 2.5 mg"; §2.3 apixaban "avoid if already on 2.5"; decisions.md critical = label contraindications. CAT-17: renewal > 6 months (API-CAT 2.5 mg)'
+  },
+  {
     name: 'CAT-03 edoxaban 60 mg with active rifampicin → critical',
     patient: 'ddi-rifampin-sarcoma',
     hook: 'order-sign',

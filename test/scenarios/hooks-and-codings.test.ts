@@ -70,6 +70,15 @@ const scenarios: Scenario[] = [
     basis: 'decisions.md "— only when no code matches — by the ingredient name in text/display"; design.md lenient reader (missing Bundle.type)'
   },
   {
+    name: 'weight recorded in pounds (165 [lb_av] = 74.8 kg): apixaban → CAT-01 with LMWH dosed for 74.8 kg',
+    patient: 'weight-in-pounds',
+    hook: 'order-select',
+    drafts: [medicationDraft('draft-apix', 'cat-weight-pounds', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 74.84, 2) }],
+    afterAccepting: [],
+    basis: 'decisions.md: weight-based LMWH from actual body weight, quantities converted "by the unit" and never guessed; UCUM [lb_av] = 0.45359237 kg (165 lb read as kg would give dalteparin 18 000 IU)'
+  },
+  {
     name: 'sandbox opens Rx View before a drug is chosen (draft without medication or dosage) → 200, no card',
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-select',

@@ -62,6 +62,14 @@ const scenarios: Scenario[] = [
     basis: 'decisions.md VTE: "not refuted or entered in error"'
   },
   {
+    name: 'active sarcoma, DVT 14 months ago and resolved (outside the treatment window): rivaroxaban → no card',
+    patient: 'old-resolved-vte-active-cancer',
+    hook: 'order-select',
+    drafts: [medicationDraft('draft-riva', 'cat-old-vte', { med: MED.rivaroxaban20, dose: mg(20), repeat: DAILY, ...oral })],
+    expect: [],
+    basis: 'decisions.md: treatment window = onset ≤ 6 months or clinicalStatus active; CAT = active cancer and VTE in the treatment window; "A patient without CAT gets no card about CAT"'
+  },
+  {
     name: 'CAT on dalteparin: an antibiotic (clarithromycin) is ordered → no card',
     patient: 'sarcoma-pe-on-dalteparin',
     hook: 'order-select',
