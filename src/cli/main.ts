@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from '../config.js'
 import { ServiceDefinitionError } from '../cds/services.js'
 import { ExampleError, runExample } from './example.js'
+import { runRulesDoc } from './rules-doc.js'
 import { startServer } from '../server.js'
 
 const USAGE = `Usage: cat-cds <command> [options]
@@ -9,6 +10,7 @@ const USAGE = `Usage: cat-cds <command> [options]
 Commands:
   serve              start the CDS Hooks service (configured by environment variables; see README)
   example [name]     print an example hook request dated today (no name: list the examples)
+  rules-doc [--check]  write docs/rules.md from the rule metadata (--check: exit 1 if it is stale)
   help               show this text
 `
 
@@ -42,6 +44,8 @@ export async function main (argv: string[]): Promise<number | undefined> {
         process.stderr.write(`cat-cds: ${err.message}\n`)
         return 2
       }
+    case 'rules-doc':
+      return runRulesDoc(rest)
     case undefined:
     case 'help':
     case '--help':

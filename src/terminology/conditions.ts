@@ -25,13 +25,15 @@ const VTE_SOURCE = 'VSAC Venous Thromboembolism 2.16.840.1.113883.3.117.1.7.1.27
 interface IcdVteEntry extends VteConcept {
   /** Normalised ICD-10-CM code; with `family`, every code starting with it. */
   readonly code: string
+  /** The code as written (with its dot), for the catalogue. */
+  readonly written: string
   readonly family?: true
   readonly display: string
   readonly unverified?: string
 }
 
 const icdVte = (code: string, kind: VteKind, site: string, display: string, extra: { family?: true, unverified?: string } = {}): IcdVteEntry =>
-  ({ code: normaliseIcd10(code), kind, site, display, ...extra })
+  ({ code: normaliseIcd10(code), written: code, kind, site, display, ...extra })
 
 const PE = 'pulmonary embolism'
 const ICD_VTE: readonly IcdVteEntry[] = [
@@ -121,7 +123,7 @@ interface IcdGroupRule {
   readonly group: CancerGroup
   /** Inclusive ranges of 3-character categories, e.g. ['C15', 'C21']. */
   readonly categories: ReadonlyArray<readonly [string, string]>
-  /** Normalised code prefixes below category level, e.g. 'C800' for C80.0. */
+  /** Codes below category level that belong to the group with all their children, e.g. C80.0. */
   readonly prefixes?: readonly string[]
   readonly source: string
   readonly unverified?: string
@@ -137,7 +139,7 @@ export const ICD_CANCER_GROUPS: readonly IcdGroupRule[] = [
   {
     group: 'brain',
     categories: [['C70', 'C72']],
-    prefixes: ['C7931'],
+    prefixes: ['C79.31'],
     source: GROUP_SOURCE,
     unverified: 'C79.31 (secondary malignant neoplasm of brain) is an ICD-10-CM code not listed in knowledge.md; membership of the VSAC Malignant Intracranial Neoplasm Group 2.16.840.1.113762.1.4.1170.3 not checked'
   },
@@ -147,8 +149,8 @@ export const ICD_CANCER_GROUPS: readonly IcdGroupRule[] = [
     source: 'ICD-10-CM block C81–C96 (malignant neoplasms of lymphoid, haematopoietic and related tissue)',
     unverified: 'the C81–C96 block is ICD-10-CM chapter structure, not part of knowledge.md\'s group table'
   },
-  { group: 'metastatic', categories: [['C77', 'C79'], ['C7B', 'C7B']], prefixes: ['C800'], source: GROUP_SOURCE },
-  { group: 'soft-tissue-sarcoma', categories: [['C49', 'C49']], prefixes: ['C480'], source: GROUP_SOURCE }
+  { group: 'metastatic', categories: [['C77', 'C79'], ['C7B', 'C7B']], prefixes: ['C80.0'], source: GROUP_SOURCE },
+  { group: 'soft-tissue-sarcoma', categories: [['C49', 'C49']], prefixes: ['C48.0'], source: GROUP_SOURCE }
 ]
 
 const SNOMED_CANCER: ReadonlyMap<string, { display: string, groups: readonly CancerGroup[] }> = new Map([
@@ -175,7 +177,7 @@ export function matchMalignancy (coding: Code): CancerMatch | undefined {
     const category = code.slice(0, 3)
     if (!inCategoryRange(category, ['C00', 'C96']) || category === 'C44') return undefined
     const groups = ICD_CANCER_GROUPS
-      .filter((g) => g.categories.some((r) => inCategoryRange(category, r)) || (g.prefixes ?? []).some((p) => code.startsWith(p)))
+      .filter((g) => g.categories.some((r) => inCategoryRange(category, r)) || (g.prefixes ?? []).some((p) => code.startsWith(normaliseIcd10(p))))
       .map((g) => g.group)
     return { coding, groups }
   }
@@ -192,7 +194,7 @@ export const CONDITION_LISTINGS: readonly CodeListing[] = [
     source: VTE_SOURCE,
     codes: ICD_VTE.map((e): ListedCode => ({
       system: SYSTEM.icd10cm,
-      code: e.family === true ? `${e.code}*` : e.code,
+      code: e.family === true ? `${e.written}-` : e.written,
       display: e.display,
       ...(e.unverified !== undefined ? { unverified: e.unverified } : {})
     }))
@@ -201,6 +203,16 @@ export const CONDITION_LISTINGS: readonly CodeListing[] = [
     title: 'Venous thromboembolism (SNOMED CT)',
     source: `${VTE_SOURCE}; 706870000 and 132281000119108 as used by Synthea`,
     codes: [...SNOMED_VTE.values()].map((e) => ({ system: SYSTEM.snomed, code: e.code, display: e.display }))
+  },
+  {
+    title: 'Malignancy (ICD-10-CM): C00–C96 except C44, and the groups rules use',
+    source: 'VSAC All Primary and Secondary Cancer 2.16.840.1.113762.1.4.1111.161 (v20200310); groups per knowledge.md §4.2',
+    codes: ICD_CANCER_GROUPS.map((g): ListedCode => ({
+      system: SYSTEM.icd10cm,
+      code: [...g.categories.map(([from, to]) => from === to ? from : `${from}–${to}`), ...(g.prefixes ?? [])].join(', '),
+      display: `${CANCER_GROUP_LABEL[g.group]} (${g.source})`,
+      ...(g.unverified !== undefined ? { unverified: g.unverified } : {})
+    }))
   },
   {
     title: 'Malignancy (SNOMED CT)',
