@@ -58,7 +58,7 @@ describe('FHIRPath and the one-pass index', () => {
       request: { ...base.request, context: { ...base.request.context, draftOrders: counted('draftOrders', [rivaroxaban()]) as never } }
     }
     const { cards } = engine.evaluate(call)
-    expect(rules(cards)).toEqual(['CAT-02:warning', 'CAT-03:warning'])
+    expect(rules(cards)).toEqual(['CAT-03:critical', 'CAT-02:warning'])
     expect(Object.fromEntries(reads)).toEqual({ conditions: 1, observations: 1, medications: 1, draftOrders: 1 })
   })
 

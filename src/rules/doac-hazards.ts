@@ -1,7 +1,9 @@
 // DOAC hazards in CAT (decisions.md): luminal GI/GU cancer (CAT-02), strong CYP3A4/P-gp interacting
 // drugs (CAT-03), CrCl < 30 mL/min (CAT-04), platelets < 50 × 10⁹/L (CAT-05, any full-dose
 // anticoagulant). Each is `warning`, `critical` only at the label/hold thresholds decisions.md names.
-import { PLATELETS_FULL_DOSE, PLATELETS_HOLD } from '../dosing/alternatives.js'
+import { LMWH_RENAL_THRESHOLD, PLATELETS_FULL_DOSE, PLATELETS_HOLD } from '../dosing/alternatives.js'
+import { isReducedDose } from '../dosing/lmwh.js'
+import type { PatientSnapshot } from '../facts/snapshot.js'
 import type { OrderFact } from '../facts/orders.js'
 import { normaliseIcd10 } from '../terminology/conditions.js'
 import { isStrongDualInducer, type Anticoagulant, type InteractingDrug } from '../terminology/medications.js'
@@ -92,21 +94,18 @@ const maintenanceMg = (o: OrderFact): number | undefined => {
  */
 function interaction (agent: Anticoagulant, doac: OrderFact, drug: InteractingDrug, crcl: number | undefined): Omit<Interaction, 'order'> | 'needs-crcl' | undefined {
   if (isStrongDualInducer(drug)) {
-    return { drug, indicator: 'critical', advice: `${drug.key} is a strong CYP3A4 and P-gp inducer: avoid with every DOAC (levels fall; labels: avoid)` }
+    return { drug, indicator: 'critical', advice: `${drug.key} is a strong CYP3A4 and P-gp inducer: avoid with every DOAC (levels fall; label)` }
   }
   const strongDualInhibitor = drug.cyp3a4 === 'strong-inhibitor' && drug.pgp === 'inhibitor'
   switch (agent) {
     case 'apixaban':
     case 'rivaroxaban':
       if (strongDualInhibitor) {
-        if (agent === 'rivaroxaban') return { drug, indicator: 'warning', advice: `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor: avoid with rivaroxaban` }
-        return {
-          drug,
-          indicator: 'warning',
-          advice: maintenanceMg(doac) === 2.5
-            ? `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor and apixaban is already 2.5 mg: avoid the combination`
-            : `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor: halve the apixaban dose (10 → 5 mg, 5 → 2.5 mg twice daily) or avoid`
-        }
+        // Where the label says "avoid", the card is critical (knowledge.md §3.2 CAT-03; decisions.md).
+        if (agent === 'rivaroxaban') return { drug, indicator: 'critical', advice: `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor: avoid with rivaroxaban (label)` }
+        return maintenanceMg(doac) === 2.5
+          ? { drug, indicator: 'critical', advice: `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor and apixaban is already 2.5 mg: avoid the combination (label)` }
+          : { drug, indicator: 'warning', advice: `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor: halve the apixaban dose (10 → 5 mg, 5 → 2.5 mg twice daily) or avoid` }
       }
       if (drug.cyp3a4 === 'strong-inhibitor') return { drug, indicator: 'warning', advice: `${drug.key} is a strong CYP3A4 inhibitor: ${agent} exposure rises; prefer an agent without the interaction` }
       if (drug.oncology === true || drug.cyp3a4 === 'inducer') return { drug, indicator: 'warning', advice: `${drug.key} interacts through CYP3A4${drug.pgp !== undefined ? '/P-gp' : ''} (${drug.basis}): ASCO and NCCN advise checking DOAC interactions; LMWH avoids them` }
@@ -125,7 +124,7 @@ function interaction (agent: Anticoagulant, doac: OrderFact, drug: InteractingDr
       if (drug.pgp === 'inducer') return { drug, indicator: 'warning', advice: `${drug.key} induces P-gp: dabigatran levels fall` }
       if (drug.pgp === 'inhibitor') {
         if (crcl === undefined) return 'needs-crcl'
-        return crcl < 50 ? { drug, indicator: 'warning', advice: `${drug.key} is a P-gp inhibitor and CrCl is ${fmt(crcl)} mL/min (< 50): avoid with dabigatran` } : undefined
+        return crcl < 50 ? { drug, indicator: 'critical', advice: `${drug.key} is a P-gp inhibitor and CrCl is ${fmt(crcl)} mL/min (< 50): avoid with dabigatran (label)` } : undefined
       }
       return undefined
     default:
@@ -138,10 +137,10 @@ export const CAT03: Rule = {
   version: '1.0.0',
   title: 'DOAC with a strong CYP3A4/P-gp interacting drug',
   hooks: ORDER_HOOKS,
-  severity: { 'lmwh-first': 'critical with a strong dual CYP3A4/P-gp inducer; otherwise warning', 'guideline-2023': 'critical with a strong dual CYP3A4/P-gp inducer; otherwise warning' },
+  severity: { 'lmwh-first': 'critical where the label says avoid (strong dual inducer; rivaroxaban or apixaban 2.5 mg with a strong dual inhibitor; dabigatran with a P-gp inhibitor at CrCl < 50); otherwise warning', 'guideline-2023': 'critical where the label says avoid (strong dual inducer; rivaroxaban or apixaban 2.5 mg with a strong dual inhibitor; dabigatran with a P-gp inhibitor at CrCl < 50); otherwise warning' },
   evidence: [EVIDENCE.DOAC_US, EVIDENCE.ITAC19, EVIDENCE.NCCN24, EVIDENCE.ASCO23, EVIDENCE.DDI_ASH, EVIDENCE.ITAC22],
   inputs: ['DOAC draft (agent and dose)', 'active and drafted MedicationRequests of interacting drugs', 'CrCl (dabigatran with a P-gp inhibitor only)', 'weight, CrCl, platelets (for the LMWH suggestion)'],
-  logic: 'Fires when a DOAC is drafted while an interacting drug is active or drafted. Strong dual CYP3A4 + P-gp inducers (rifampin, carbamazepine, phenytoin, phenobarbital, St John\'s wort) → critical: avoid with every DOAC. Apixaban: combined strong inhibitors → halve the dose, or avoid if already 2.5 mg. Rivaroxaban: combined strong inhibitors → avoid. Apixaban/rivaroxaban with the oncology interactors of ASH-SAP (imatinib, crizotinib, lapatinib, nilotinib, idelalisib, abiraterone, ciclosporin, tacrolimus, dexamethasone, enzalutamide, apalutamide, mitotane) → warning. Edoxaban 60 mg with ciclosporin, dronedarone, erythromycin or ketoconazole → 30 mg. Dabigatran with a P-gp inhibitor when CrCl < 50 → avoid. Moderate or P-gp-only inhibitors (amiodarone, verapamil, quinidine, fluconazole) with apixaban/rivaroxaban, and tamoxifen, raise no card. Suggests weight-based LMWH.',
+  logic: 'Fires when a DOAC is drafted while an interacting drug is active or drafted; critical where the label says avoid (knowledge.md CAT-03: "critical if the label says avoid"). Strong dual CYP3A4 + P-gp inducers (rifampin, carbamazepine, phenytoin, phenobarbital, St John\'s wort) → critical: avoid with every DOAC. Rivaroxaban with a combined strong inhibitor → critical (avoid). Apixaban with a combined strong inhibitor → warning: halve the dose; critical (avoid) if already 2.5 mg. Dabigatran with a P-gp inhibitor when CrCl < 50 → critical (avoid). Apixaban/rivaroxaban with the oncology interactors of ASH-SAP (imatinib, crizotinib, lapatinib, nilotinib, idelalisib, abiraterone, ciclosporin, tacrolimus, dexamethasone, enzalutamide, apalutamide, mitotane) → warning. Edoxaban 60 mg with ciclosporin, dronedarone, erythromycin or ketoconazole → warning: 30 mg. Moderate or P-gp-only inhibitors (amiodarone, verapamil, quinidine, fluconazole) with apixaban/rivaroxaban, and tamoxifen, raise no card. Suggests weight-based LMWH.',
   unverified: ['Per-drug strong/moderate inhibitor and inducer classes come from the DOAC labels, which knowledge.md could not retrieve verbatim (§6); see the UNVERIFIED list.'],
   notCoded: 'Impaired GI absorption and hepatic disease (ITAC/NCCN relative contraindications) have no codes in knowledge.md.',
   requiresCat: true,
@@ -170,7 +169,7 @@ export const CAT03: Rule = {
     const outcome = withOffer({
       indicator: critical ? 'critical' : 'warning',
       summary: critical
-        ? `Avoid ${agents} with ${drugs.join(', ')}: strong CYP3A4/P-gp inducer lowers DOAC levels; use LMWH`
+        ? `Avoid ${agents} with ${drugs.join(', ')}: the label says avoid (CYP3A4/P-gp interaction); use LMWH`
         : `${agents} interacts with ${drugs.join(', ')} (CYP3A4/P-gp): adjust or avoid; LMWH has no such interaction`,
       finding: `A ${agents} order is drafted while ${drugs.join(', ')} ${drugs.length > 1 ? 'are' : 'is'} active or drafted. ` +
         'NCCN lists combined strong CYP3A4/P-gp inhibitors or inducers as an absolute contraindication to DOACs, ASCO lists potent ones as a contraindication, and ITAC accepts DOACs only without strong drug interactions.',
@@ -253,6 +252,21 @@ export const CAT04: Rule = {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A full dose for the thrombocytopenia algorithm: DOACs and VKAs; an LMWH above the prophylactic
+ * threshold unless it is already at most 50 % of the weight-based treatment dose (then it is the
+ * reduction the algorithm asks for). Fondaparinux and UFH doses are not classified (knowledge.md gives
+ * no prophylactic dose for them) and count as not full.
+ */
+function fullDoseAt (o: OrderFact, s: PatientSnapshot): boolean {
+  if (isFullDose(o) !== true) return false
+  const agent = lmwhAgentOf([o])
+  const daily = o.phases[0]?.daily?.value
+  const weightKg = s.labs.weight.state === 'fresh' ? s.labs.weight.reading?.value : undefined
+  if (agent === undefined || daily === undefined || weightKg === undefined) return true
+  return !isReducedDose(agent, daily, weightKg, s.crcl.state === 'ok' && s.crcl.value < LMWH_RENAL_THRESHOLD)
+}
+
 export const CAT05: Rule = {
   id: 'CAT-05',
   version: '1.0.0',
@@ -261,7 +275,7 @@ export const CAT05: Rule = {
   severity: { 'lmwh-first': 'critical if platelets < 25 on a full dose; otherwise warning', 'guideline-2023': 'critical if platelets < 25 on a full dose; otherwise warning' },
   evidence: [EVIDENCE.ISTH_TP, EVIDENCE.ITAC22, EVIDENCE.ASCO_SP],
   inputs: ['anticoagulant order (class and dose)', 'platelets ≤ 7 days', 'weight, CrCl (for the LMWH suggestion)'],
-  logic: 'ISTH SSC 2018 thrombocytopenia algorithm. Platelets < 25 × 10⁹/L on a full dose (DOAC, VKA, therapeutic LMWH) → critical: hold, unless the VTE is acute and high-risk and platelet transfusion is given; one-click removal of the draft. Platelets < 25 with a prophylactic or unreadable dose → warning. Platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; with another full-dose anticoagulant → warning, 50 % or prophylactic LMWH, or full dose with transfusion if acute and high-risk. A prophylactic LMWH at 25–50 is accepted (no card).',
+  logic: 'ISTH SSC 2018 thrombocytopenia algorithm. Platelets < 25 × 10⁹/L on a full dose (DOAC, VKA, LMWH above the prophylactic threshold and above 50 % of its weight-based treatment dose) → critical: hold, unless the VTE is acute and high-risk and platelet transfusion is given; one-click removal of the draft. Platelets < 25 with a reduced, prophylactic or unclassified dose → warning. Platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; with another full-dose anticoagulant → warning, 50 % or prophylactic LMWH, or full dose with transfusion if acute and high-risk. A prophylactic or 50 % LMWH dose at 25–50 is what the algorithm asks for (no card).',
   notCoded: '"Acute high-risk" VTE (progression risk) is a clinical judgement with no code; the card states both branches.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -273,8 +287,8 @@ export const CAT05: Rule = {
     }
     const platelets = p.reading.value
     if (platelets >= PLATELETS_FULL_DOSE) return null
-    const full = orders.filter((o) => isFullDose(o) === true)
-    const notFull = orders.filter((o) => isFullDose(o) !== true)
+    const full = orders.filter((o) => fullDoseAt(o, s))
+    const notFull = orders.filter((o) => !fullDoseAt(o, s))
     const doacs = full.filter((o) => o.anticoagulant?.class === 'doac')
     const common = {
       values: [plateletsLine(s), ...catValues(s).filter((l) => l.startsWith('VTE')), ...orders.map(orderLine)],

@@ -98,9 +98,11 @@ describe('CAT-03 DOAC with an interacting drug', () => {
     expect(o !== null && 'fired' in o ? o.fired.recommendation : '').toMatch(/halve the apixaban dose/)
   })
 
-  it('avoid when apixaban is already 2.5 mg; interacting drug may itself be a draft', () => {
+  it('critical where the label says avoid: apixaban already 2.5 mg, rivaroxaban; the interacting drug may be a draft', () => {
     const o = evaluate(CAT03, cat({ drafts: [apixaban({ dose: 2.5 }), { ...keto, id: 'keto-draft', status: 'draft' }] }))
+    expect(indicatorOf(o)).toBe('critical')
     expect(o !== null && 'fired' in o ? o.fired.recommendation : '').toMatch(/already 2.5 mg: avoid/)
+    expect(indicatorOf(evaluate(CAT03, cat({ drafts: [rivaroxaban()], medications: [keto] })))).toBe('critical')
   })
 
   it('no card for P-gp-only amiodarone with apixaban; dabigatran + amiodarone depends on CrCl < 50', () => {
@@ -108,7 +110,7 @@ describe('CAT-03 DOAC with an interacting drug', () => {
     const dabi = medicationRequest({ id: 'dabi', rxnorm: '1037045', dose: 150, perDay: 2 })
     expect(evaluate(CAT03, cat({ drafts: [dabi], medications: [amio] }))).toBeNull()
     const lowRenal = cat({ drafts: [dabi], medications: [amio], observations: [weight(80), creatinine(1.6), platelets(220)] })
-    expect(indicatorOf(evaluate(CAT03, lowRenal))).toBe('warning')
+    expect(indicatorOf(evaluate(CAT03, lowRenal))).toBe('critical')
     expect(blockedOf(evaluate(CAT03, cat({ drafts: [dabi], medications: [amio], observations: [] })))).toEqual(['creatinine', 'weight'])
   })
 
@@ -159,6 +161,12 @@ describe('CAT-05 platelets', () => {
     expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options.map((r) => r.steps[0]?.dose) : []).toEqual([8000, 40])
     expect(evaluate(CAT05, plt(30, [dalteparin(5000)]))).toBeNull()
     expect(evaluate(CAT05, plt(50, [rivaroxaban()]))).toBeNull()
+  })
+
+  it('25–50 with an LMWH already at ≤ 50 % of the weight-based dose: no card (the reduction asked for)', () => {
+    expect(evaluate(CAT05, plt(30, [dalteparin(6000)]))).toBeNull()
+    expect(indicatorOf(evaluate(CAT05, plt(30, [dalteparin(12_000)])))).toBe('warning')
+    expect(evaluate(CAT05, plt(30, [enoxaparin(40, 2)]))).toBeNull()
   })
 
   it('blocked without a fresh platelet count', () => {
