@@ -152,6 +152,18 @@ const scenarios: Scenario[] = [
     ],
     afterAccepting: [],
     basis: 'knowledge §3.2 CAT-16 (weight > 120 kg, info; §1.3 item 9 guidelines disagree, so not a hazard); §2.1 dalteparin max 18 000 IU/day'
+  },
+  {
+    name: 'CAT-16 + CAT-01 weight 45 kg: apixaban → policy warning (dalteparin 9 000 IU) and weight info',
+    patient: 'low-weight-45kg-dvt',
+    hook: 'order-select',
+    drafts: [medicationDraft('draft-apix', 'cat-weight-45', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    expect: [
+      { rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 45, 4) },
+      { rule: 'CAT-16', indicator: 'info' }
+    ],
+    afterAccepting: [],
+    basis: 'knowledge §3.2 CAT-16 "weight < 50 kg" (info); CrCl (140−70)×45/(72×0.6)×0.85 = 62, so no CAT-04'
   }
 ]
 
