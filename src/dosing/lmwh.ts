@@ -6,8 +6,6 @@ import { DAY_MS } from '../fhir/dates.js'
 export type Lmwh = 'enoxaparin' | 'dalteparin' | 'tinzaparin'
 export type DoseUnit = 'mg' | 'IU'
 
-export const LMWH_UNIT: Readonly<Record<Lmwh, DoseUnit>> = { enoxaparin: 'mg', dalteparin: 'IU', tinzaparin: 'IU' }
-
 /** Dalteparin: max 18 000 IU/day (CLOT used up to 132 kg) — knowledge.md §2.1. */
 export const DALTEPARIN_MAX_DAILY_IU = 18_000
 

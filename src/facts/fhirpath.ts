@@ -32,8 +32,6 @@ export const FP = {
   },
   observation: {
     status: compile('Observation.status'),
-    // Preference order: the clinically relevant time, then when the result was issued.
-    when: compile('Observation.effective.ofType(dateTime) | Observation.effective.ofType(instant) | Observation.effective.ofType(Period).end | Observation.effective.ofType(Period).start | Observation.issued'),
     quantity: compile('Observation.value.ofType(Quantity)'),
     referenceRange: compile('Observation.referenceRange')
   },
@@ -48,10 +46,7 @@ export const FP = {
   },
   medicationRequest: {
     status: compile('MedicationRequest.status'),
-    intent: compile('MedicationRequest.intent'),
     authoredOn: compile('MedicationRequest.authoredOn'),
-    medicationConcept: compile('MedicationRequest.medication.ofType(CodeableConcept)'),
-    medicationReference: compile('MedicationRequest.medication.ofType(Reference).reference'),
     dosages: compile('MedicationRequest.dosageInstruction'),
     validityPeriod: compile('MedicationRequest.dispenseRequest.validityPeriod'),
     expectedSupplyDuration: compile('MedicationRequest.dispenseRequest.expectedSupplyDuration'),
@@ -63,14 +58,12 @@ export const FP = {
     repeat: dosage('timing.repeat'),
     timingCode: dosage('timing.code.coding.code'),
     boundsPeriod: dosage('timing.repeat.bounds.ofType(Period)'),
-    boundsDuration: dosage('timing.repeat.bounds.ofType(Duration)'),
-    text: dosage('text')
+    boundsDuration: dosage('timing.repeat.bounds.ofType(Duration)')
   },
   medication: {
     code: compile('Medication.code')
   },
   serviceRequest: {
-    code: compile('ServiceRequest.code'),
-    status: compile('ServiceRequest.status')
+    code: compile('ServiceRequest.code')
   }
 } as const

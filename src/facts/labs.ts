@@ -1,6 +1,6 @@
 // Latest laboratory and weight values: found by LOINC through the resource index, read with FHIRPath,
 // converted by their unit, dated, and judged fresh or stale against the site's windows.
-import { daysBetween, parseFhirDate } from '../fhir/dates.js'
+import { daysBetween, parseFhirDate, type FhirInstant } from '../fhir/dates.js'
 import { isObject, num, str, type Json } from '../fhir/normalize.js'
 import type { ResourceIndex } from '../fhir/resource-index.js'
 import { convertLab, LAB_GROUPS, type LabKind } from '../terminology/labs.js'
@@ -68,21 +68,32 @@ function readRange (obs: Json): ReferenceRange | undefined {
   return undefined
 }
 
+/**
+ * When a result was obtained, read in plain TypeScript: it is needed for every candidate to find the
+ * newest, and FHIRPath costs far more per resource (perf-security.md §3). FHIRPath then reads the
+ * status, value and reference range of the newest results only.
+ */
+function whenOf (obs: Json): FhirInstant | undefined {
+  const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined
+  return parseFhirDate(obs.effectiveDateTime) ?? parseFhirDate(obs.effectiveInstant) ??
+    parseFhirDate(period?.end) ?? parseFhirDate(period?.start) ?? parseFhirDate(obs.issued)
+}
+
 /** The newest dated result of a LOINC group, judged against `windowDays`. */
 export function latestLab (index: ResourceIndex, kind: LabKind, windowDays: number, nowMs: number): LabInput {
-  let newest: Candidate | undefined
+  const candidates: Candidate[] = []
   for (const { code } of LAB_GROUPS[kind].codes) {
     for (const obs of index.observationsWithCode(SYSTEM.loinc, code)) {
-      // Date first: the other expressions run only on a result newer than the newest so far.
-      const when = FP.observation.when(obs).map(parseFhirDate).find((d) => d !== undefined)
-      if (when === undefined || (newest !== undefined && newest.dateMs >= when.ms)) continue
-      const status = str(first(FP.observation.status(obs)))
-      if (status !== undefined && NO_RESULT.has(status)) continue
-      // An Observation without a value (dataAbsentReason) is not a result.
-      if (FP.observation.quantity(obs).length === 0) continue
-      newest = { obs, loinc: code, dateMs: when.ms, date: when.text }
+      const when = whenOf(obs)
+      if (when !== undefined) candidates.push({ obs, loinc: code, dateMs: when.ms, date: when.text })
     }
   }
+  candidates.sort((a, b) => b.dateMs - a.dateMs)
+  // The newest that is a result: not cancelled or entered in error, and with a value (not dataAbsentReason).
+  const newest = candidates.find(({ obs }) => {
+    const status = str(first(FP.observation.status(obs)))
+    return (status === undefined || !NO_RESULT.has(status)) && FP.observation.quantity(obs).length > 0
+  })
   if (newest === undefined) return { kind, state: 'missing', windowDays }
 
   const quantity = first(FP.observation.quantity(newest.obs))

@@ -185,8 +185,10 @@ interface OrderContext {
 }
 
 function medicationRequestFact (mr: Json, draft: { ref: string | undefined, selected: boolean } | undefined, ctx: OrderContext): OrderFact | undefined {
-  const concept = FP.medicationRequest.medicationConcept(mr)[0]
-  const reference = str(FP.medicationRequest.medicationReference(mr)[0])
+  // medication[x] is read in plain TypeScript: every prefetched order is classified, and FHIRPath (which
+  // costs far more per resource) then reads only the orders that matter.
+  const concept = mr.medicationCodeableConcept
+  const reference = isObject(mr.medicationReference) ? str(mr.medicationReference.reference) : undefined
   const medication = reference === undefined ? undefined : ctx.index.resolve(reference, mr)
   const medConcept = concept ?? (medication !== undefined ? FP.medication.code(medication)[0] : undefined)
   const codings = codingsOf(medConcept)

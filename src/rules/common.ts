@@ -1,6 +1,6 @@
 // Helpers several rules share: picking the orders a rule is about, the LMWH alternative with the
 // inputs it needs, and recurrence detection (CAT-10 and CAT-14).
-import { lmwhAlternatives, PLATELETS_FULL_DOSE } from '../dosing/alternatives.js'
+import { lmwhAlternatives } from '../dosing/alternatives.js'
 import type { Lmwh } from '../dosing/lmwh.js'
 import type { VteFact } from '../facts/conditions.js'
 import type { OrderFact } from '../facts/orders.js'
@@ -103,9 +103,4 @@ export function recurrenceOnTherapy (s: PatientSnapshot): Recurrence | undefined
     if (on !== undefined) return { vte, on }
   }
   return undefined
-}
-
-export function plateletsBelowFullDose (s: PatientSnapshot): boolean {
-  const p = s.labs.platelets
-  return p.state === 'fresh' && p.reading !== undefined && p.reading.value < PLATELETS_FULL_DOSE
 }

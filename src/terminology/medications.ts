@@ -15,14 +15,6 @@ export type Anticoagulant =
   | 'enoxaparin' | 'dalteparin' | 'tinzaparin'
   | 'fondaparinux' | 'heparin'
 
-export const CLASS_LABEL: Readonly<Record<AnticoagulantClass, string>> = {
-  doac: 'DOAC',
-  vka: 'vitamin K antagonist',
-  lmwh: 'LMWH',
-  fondaparinux: 'fondaparinux',
-  ufh: 'unfractionated heparin'
-}
-
 interface DrugCode {
   readonly system: string
   readonly code: string
@@ -247,17 +239,27 @@ function codeMap<E extends DrugEntry<string>> (entries: readonly E[]): Map<strin
   return map
 }
 
-function namePattern<E extends DrugEntry<string>> (entries: readonly E[]): Array<[RegExp, E]> {
-  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\']/g, (ch) => ch === '\'' ? '[\'’]?' : `\\${ch}`)
-  return entries.flatMap((e) => e.names.map((n): [RegExp, E] => [new RegExp(`(^|[^a-z])${escape(n)}($|[^a-z])`, 'i'), e]))
+/** One case-insensitive alternation of every name, matched as whole words, and the entry each name names. */
+interface NameMatcher<E> {
+  readonly pattern: RegExp
+  readonly byName: ReadonlyMap<string, E>
+}
+
+const canonicalName = (name: string): string => name.toLowerCase().replace(/[’']/g, '')
+
+function nameMatcher<E extends DrugEntry<string>> (entries: readonly E[]): NameMatcher<E> {
+  const byName = new Map<string, E>()
+  for (const e of entries) for (const n of e.names) byName.set(canonicalName(n), e)
+  const alternatives = [...byName.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return { pattern: new RegExp(`(?:^|[^a-z])(${alternatives.join('|')})(?=$|[^a-z])`), byName }
 }
 
 const ANTICOAGULANT_CODES = codeMap(ANTICOAGULANTS)
-const ANTICOAGULANT_NAMES = namePattern(ANTICOAGULANTS)
+const ANTICOAGULANT_NAMES = nameMatcher(ANTICOAGULANTS)
 const THROMBOLYTIC_CODES = codeMap(THROMBOLYTICS)
-const THROMBOLYTIC_NAMES = namePattern(THROMBOLYTICS)
+const THROMBOLYTIC_NAMES = nameMatcher(THROMBOLYTICS)
 const INTERACTING_CODES = codeMap(INTERACTING_DRUGS)
-const INTERACTING_NAMES = namePattern(INTERACTING_DRUGS)
+const INTERACTING_NAMES = nameMatcher(INTERACTING_DRUGS)
 
 // "low molecular weight heparin" names a class, not unfractionated heparin; a heparin lock/flush and
 // the 2 units/mL line bags keep a line open and are not anticoagulation (therapeutic infusions are
@@ -283,15 +285,16 @@ export interface DrugMatch<E> {
   readonly coding?: Code
 }
 
-function matchDrug<E extends DrugEntry<string>> (codings: readonly Code[], names: readonly string[], codes: Map<string, E>, patterns: Array<[RegExp, E]>, reject?: RegExp): DrugMatch<E> | undefined {
+function matchDrug<E extends DrugEntry<string>> (codings: readonly Code[], names: readonly string[], codes: Map<string, E>, matcher: NameMatcher<E>): DrugMatch<E> | undefined {
   for (const c of codings) {
     const entry = codes.get(key(c.system, c.code))
     if (entry !== undefined) return { entry, by: 'code', coding: c }
   }
   // Name matching only when no code matches (decisions.md): any coding we know answers first.
   for (const name of names) {
-    if (reject?.test(name) === true) continue
-    for (const [re, entry] of patterns) if (re.test(name)) return { entry, by: 'name' }
+    const found = matcher.pattern.exec(canonicalName(name))?.[1]
+    const entry = found === undefined ? undefined : matcher.byName.get(found)
+    if (entry !== undefined) return { entry, by: 'name' }
   }
   return undefined
 }

@@ -10,11 +10,6 @@ export const SYSTEM = {
   ucum: 'http://unitsofmeasure.org'
 } as const
 
-export interface ValueSetSource {
-  /** Where the codes come from (VSAC OID + version, US Core, CEOsys, …), as knowledge.md §4 records it. */
-  readonly source: string
-}
-
 /** Why a code or a classification is not verified; shown in docs/rules.md and the README. */
 export type Unverified = string | undefined
 
