@@ -146,7 +146,7 @@ describe('cards', () => {
     const { cards } = engine.evaluate(hookCall({ conditions: [gastricCancer(), pe()], observations: [creatinine(0.9, 12)], drafts: [rivaroxaban()] }))
     expect(rules(cards)).toEqual(['CAT-02:warning', 'CAT-15:warning'])
     expect(cards[0]?.suggestions).toBeUndefined()
-    expect(cards[1]?.detail).toMatch(/serum creatinine: last result 12 days ago[\s\S]*body weight: no result[\s\S]*platelet count: no result/i)
+    expect(cards[1]?.detail).toMatch(/serum creatinine: last result 0.9 mg\/dL, 12 days ago[\s\S]*body weight: no result[\s\S]*platelet count: no result/i)
   })
 })
 

@@ -86,8 +86,9 @@ function suggestionsOf (f: Finding, s: PatientSnapshot): Suggestions | undefined
     selectionBehavior: 'at-most-one',
     suggestions: proposal.options.map((option, i) => {
       const text = optionText(option)
+      const then = option.discontinue !== undefined ? `; discontinue ${option.discontinue}` : ''
       return {
-        label: `Replace with ${text}`.slice(0, 200),
+        label: `Replace with ${text}${then}`,
         uuid: randomUUID(),
         isRecommended: proposal.recommend && i === 0,
         actions: [...deletes, { type: 'create' as const, description: `Order ${text}`, resource: medicationRequestFor(option, ctx) }]

@@ -69,6 +69,7 @@ export function medicationRequestFor (option: OrderOption, ctx: OrderContext): A
     dosageInstruction,
     note: [{
       text: `Suggested by CAT-CDS: ${option.basis}${ctx.weightText !== undefined && option.steps.some((s) => s.perKg !== undefined) ? `, from ${ctx.weightText}` : ''}. ` +
+        (option.discontinue !== undefined ? `Replaces ${option.discontinue}: discontinue it. ` : '') +
         'Round to the available syringe per local policy; pharmacist review.'
     }]
   }

@@ -69,10 +69,11 @@ export function missingFromLab (lab: LabInput): MissingInput | undefined {
   if (lab.state === 'missing') return { input, state: 'missing', detail: `${words}: no result` }
   if (lab.state === 'unusable') return { input, state: 'unusable', detail: `${words}: latest result cannot be used (${lab.problem ?? 'unreadable'})` }
   const r = lab.reading
+  const value = r === undefined ? '' : `${Math.round(r.sent.value * 100) / 100}${r.sent.unit !== undefined ? ` ${r.sent.unit}` : ''}, `
   return {
     input,
     state: 'stale',
-    detail: `${words}: last result ${r?.ageDays ?? '?'} days ago (${r?.date ?? '?'}); needs one within ${lab.windowDays} days`
+    detail: `${words}: last result ${value}${r?.ageDays ?? '?'} days ago (${r?.date.slice(0, 10) ?? '?'}); needs one within ${lab.windowDays} days`
   }
 }
 

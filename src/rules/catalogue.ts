@@ -14,11 +14,11 @@ export const RULE_CATALOGUE_SYSTEM = 'urn:cat-cds:rule-catalogue'
 export const SOURCE_LABEL = `CAT-CDS rule catalogue ${CATALOGUE_VERSION}`
 
 /**
- * Evaluation order: the DOAC hazards before CAT-01 (which reports their absence), and CAT-15 last
- * (it reports the checks the others could not run).
+ * Evaluation order: the DOAC hazards and recurrence on therapy before CAT-01 (which reports their
+ * absence), and CAT-15 last (it reports the checks the others could not run).
  */
 export const EVALUATION_ORDER: readonly Rule[] = [
-  CAT02, CAT03, CAT04, CAT05, CAT01, CAT06, CAT07, CAT08, CAT09, CAT10, CAT11, CAT12, CAT13, CAT14, CAT16, CAT17, CAT15
+  CAT02, CAT03, CAT04, CAT05, CAT10, CAT01, CAT06, CAT07, CAT08, CAT09, CAT11, CAT12, CAT13, CAT14, CAT16, CAT17, CAT15
 ]
 
 /** Every rule, by id. */

@@ -10,8 +10,11 @@ import { catValues, dosingValues, fmt, orderLine, vteLine, weightLine } from './
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 
-/** The hazard rules whose absence CAT-01 reports. */
-export const DOAC_HAZARD_RULES = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05'] as const
+/**
+ * The rules whose finding argues against the DOAC: the hazards CAT-02…05, and recurrence on therapy
+ * (CAT-10, which advises LMWH) — CAT-01 saying "acceptable" beside them would contradict them.
+ */
+export const DOAC_HAZARD_RULES = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10'] as const
 
 const HONEST = 'ASCO 2023, ITAC 2022, NCCN, CHEST 2021 and ESC 2022 also accept apixaban, edoxaban or rivaroxaban when no hazard is present ' +
   '(ASCO: strong recommendation; CHEST 2021 recommends an oral Xa inhibitor over LMWH; ESC 2022 class I A; NCCN: apixaban category 1).'
@@ -24,7 +27,7 @@ export const CAT01: Rule = {
   severity: { 'lmwh-first': 'warning (LMWH preferred by local policy)', 'guideline-2023': 'info (DOAC acceptable; checks listed)' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ESC22, EVIDENCE.ASH21],
   inputs: ['DOAC draft', 'active cancers', 'interacting drugs', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)', 'platelets ≤ 7 days'],
-  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal) or CAT-05 (platelets) fired, with CrCl and platelets known. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal of a DOAC the patient already takes (the choice was made; CAT-17 covers the extended phase).',
+  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets) or CAT-10 (VTE recurring on anticoagulation) fired, with CrCl and platelets known. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal of a DOAC the patient already takes (the choice was made; CAT-17 covers the extended phase).',
   notCoded: 'GI mucosal lesions, impaired GI absorption and hepatic disease are not coded in knowledge.md, so the card lists them as not checked.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -35,12 +38,13 @@ export const CAT01: Rule = {
     if (DOAC_HAZARD_RULES.some((id) => ctx.fired.has(id))) return null
     const missing = missingInputs(s, { crcl: true, platelets: true })
     if (missing.length > 0 || s.crcl.state !== 'ok' || s.labs.platelets.reading === undefined) {
-      return { blocked: { check: `DOAC hazard checks for ${agentNames(doacs)} (renal function, platelets)`, missing } }
+      return { blocked: { check: `whether ${agentNames(doacs)} is free of DOAC hazards (renal function and platelets are needed)`, missing } }
     }
     const agents = agentNames(doacs)
     const checks = [
       'No luminal GI or GU cancer among the active cancers',
       'No strong CYP3A4/P-gp interacting drug among active or drafted orders',
+      'No VTE recurring on anticoagulation',
       `CrCl ${fmt(s.crcl.value)} mL/min (≥ 30)`,
       `Platelets ${fmt(s.labs.platelets.reading.value)} × 10⁹/L (≥ 50)`,
       'Not checked (no codes): active GI mucosal lesion, impaired GI absorption, hepatic disease'

@@ -125,7 +125,9 @@ export const CAT10: Rule = {
       overrideReasons: [REASON.adherence, REASON.haematology, REASON.palliative],
       inputs: { vteOnset: vte.onset?.text, onAgent: on.anticoagulant?.agent, onStart: on.start?.text }
     }
-    const checks = 'First check adherence, the dose against the current weight, heparin-induced thrombocytopenia and tumour compression of the vein.'
+    const checks = cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux'
+      ? 'First check adherence, the dose against the current weight, heparin-induced thrombocytopenia and tumour compression of the vein.'
+      : 'First check adherence, the dose and tumour compression of the vein.'
     if (cls === 'lmwh') {
       const current = currentDoseOf(on)
       let proposal: Proposal | undefined
@@ -144,7 +146,12 @@ export const CAT10: Rule = {
             recommend: false,
             options: ([1.2, 1.25] as const).map((factor) => {
               const next = escalatedDose(current, factor)
-              return { agent: next.agent, steps: [{ dose: next.dose, unit: next.unit, everyHours: next.everyHours }], basis: `current dose × ${factor.toFixed(2)} (recurrence on LMWH)` }
+              return {
+                agent: next.agent,
+                steps: [{ dose: next.dose, unit: next.unit, everyHours: next.everyHours }],
+                basis: `current dose × ${factor.toFixed(2)} (recurrence on LMWH)`,
+                discontinue: `the current ${on.anticoagulant?.agent ?? 'LMWH'} order${on.start !== undefined ? ` started ${on.start.text.slice(0, 10)}` : ''}`
+              }
             })
           }
         }
@@ -161,13 +168,17 @@ export const CAT10: Rule = {
       return blocked !== undefined ? { fired, blocked } : { fired }
     }
     const offer = lmwhOffer(s, ctx)
+    const stop = `the current ${on.anticoagulant?.agent ?? 'anticoagulant'} order${on.start !== undefined ? ` started ${on.start.text.slice(0, 10)}` : ''}`
+    const proposal: Proposal | undefined = offer.proposal?.kind === 'replace'
+      ? { ...offer.proposal, options: offer.proposal.options.map((o) => ({ ...o, discontinue: stop })) }
+      : offer.proposal
     const fired: Finding = {
       ...common,
       summary: `VTE recurred on ${on.anticoagulant?.agent ?? 'anticoagulation'} (onset ${vte.onset?.text.slice(0, 10) ?? '?'}): switch to weight-based LMWH`,
       finding: `A new VTE began on ${vte.onset?.text.slice(0, 10) ?? '?'}, after ${on.anticoagulant?.agent ?? 'the anticoagulant'} was started on ${on.start?.text.slice(0, 10) ?? '?'}. ` +
         'For recurrence on a DOAC or VKA, ITAC advises switching to LMWH (on a VKA, LMWH or a DOAC).',
-      recommendation: `${checks} Then switch to weight-based LMWH. ${LMWH_DOSE_NOTE}`,
-      ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
+      recommendation: `${checks} Then switch to weight-based LMWH and stop ${stop}. ${LMWH_DOSE_NOTE}`,
+      ...(proposal !== undefined ? { proposal } : {}),
       ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {})
     }
     return offer.blocked !== undefined ? { fired, blocked: offer.blocked } : { fired }

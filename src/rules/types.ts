@@ -62,6 +62,11 @@ export interface OrderOption {
   readonly steps: readonly OptionStep[]
   /** How the dose was derived, in words. */
   readonly basis: string
+  /**
+   * An active order this one replaces, which the clinician must discontinue (suggestions delete drafts
+   * only; an EHR may not accept deleting an active order).
+   */
+  readonly discontinue?: string
 }
 
 export type Proposal =

@@ -103,7 +103,7 @@ export function vteLine (v: VteFact): string {
     : v.onset.source === 'recorded'
       ? `recorded ${v.onset.text.slice(0, 10)} (onset not recorded; recorded date used)`
       : `onset ${v.onset.text.slice(0, 10)}`
-  const ago = v.daysSinceOnset !== undefined ? `, ${v.daysSinceOnset} days ago` : ''
+  const ago = v.daysSinceOnset === undefined ? '' : v.daysSinceOnset === 0 ? ', today' : v.daysSinceOnset === 1 ? ', 1 day ago' : `, ${v.daysSinceOnset} days ago`
   return `VTE: ${v.display} (${codeText(v.coding.system, v.coding.code)}), ${onset}${ago}, status ${v.clinicalStatus ?? 'not recorded'}`
 }
 

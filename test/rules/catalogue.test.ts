@@ -15,7 +15,7 @@ describe('rule catalogue', () => {
 
   it('evaluates the hazards before CAT-01 and CAT-15 last', () => {
     const at = (id: string) => EVALUATION_ORDER.findIndex((r) => r.id === id)
-    for (const hazard of ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05']) expect(at(hazard)).toBeLessThan(at('CAT-01'))
+    for (const hazard of ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10']) expect(at(hazard)).toBeLessThan(at('CAT-01'))
     expect(EVALUATION_ORDER.at(-1)?.id).toBe('CAT-15')
   })
 

@@ -49,11 +49,12 @@ describe('CAT-01 DOAC without a hazard (the profile rule)', () => {
     expect(indicatorOf(o)).toBe('info')
     if (o === null || !('fired' in o)) throw new Error('no finding')
     expect(o.fired.proposal).toBeUndefined()
-    expect(o.fired.finding).toMatch(/Checks performed[\s\S]*CrCl 86 mL\/min[\s\S]*Platelets 220/)
+    expect(o.fired.finding).toMatch(/Checks performed[\s\S]*No VTE recurring[\s\S]*CrCl 86 mL\/min[\s\S]*Platelets 220/)
   })
 
   it('is silent when a hazard rule fired, for a renewal of the active DOAC, and for a non-CAT-relevant draft', () => {
     expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], fired: ['CAT-03'] }))).toBeNull()
+    expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], fired: ['CAT-10'] }))).toBeNull()
     expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], medications: [rivaroxaban({ id: 'active', status: 'active', authoredOn: daysAgo(30) })] }))).toBeNull()
     expect(evaluate(CAT01, cat({ drafts: [enoxaparin(80, 2)] }))).toBeNull()
   })
