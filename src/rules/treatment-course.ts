@@ -68,7 +68,7 @@ export const CAT07: Rule = {
     if (short.length === 0) return null
     // Coverage continues if any anticoagulant (drafted or active) has no end or ends later.
     const all: OrderFact[] = [...anticoagulantOrders(s.drafts), ...s.activeAnticoagulants]
-    if (all.some((o) => o.plannedEnd === undefined ? o.status !== 'completed' : o.plannedEnd.ms >= minimumEnd)) return null
+    if (all.some((o) => o.plannedEnd === undefined || o.plannedEnd.ms >= minimumEnd)) return null
     const lastEnd = Math.max(...short.map((o) => o.plannedEnd?.ms ?? 0))
     const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
     return {
