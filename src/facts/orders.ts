@@ -1,7 +1,7 @@
 // Medication orders as facts: which drug (anticoagulant class and agent, thrombolytic, interacting
 // drug), the dose per administration and per day, when it starts and when it is planned to end.
 // Codes are matched in TypeScript; FHIRPath reads the choice types and the nested dosage elements.
-import { addDuration, parseFhirDate } from '../fhir/dates.js'
+import { addDuration, isoDay, parseFhirDate } from '../fhir/dates.js'
 import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '../fhir/normalize.js'
 import type { ResourceIndex } from '../fhir/resource-index.js'
 import { classifyLmwhDailyDose, type Lmwh, type LmwhDoseClass } from '../dosing/lmwh.js'
@@ -140,10 +140,6 @@ function dated (value: unknown): Dated | undefined {
   return d === undefined ? undefined : { ms: d.ms, text: d.text }
 }
 
-function isoText (ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
-}
-
 /**
  * Planned end, most specific first: the dosage bounds (the therapy itself), then the dispensed supply
  * (expectedSupplyDuration × (1 + repeats)), then the prescription's validity period.
@@ -164,7 +160,7 @@ function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined
   if (phaseEnds.length > 0 && phaseEnds.every((e) => e !== undefined)) {
     const ms = Math.max(...(phaseEnds as number[]))
     const source = dosages.some((d) => isObject(FP.dosage.boundsPeriod(d)[0])) ? 'boundsPeriod' : 'boundsDuration'
-    return { ms, text: isoText(ms), source }
+    return { ms, text: isoDay(ms), source }
   }
   const validity = FP.medicationRequest.validityPeriod(mr)[0]
   const supply = FP.medicationRequest.expectedSupplyDuration(mr)[0]
@@ -173,7 +169,7 @@ function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined
     const repeats = num(FP.medicationRequest.repeatsAllowed(mr)[0]) ?? 0
     const from = (isObject(validity) ? parseFhirDate(validity.start)?.ms : undefined) ?? startMs
     const ms = value === undefined || from === undefined ? undefined : addDuration(from, value * (1 + repeats), str(supply.code) ?? str(supply.unit))
-    if (ms !== undefined) return { ms, text: isoText(ms), source: 'expectedSupplyDuration' }
+    if (ms !== undefined) return { ms, text: isoDay(ms), source: 'expectedSupplyDuration' }
   }
   const validityEnd = isObject(validity) ? dated(validity.end) : undefined
   return validityEnd === undefined ? undefined : { ...validityEnd, source: 'validityPeriod' }
@@ -209,7 +205,7 @@ function medicationRequestFact (mr: Json, draft: { ref: string | undefined, sele
   const validity = FP.medicationRequest.validityPeriod(mr)[0]
   // A draft starts when it is signed: today, unless it says otherwise.
   const start = dated(FP.medicationRequest.authoredOn(mr)[0]) ?? dated(firstBounds?.start) ??
-    (isObject(validity) ? dated(validity.start) : undefined) ?? (draft !== undefined ? { ms: ctx.nowMs, text: isoText(ctx.nowMs) } : undefined)
+    (isObject(validity) ? dated(validity.start) : undefined) ?? (draft !== undefined ? { ms: ctx.nowMs, text: isoDay(ctx.nowMs) } : undefined)
   const plannedEnd = plannedEndOf(mr, dosages, start?.ms)
 
   const firstDaily = phases[0]?.daily

@@ -8,7 +8,7 @@ import { CANCER_GROUP_LABEL } from '../terminology/conditions.js'
 import { CREATININE_UMOL_PER_MGDL } from '../terminology/labs.js'
 import { SYSTEM } from '../terminology/systems.js'
 
-export function round (value: number, digits = 0): number {
+function round (value: number, digits = 0): number {
   const f = 10 ** digits
   return Math.round(value * f) / f
 }
