@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { InvocationAuditor } from './audit/invocation-audit.js'
 import { patientKeyer } from './audit/patient-key.js'
 import { DEVELOPMENT_AUDIT_HMAC_KEY, type Config } from './config.js'
-import { noCardsEngine, rulesReadiness, type CdsEngine } from './cds/engine.js'
+import { rulesReadiness, type CdsEngine } from './cds/engine.js'
 import { feedbackRoutes } from './cds/feedback.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
@@ -16,6 +16,7 @@ import { DEFAULT_JWKS_OPTIONS, JwksCache } from './auth/jwks.js'
 import { ReplayCache } from './auth/replay.js'
 import { loadTrustedClients } from './auth/trusted-clients.js'
 import { clientErrorHandler } from './http/client-errors.js'
+import { createCatEngine } from './engine.js'
 import { registerCors } from './http/cors.js'
 import { registerConnectionDraining } from './http/drain.js'
 import { registerErrorHandling } from './http/errors.js'
@@ -81,7 +82,10 @@ declare module 'fastify' {
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const services = deps.services ?? loadServiceDefinitions()
-  const engine = deps.engine ?? noCardsEngine
+  const engine = deps.engine ?? createCatEngine({
+    profile: config.guidelineProfile,
+    freshness: { labDays: config.freshnessLabDays, weightDays: config.freshnessWeightDays }
+  })
   const authenticator = await clientAuthenticator(config, deps.auth)
   const app = Fastify({
     logger: loggerOptions({ level: config.logLevel, stream: deps.logStream }),

@@ -108,7 +108,9 @@ const EnvSchema = z.object({
   OTEL_SERVICE_NAME: z.string().trim().min(1).default('cat-cds'),
   CDS_AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   CDS_AUDIT_RETENTION_DAYS: intFrom(0, 36_500).default(0),
-  CDS_FEEDBACK_STRICT: z.enum(['true', 'false'], 'must be true or false').default('false')
+  CDS_FEEDBACK_STRICT: z.enum(['true', 'false'], 'must be true or false').default('false'),
+  CDS_FRESHNESS_LAB_DAYS: intFrom(1, 365).default(7),
+  CDS_FRESHNESS_WEIGHT_DAYS: intFrom(1, 3650).default(30)
 })
 
 /** Every environment variable the service reads (deployment files are checked against this list). */
@@ -168,6 +170,10 @@ export interface Config {
   readonly auditRetentionDays: number
   /** Feedback naming a card this service never issued gets 404 instead of being stored. */
   readonly feedbackStrict: boolean
+  /** Creatinine, platelets and other labs older than this many days are stale (decisions.md: 7). */
+  readonly freshnessLabDays: number
+  /** A weight older than this many days is stale (decisions.md: 30). */
+  readonly freshnessWeightDays: number
 }
 
 export class ConfigError extends Error {
@@ -246,6 +252,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     }),
     auditHmacKey: e.CDS_AUDIT_HMAC_KEY ?? DEVELOPMENT_AUDIT_HMAC_KEY,
     auditRetentionDays: e.CDS_AUDIT_RETENTION_DAYS,
-    feedbackStrict: e.CDS_FEEDBACK_STRICT === 'true'
+    feedbackStrict: e.CDS_FEEDBACK_STRICT === 'true',
+    freshnessLabDays: e.CDS_FRESHNESS_LAB_DAYS,
+    freshnessWeightDays: e.CDS_FRESHNESS_WEIGHT_DAYS
   })
 }

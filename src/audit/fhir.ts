@@ -4,6 +4,7 @@
 // `rest`, audit-entity-type 1/2, object-role 1.
 import type { AuditEvent, AuditEventEntity, AuditEventEntityDetail, Coding, GuidanceResponse, Identifier, Parameters, Reference } from 'fhir/r4.js'
 import type { DecisionRecord, FeedbackRecord, InvocationRecord } from '../store/records.js'
+import { RULE_CATALOGUE_SYSTEM } from '../rules/catalogue.js'
 
 const REST: Coding = { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' }
 const PERSON: Coding = { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' }
@@ -72,7 +73,7 @@ export function decisionGuidanceResponse (r: InvocationRecord, d: DecisionRecord
     contained: [result],
     ...(r.hookInstance !== null ? { requestIdentifier: { value: r.hookInstance } } : {}),
     ...(d.cardUuid !== null ? { identifier: [{ value: d.cardUuid }] } : {}),
-    moduleCodeableConcept: { coding: [{ code: d.ruleId, ...(d.ruleVersion !== '' ? { version: d.ruleVersion } : {}) }], text: d.ruleId },
+    moduleCodeableConcept: { coding: [{ system: RULE_CATALOGUE_SYSTEM, code: d.ruleId, ...(d.ruleVersion !== '' ? { version: d.ruleVersion } : {}) }], text: d.ruleId },
     status: 'success',
     ...(subject !== undefined ? { subject } : {}),
     occurrenceDateTime: r.receivedAt.toISOString(),

@@ -46,8 +46,3 @@ export interface CdsEngine {
 export function rulesReadiness (engine: CdsEngine): ReadinessCheck {
   return { name: 'rules', check: async () => { await engine.ready?.() } }
 }
-
-/** Answers every call with no cards: the protocol layer's stand-in until a clinical engine is plugged in. */
-export const noCardsEngine: CdsEngine = {
-  evaluate: () => ({ cards: [], decisions: [] })
-}

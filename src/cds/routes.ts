@@ -62,6 +62,7 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
     })
     const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
     app.metrics.hookEvaluations.inc({ service: service.id })
+    for (const card of result.cards) app.metrics.cards.inc({ rule: card.source.topic?.code ?? 'none', indicator: card.indicator })
     options.auditor.noteDecisions(request, result.decisions)
     return { cards: result.cards }
   })

@@ -3,6 +3,8 @@
 import { ConfigError, loadConfig } from '../config.js'
 import { auditCommand } from './audit.js'
 import { ServiceDefinitionError } from '../cds/services.js'
+import { ExampleError, runExample } from './example.js'
+import { runRulesDoc } from './rules-doc.js'
 
 const USAGE = `Usage: cat-cds <command> [options]
 
@@ -13,6 +15,8 @@ Commands:
   invoke             call a service for a patient on a FHIR server and print the cards (cat-cds invoke --help)
   sandbox            start a local FHIR R4 server with the synthetic patients and the service using it
                      (development only; npm run sandbox)
+  example [name]     print an example hook request dated today (no name: list the examples)
+  rules-doc [--check]  write docs/rules.md from the rule metadata (--check: exit 1 if it is stale)
   help               show this text
 `
 
@@ -70,6 +74,16 @@ export async function main (argv: string[]): Promise<number | undefined> {
       })
     case 'sandbox':
       return await sandbox(rest)
+    case 'example':
+      try {
+        return runExample(rest)
+      } catch (err) {
+        if (!(err instanceof ExampleError)) throw err
+        process.stderr.write(`cat-cds: ${err.message}\n`)
+        return 2
+      }
+    case 'rules-doc':
+      return runRulesDoc(rest)
     case undefined:
     case 'help':
     case '--help':

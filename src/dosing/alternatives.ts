@@ -1,0 +1,62 @@
+// Which therapeutic LMWH regimens to offer in place of a hazardous order, given the patient's values.
+// Pure: numbers in, regimens out. Callers pass only fresh values; with a missing input there is no
+// alternative at all (decisions.md: no suggestion when an input needed for the dose is missing).
+import { dalteparinTreatment, enoxaparinTreatment, halfDose, tinzaparinTreatment, type Lmwh, type Regimen } from './lmwh.js'
+
+/** CrCl below which LMWH is reduced or anti-Xa-guided (knowledge.md §1.8). */
+export const LMWH_RENAL_THRESHOLD = 30
+/** NCCN gives enoxaparin 1 mg/kg once daily for CrCl 20–30; below 20 no dose is computed (§1.8). */
+export const LMWH_NO_DOSE_BELOW_CRCL = 20
+/** Platelet thresholds of the ISTH SSC 2018 algorithm (knowledge.md §1.7), × 10⁹/L. */
+export const PLATELETS_FULL_DOSE = 50
+export const PLATELETS_HOLD = 25
+
+export interface AlternativeInputs {
+  readonly weightKg: number
+  readonly crcl: number
+  readonly platelets: number
+  /** Start of treatment for the dalteparin month-1 step: the VTE onset, or undefined (start today). */
+  readonly treatmentDay0Ms: number | undefined
+  readonly nowMs: number
+  /** Offer this agent first (CAT-09 keeps the clinician's LMWH). */
+  readonly prefer?: Lmwh | undefined
+}
+
+export interface Alternatives {
+  /** In order of preference; the first is the recommended one. Empty when no dose can be computed. */
+  readonly regimens: readonly Regimen[]
+  /** What the card must say about the choice (renal or platelet adjustment, why nothing is offered). */
+  readonly notes: readonly string[]
+}
+
+export function lmwhAlternatives (p: AlternativeInputs): Alternatives {
+  if (p.platelets < PLATELETS_HOLD) {
+    return {
+      regimens: [],
+      notes: ['Platelets below 25 × 10⁹/L: anticoagulation is held (ISTH SSC 2018), unless the VTE is acute and high-risk and platelet transfusion keeps platelets at 40–50 × 10⁹/L; no dose is suggested.']
+    }
+  }
+  if (p.crcl < LMWH_NO_DOSE_BELOW_CRCL) {
+    return {
+      regimens: [],
+      notes: ['CrCl below 20 mL/min: no LMWH dose is computed. Options are UFH (80 U/kg bolus, then 18 U/kg/h, aPTT-adjusted) or anti-Xa-guided LMWH with specialist input (ITAC 2022, NCCN).']
+    }
+  }
+  const notes: string[] = []
+  let regimens: Regimen[]
+  if (p.crcl < LMWH_RENAL_THRESHOLD) {
+    regimens = [enoxaparinTreatment(p.weightKg, true)]
+    notes.push('CrCl below 30 mL/min: enoxaparin 1 mg/kg once daily (NCCN, CrCl 20–30); dalteparin or tinzaparin only with anti-Xa-guided dosing, which is not computed here.')
+  } else {
+    const dalteparin = dalteparinTreatment(p.weightKg, p.treatmentDay0Ms ?? p.nowMs, p.nowMs)
+    const enoxaparin = enoxaparinTreatment(p.weightKg, false)
+    if (p.prefer === 'tinzaparin') regimens = [tinzaparinTreatment(p.weightKg)]
+    else if (p.prefer === 'enoxaparin') regimens = [enoxaparin, dalteparin]
+    else regimens = [dalteparin, enoxaparin]
+  }
+  if (p.platelets < PLATELETS_FULL_DOSE) {
+    regimens = regimens.map(halfDose)
+    notes.push('Platelets 25–50 × 10⁹/L: 50 % of the therapeutic dose (or a prophylactic dose) unless the VTE is acute and high-risk, when full dose with platelet transfusion to keep ≥ 40–50 × 10⁹/L is advised (ISTH SSC 2018).')
+  }
+  return { regimens, notes }
+}

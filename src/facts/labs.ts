@@ -1,0 +1,127 @@
+// Latest laboratory and weight values: found by LOINC through the resource index, read with FHIRPath,
+// converted by their unit, dated, and judged fresh or stale against the site's windows.
+import { daysBetween, parseFhirDate, type FhirInstant } from '../fhir/dates.js'
+import { isObject, num, str, type Json } from '../fhir/normalize.js'
+import type { ResourceIndex } from '../fhir/resource-index.js'
+import { convertLab, LAB_GROUPS, type LabKind } from '../terminology/labs.js'
+import { SYSTEM } from '../terminology/systems.js'
+import { FP } from './fhirpath.js'
+
+export interface ReferenceRange {
+  readonly low?: number
+  readonly high?: number
+  readonly unit?: string
+}
+
+export interface LabReading {
+  readonly kind: LabKind
+  /** In the group's unit (D-dimer: as sent, never converted). */
+  readonly value: number
+  readonly unit: string
+  /** The value and unit as the observation sent them. */
+  readonly sent: { readonly value: number, readonly unit: string | undefined }
+  /** `<`, `<=`, `>=`, `>` when the result is censored. */
+  readonly comparator?: string
+  readonly date: string
+  readonly dateMs: number
+  readonly ageDays: number
+  readonly loinc: string
+  readonly observationId?: string
+  readonly referenceRange?: ReferenceRange
+}
+
+export type LabState = 'fresh' | 'stale' | 'missing' | 'unusable'
+
+export interface LabInput {
+  readonly kind: LabKind
+  readonly state: LabState
+  /** The latest reading (also when stale). */
+  readonly reading?: LabReading
+  /** Why an existing result cannot be used (unit not recognised, …). */
+  readonly problem?: string
+  readonly windowDays: number
+}
+
+/** Observation statuses that carry no usable result. */
+const NO_RESULT = new Set(['registered', 'cancelled', 'entered-in-error', 'unknown'])
+
+interface Candidate {
+  readonly obs: Json
+  readonly loinc: string
+  readonly dateMs: number
+  readonly date: string
+}
+
+function first (values: unknown[]): unknown {
+  return values[0]
+}
+
+function readRange (obs: Json): ReferenceRange | undefined {
+  for (const range of FP.observation.referenceRange(obs)) {
+    if (!isObject(range)) continue
+    const low = isObject(range.low) ? num(range.low.value) : undefined
+    const high = isObject(range.high) ? num(range.high.value) : undefined
+    if (low === undefined && high === undefined) continue
+    const unit = isObject(range.high) ? str(range.high.code) ?? str(range.high.unit) : isObject(range.low) ? str(range.low.code) ?? str(range.low.unit) : undefined
+    return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}), ...(unit !== undefined ? { unit } : {}) }
+  }
+  return undefined
+}
+
+/**
+ * When a result was obtained, read in plain TypeScript: it is needed for every candidate to find the
+ * newest, and FHIRPath costs far more per resource (perf-security.md §3). FHIRPath then reads the
+ * status, value and reference range of the newest results only.
+ */
+function whenOf (obs: Json): FhirInstant | undefined {
+  const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined
+  return parseFhirDate(obs.effectiveDateTime) ?? parseFhirDate(obs.effectiveInstant) ??
+    parseFhirDate(period?.end) ?? parseFhirDate(period?.start) ?? parseFhirDate(obs.issued)
+}
+
+/** The newest dated result of a LOINC group, judged against `windowDays`. */
+export function latestLab (index: ResourceIndex, kind: LabKind, windowDays: number, nowMs: number): LabInput {
+  const candidates: Candidate[] = []
+  for (const { code } of LAB_GROUPS[kind].codes) {
+    for (const obs of index.observationsWithCode(SYSTEM.loinc, code)) {
+      const when = whenOf(obs)
+      if (when !== undefined) candidates.push({ obs, loinc: code, dateMs: when.ms, date: when.text })
+    }
+  }
+  candidates.sort((a, b) => b.dateMs - a.dateMs)
+  // The newest that is a result: not cancelled or entered in error, and with a value (not dataAbsentReason).
+  const newest = candidates.find(({ obs }) => {
+    const status = str(first(FP.observation.status(obs)))
+    return (status === undefined || !NO_RESULT.has(status)) && FP.observation.quantity(obs).length > 0
+  })
+  if (newest === undefined) return { kind, state: 'missing', windowDays }
+
+  const quantity = first(FP.observation.quantity(newest.obs))
+  const value = isObject(quantity) ? num(quantity.value) : undefined
+  const unit = isObject(quantity) ? str(quantity.code) ?? str(quantity.unit) : undefined
+  const ageDays = daysBetween(newest.dateMs, nowMs)
+  if (value === undefined) return { kind, state: 'unusable', problem: 'the result has no numeric value', windowDays }
+  const converted = kind === 'ddimer' ? value : convertLab(kind, value, unit)
+  if (converted === undefined) {
+    return { kind, state: 'unusable', problem: unit === undefined ? 'the result has no unit' : `unit "${unit}" is not recognised`, windowDays }
+  }
+  const comparator = isObject(quantity) ? str(quantity.comparator) : undefined
+  const observationId = str(newest.obs.id)
+  const referenceRange = readRange(newest.obs)
+  const reading: LabReading = {
+    kind,
+    value: converted,
+    unit: kind === 'ddimer' ? unit ?? '' : LAB_GROUPS[kind].unit,
+    sent: { value, unit },
+    ...(comparator !== undefined ? { comparator } : {}),
+    date: newest.date,
+    dateMs: newest.dateMs,
+    ageDays,
+    loinc: newest.loinc,
+    ...(observationId !== undefined ? { observationId } : {}),
+    ...(referenceRange !== undefined ? { referenceRange } : {})
+  }
+  // A censored value ("< 20") is not a number a dose or threshold can be computed from.
+  if (comparator !== undefined && kind !== 'ddimer') return { kind, state: 'unusable', reading, problem: `the result is censored (${comparator} ${value})`, windowDays }
+  return { kind, state: ageDays <= windowDays ? 'fresh' : 'stale', reading, windowDays }
+}

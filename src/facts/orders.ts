@@ -1,0 +1,279 @@
+// Medication orders as facts: which drug (anticoagulant class and agent, thrombolytic, interacting
+// drug), the dose per administration and per day, when it starts and when it is planned to end.
+// Codes are matched in TypeScript; FHIRPath reads the choice types and the nested dosage elements.
+import { addDuration, isoDay, parseFhirDate } from '../fhir/dates.js'
+import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '../fhir/normalize.js'
+import type { ResourceIndex } from '../fhir/resource-index.js'
+import { classifyLmwhDailyDose, type Lmwh, type LmwhDoseClass } from '../dosing/lmwh.js'
+import {
+  matchAnticoagulant, matchInteracting, matchThrombolytic, ORAL_STRENGTH_MG,
+  type Anticoagulant, type AnticoagulantClass, type InteractingDrug, type MatchedBy
+} from '../terminology/medications.js'
+import { isIvcFilterInsertion, isThrombolysisProcedure } from '../terminology/procedures.js'
+import { SYSTEM } from '../terminology/systems.js'
+import { FP } from './fhirpath.js'
+
+export type DoseUnit = 'mg' | 'IU'
+
+export interface Amount {
+  readonly value: number
+  readonly unit: DoseUnit
+}
+
+/** One dosing phase (dosageInstructions with the same `sequence` are given together). */
+export interface PhaseDose {
+  readonly perAdministration?: Amount
+  readonly administrationsPerDay?: number
+  readonly daily?: Amount
+}
+
+export interface Dated {
+  readonly ms: number
+  readonly text: string
+}
+
+export type PlannedEndSource = 'boundsPeriod' | 'boundsDuration' | 'expectedSupplyDuration' | 'validityPeriod'
+
+export interface OrderFact {
+  readonly resourceType: 'MedicationRequest' | 'ServiceRequest'
+  readonly id?: string
+  /** `Type/id`, for a suggestion's delete action. */
+  readonly ref?: string
+  readonly draft: boolean
+  readonly selected: boolean
+  readonly status?: string
+  /** What the clinician sees: text or display of the medication. */
+  readonly name: string
+  readonly codings: readonly Code[]
+  readonly anticoagulant?: { readonly agent: Anticoagulant, readonly class: AnticoagulantClass, readonly by: MatchedBy }
+  readonly thrombolytic: boolean
+  /** A ServiceRequest for IVC filter insertion. */
+  readonly ivcFilter: boolean
+  readonly interacting?: InteractingDrug
+  readonly phases: readonly PhaseDose[]
+  /** LMWH only, from the first phase's daily dose. */
+  readonly lmwhDoseClass?: LmwhDoseClass
+  readonly start?: Dated
+  readonly plannedEnd?: Dated & { readonly source: PlannedEndSource }
+  /** Has `priorPrescription` (a renewal). */
+  readonly renewal: boolean
+}
+
+const IU_UNITS = new Set(['[iu]', 'iu', 'u', '[u]', 'unit', 'units', 'anti-xa iu', '{units}', '[iu]/dose'])
+const TABLET_UNITS = new Set(['{tbl}', 'tbl', 'tab', 'tabs', 'tablet', 'tablets', '{tablet}', '{capsule}', 'capsule', 'capsules', 'cap', '{cap}'])
+
+/** GTS timing abbreviations (v3-GTSAbbreviation) → administrations per day. */
+const TIMING_CODES: Readonly<Record<string, number>> = {
+  QD: 1, AM: 1, PM: 1, BED: 1, BID: 2, TID: 3, QID: 4, QOD: 0.5, Q1H: 24, Q2H: 12, Q3H: 8, Q4H: 6, Q6H: 4, Q8H: 3, Q12H: 2, Q24H: 1
+}
+
+function administrationsPerDay (dosage: unknown): number | undefined {
+  const repeat = FP.dosage.repeat(dosage)[0]
+  if (isObject(repeat)) {
+    const period = num(repeat.period)
+    const unit = str(repeat.periodUnit)
+    const frequency = num(repeat.frequency) ?? 1
+    if (period !== undefined && period > 0) {
+      if (unit === 'h') return frequency * 24 / period
+      if (unit === 'd') return frequency / period
+      if (unit === 'wk') return frequency / (7 * period)
+    }
+  }
+  for (const code of FP.dosage.timingCode(dosage)) {
+    const perDay = typeof code === 'string' ? TIMING_CODES[code.toUpperCase()] : undefined
+    if (perDay !== undefined) return perDay
+  }
+  return undefined
+}
+
+/** Dose per administration in mg or IU; a tablet of a known single-strength product counts in mg. */
+function amountOf (dosage: unknown, agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[]): Amount | undefined {
+  const q = FP.dosage.doseQuantity(dosage)[0]
+  if (!isObject(q)) return undefined
+  const value = num(q.value)
+  const unit = (str(q.code) ?? str(q.unit))?.toLowerCase()
+  if (value === undefined || unit === undefined) return undefined
+  if (unit === 'mg') return { value, unit: 'mg' }
+  // Units are anti-Xa IU for the heparins dosed in units; enoxaparin is dosed in mg here.
+  if (IU_UNITS.has(unit) && (agentClass === 'ufh' || agent === 'dalteparin' || agent === 'tinzaparin')) return { value, unit: 'IU' }
+  if (TABLET_UNITS.has(unit)) {
+    const strength = codings.map((c) => c.system === SYSTEM.rxnorm ? ORAL_STRENGTH_MG.get(c.code) : undefined).find((s) => s !== undefined)
+    if (strength !== undefined) return { value: value * strength, unit: 'mg' }
+  }
+  return undefined
+}
+
+function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[]): PhaseDose[] {
+  const bySequence = new Map<number, unknown[]>()
+  dosages.forEach((d, i) => {
+    const seq = isObject(d) ? num(d.sequence) ?? i + 1 : i + 1
+    bySequence.set(seq, [...(bySequence.get(seq) ?? []), d])
+  })
+  return [...bySequence.entries()].sort(([a], [b]) => a - b).map(([, group]) => {
+    let daily: Amount | undefined
+    let perAdministration: Amount | undefined
+    let perDayTotal: number | undefined
+    for (const dosage of group) {
+      const amount = amountOf(dosage, agentClass, agent, codings)
+      const perDay = administrationsPerDay(dosage)
+      perAdministration ??= amount
+      if (amount !== undefined && perDay !== undefined && (daily === undefined || daily.unit === amount.unit)) {
+        daily = { value: (daily?.value ?? 0) + amount.value * perDay, unit: amount.unit }
+        perDayTotal = (perDayTotal ?? 0) + perDay
+      } else {
+        // A part of this phase cannot be read: its daily total is unknown.
+        daily = undefined
+        perDayTotal = undefined
+        break
+      }
+    }
+    return {
+      ...(perAdministration !== undefined ? { perAdministration } : {}),
+      ...(perDayTotal !== undefined ? { administrationsPerDay: perDayTotal } : {}),
+      ...(daily !== undefined ? { daily } : {})
+    }
+  })
+}
+
+function dated (value: unknown): Dated | undefined {
+  const d = parseFhirDate(value)
+  return d === undefined ? undefined : { ms: d.ms, text: d.text }
+}
+
+/**
+ * Planned end, most specific first: the dosage bounds (the therapy itself), then the dispensed supply
+ * (expectedSupplyDuration × (1 + repeats)), then the prescription's validity period.
+ */
+function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined): OrderFact['plannedEnd'] {
+  const phaseEnds: Array<number | undefined> = dosages.map((d) => {
+    const period = FP.dosage.boundsPeriod(d)[0]
+    const end = isObject(period) ? parseFhirDate(period.end) : undefined
+    if (end !== undefined) return end.ms
+    const duration = FP.dosage.boundsDuration(d)[0]
+    if (isObject(duration) && startMs !== undefined) {
+      const value = num(duration.value)
+      return value === undefined ? undefined : addDuration(startMs, value, str(duration.code) ?? str(duration.unit))
+    }
+    return undefined
+  })
+  // Bounds define the end only when every phase is bounded (a last, open phase continues).
+  if (phaseEnds.length > 0 && phaseEnds.every((e) => e !== undefined)) {
+    const ms = Math.max(...(phaseEnds as number[]))
+    const source = dosages.some((d) => isObject(FP.dosage.boundsPeriod(d)[0])) ? 'boundsPeriod' : 'boundsDuration'
+    return { ms, text: isoDay(ms), source }
+  }
+  const validity = FP.medicationRequest.validityPeriod(mr)[0]
+  const supply = FP.medicationRequest.expectedSupplyDuration(mr)[0]
+  if (isObject(supply)) {
+    const value = num(supply.value)
+    const repeats = num(FP.medicationRequest.repeatsAllowed(mr)[0]) ?? 0
+    const from = (isObject(validity) ? parseFhirDate(validity.start)?.ms : undefined) ?? startMs
+    const ms = value === undefined || from === undefined ? undefined : addDuration(from, value * (1 + repeats), str(supply.code) ?? str(supply.unit))
+    if (ms !== undefined) return { ms, text: isoDay(ms), source: 'expectedSupplyDuration' }
+  }
+  const validityEnd = isObject(validity) ? dated(validity.end) : undefined
+  return validityEnd === undefined ? undefined : { ...validityEnd, source: 'validityPeriod' }
+}
+
+interface OrderContext {
+  readonly index: ResourceIndex
+  readonly nowMs: number
+}
+
+function medicationRequestFact (mr: Json, draft: { ref: string | undefined, selected: boolean } | undefined, ctx: OrderContext): OrderFact | undefined {
+  // medication[x] is read in plain TypeScript: every prefetched order is classified, and FHIRPath (which
+  // costs far more per resource) then reads only the orders that matter.
+  const concept = mr.medicationCodeableConcept
+  const reference = isObject(mr.medicationReference) ? str(mr.medicationReference.reference) : undefined
+  const medication = reference === undefined ? undefined : ctx.index.resolve(reference, mr)
+  const medConcept = concept ?? (medication !== undefined ? FP.medication.code(medication)[0] : undefined)
+  const codings = codingsOf(medConcept)
+  const referenceDisplay = isObject(mr.medicationReference) ? str(mr.medicationReference.display) : undefined
+  const names = [...namesOf(medConcept), ...(referenceDisplay !== undefined ? [referenceDisplay] : [])]
+
+  const anticoagulant = matchAnticoagulant(codings, names)
+  const interacting = anticoagulant === undefined ? matchInteracting(codings, names)?.entry : undefined
+  const thrombolytic = anticoagulant === undefined && matchThrombolytic(codings, names) !== undefined
+  // Prefetched orders of unrelated drugs are dropped before any dosage is read.
+  if (draft === undefined && anticoagulant === undefined && interacting === undefined && !thrombolytic) return undefined
+  const agent = anticoagulant?.entry.key
+  const agentClass = anticoagulant?.entry.class
+  const dosages = FP.medicationRequest.dosages(mr)
+  const phases = phasesOf(dosages, agentClass, agent, codings)
+
+  const firstBounds = dosages.map((d) => FP.dosage.boundsPeriod(d)[0]).find(isObject)
+  const validity = FP.medicationRequest.validityPeriod(mr)[0]
+  // A draft starts when it is signed: today, unless it says otherwise.
+  const start = dated(FP.medicationRequest.authoredOn(mr)[0]) ?? dated(firstBounds?.start) ??
+    (isObject(validity) ? dated(validity.start) : undefined) ?? (draft !== undefined ? { ms: ctx.nowMs, text: isoDay(ctx.nowMs) } : undefined)
+  const plannedEnd = plannedEndOf(mr, dosages, start?.ms)
+
+  const firstDaily = phases[0]?.daily
+  const lmwhDoseClass = agentClass === 'lmwh' && agent !== undefined && firstDaily !== undefined
+    ? classifyLmwhDailyDose(agent as Lmwh, firstDaily.value)
+    : undefined
+  const id = str(mr.id)
+  const status = str(FP.medicationRequest.status(mr)[0])
+  return {
+    resourceType: 'MedicationRequest',
+    ...(id !== undefined ? { id } : {}),
+    ...(draft?.ref !== undefined ? { ref: draft.ref } : id !== undefined ? { ref: `MedicationRequest/${id}` } : {}),
+    draft: draft !== undefined,
+    selected: draft?.selected ?? false,
+    ...(status !== undefined ? { status } : {}),
+    name: names[0] ?? codings[0]?.display ?? codings[0]?.code ?? 'unnamed medication',
+    codings,
+    ...(anticoagulant !== undefined && agent !== undefined && agentClass !== undefined ? { anticoagulant: { agent, class: agentClass, by: anticoagulant.by } } : {}),
+    thrombolytic,
+    ivcFilter: false,
+    ...(interacting !== undefined ? { interacting } : {}),
+    phases,
+    ...(lmwhDoseClass !== undefined ? { lmwhDoseClass } : {}),
+    ...(start !== undefined ? { start } : {}),
+    ...(plannedEnd !== undefined ? { plannedEnd } : {}),
+    renewal: FP.medicationRequest.priorPrescription(mr)[0] === true
+  }
+}
+
+function serviceRequestFact (sr: Json, ref: string | undefined, selected: boolean): OrderFact {
+  const concept = FP.serviceRequest.code(sr)[0]
+  const codings = codingsOf(concept)
+  const names = namesOf(concept)
+  const id = str(sr.id)
+  const thrombolytic = isThrombolysisProcedure(codings) || matchThrombolytic(codings, names) !== undefined
+  return {
+    resourceType: 'ServiceRequest',
+    ...(id !== undefined ? { id } : {}),
+    ...(ref !== undefined ? { ref } : {}),
+    draft: true,
+    selected,
+    name: names[0] ?? codings[0]?.code ?? 'unnamed order',
+    codings,
+    thrombolytic,
+    ivcFilter: isIvcFilterInsertion(codings, names),
+    phases: [],
+    renewal: false
+  }
+}
+
+export interface OrderFacts {
+  /** Every draft order (MedicationRequest and ServiceRequest), in bundle order. */
+  readonly drafts: readonly OrderFact[]
+  /** Prefetched MedicationRequests that are anticoagulants, interacting drugs or thrombolytics. */
+  readonly prefetched: readonly OrderFact[]
+}
+
+export function orderFacts (index: ResourceIndex, nowMs: number): OrderFacts {
+  const ctx = { index, nowMs }
+  const drafts: OrderFact[] = []
+  for (const d of index.drafts) {
+    const type = d.resource.resourceType
+    const fact = type === 'MedicationRequest' ? medicationRequestFact(d.resource, d, ctx) : undefined
+    if (fact !== undefined) drafts.push(fact)
+    else if (type === 'ServiceRequest') drafts.push(serviceRequestFact(d.resource, d.ref, d.selected))
+  }
+  const prefetched = index.byType('MedicationRequest')
+    .map((mr) => medicationRequestFact(mr, undefined, ctx))
+    .filter((o): o is OrderFact => o !== undefined)
+  return { drafts, prefetched }
+}

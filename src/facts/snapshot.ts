@@ -1,0 +1,160 @@
+// PatientSnapshot: everything the rules know about the patient, as plain data (no FHIR objects),
+// built once per request from the resource index.
+import { parseFhirDate } from '../fhir/dates.js'
+import { str } from '../fhir/normalize.js'
+import type { ResourceIndex } from '../fhir/resource-index.js'
+import { conditionFacts, type CancerFact, type VteFact } from './conditions.js'
+import { FP } from './fhirpath.js'
+import { latestLab, type LabInput } from './labs.js'
+import { orderFacts, type OrderFact, type OrderFacts } from './orders.js'
+
+export interface Freshness {
+  /** Creatinine, platelets and the other laboratory values (decisions.md: 7 days). */
+  readonly labDays: number
+  /** Body weight (decisions.md: 30 days). */
+  readonly weightDays: number
+}
+
+export type Sex = 'male' | 'female'
+
+/** An input a check needs that is absent, stale or unusable, in words a clinician can act on. */
+export interface MissingInput {
+  readonly input: 'creatinine' | 'weight' | 'platelets' | 'age' | 'sex'
+  readonly state: 'missing' | 'stale' | 'unusable'
+  readonly detail: string
+}
+
+export type CrClFact =
+  | { readonly state: 'ok', readonly value: number, readonly ageYears: number, readonly sex: Sex, readonly weightKg: number, readonly creatinineMgDl: number }
+  | { readonly state: 'unavailable', readonly missing: readonly MissingInput[] }
+
+export interface PatientSnapshot {
+  readonly nowMs: number
+  readonly patientId: string
+  readonly encounterId?: string
+  readonly ageYears?: number
+  readonly sex?: Sex
+  readonly labs: {
+    readonly creatinine: LabInput
+    readonly platelets: LabInput
+    readonly weight: LabInput
+    readonly haemoglobin: LabInput
+    readonly ddimer: LabInput
+    readonly egfr: LabInput
+  }
+  /** Cockcroft–Gault creatinine clearance (mL/min), actual body weight, × 0.85 if female. */
+  readonly crcl: CrClFact
+  readonly cancers: readonly CancerFact[]
+  /** Newest first. */
+  readonly vtes: readonly VteFact[]
+  /** Cancer-associated thrombosis: an active cancer and a VTE in the treatment window. */
+  readonly cat: boolean
+  /** Every draft order. */
+  readonly drafts: readonly OrderFact[]
+  /** Prefetched anticoagulant orders of any status (history and current). */
+  readonly anticoagulantHistory: readonly OrderFact[]
+  /** Prefetched anticoagulant orders with status active. */
+  readonly activeAnticoagulants: readonly OrderFact[]
+  /** Interacting drugs that are active or drafted. */
+  readonly interactingDrugs: readonly OrderFact[]
+}
+
+const LAB_WORDS: Readonly<Record<string, string>> = { creatinine: 'serum creatinine', platelets: 'platelet count', weight: 'body weight' }
+
+/** Why a lab input cannot be used, e.g. "serum creatinine: last result 12 days ago (2026-10-20); needs ≤ 7 days". */
+export function missingFromLab (lab: LabInput): MissingInput | undefined {
+  if (lab.state === 'fresh') return undefined
+  const input = lab.kind as MissingInput['input']
+  const words = LAB_WORDS[lab.kind] ?? lab.kind
+  if (lab.state === 'missing') return { input, state: 'missing', detail: `${words}: no result` }
+  if (lab.state === 'unusable') return { input, state: 'unusable', detail: `${words}: latest result cannot be used (${lab.problem ?? 'unreadable'})` }
+  const r = lab.reading
+  const value = r === undefined ? '' : `${Math.round(r.sent.value * 100) / 100}${r.sent.unit !== undefined ? ` ${r.sent.unit}` : ''}, `
+  return {
+    input,
+    state: 'stale',
+    detail: `${words}: last result ${value}${r?.ageDays ?? '?'} days ago (${r?.date.slice(0, 10) ?? '?'}); needs one within ${lab.windowDays} days`
+  }
+}
+
+/** Cockcroft–Gault: (140 − age) × weight / (72 × SCr mg/dL), × 0.85 for women (decisions.md). */
+export function cockcroftGault (ageYears: number, weightKg: number, creatinineMgDl: number, sex: Sex): number {
+  const crcl = ((140 - ageYears) * weightKg) / (72 * creatinineMgDl)
+  return sex === 'female' ? crcl * 0.85 : crcl
+}
+
+function crclFact (ageYears: number | undefined, sex: Sex | undefined, creatinine: LabInput, weight: LabInput): CrClFact {
+  const missing: MissingInput[] = []
+  const c = missingFromLab(creatinine)
+  const w = missingFromLab(weight)
+  if (c !== undefined) missing.push(c)
+  if (w !== undefined) missing.push(w)
+  if (ageYears === undefined) missing.push({ input: 'age', state: 'missing', detail: 'age: no birth date on the Patient' })
+  if (sex === undefined) missing.push({ input: 'sex', state: 'missing', detail: 'sex: Patient.gender is not male or female, so Cockcroft–Gault cannot be applied' })
+  const creatinineMgDl = creatinine.reading?.value
+  const weightKg = weight.reading?.value
+  if (missing.length > 0 || ageYears === undefined || sex === undefined || creatinineMgDl === undefined || weightKg === undefined || creatinineMgDl <= 0) {
+    return { state: 'unavailable', missing }
+  }
+  return { state: 'ok', value: cockcroftGault(ageYears, weightKg, creatinineMgDl, sex), ageYears, sex, weightKg, creatinineMgDl }
+}
+
+function ageInYears (birthMs: number, nowMs: number): number {
+  const birth = new Date(birthMs)
+  const now = new Date(nowMs)
+  let years = now.getUTCFullYear() - birth.getUTCFullYear()
+  if (now.getUTCMonth() < birth.getUTCMonth() || (now.getUTCMonth() === birth.getUTCMonth() && now.getUTCDate() < birth.getUTCDate())) years--
+  return years
+}
+
+export interface SnapshotInput {
+  readonly index: ResourceIndex
+  /** The order facts, when the caller already read them from the same index. */
+  readonly orders?: OrderFacts
+  readonly patientId: string
+  readonly encounterId?: string | undefined
+  readonly now: Date
+  readonly freshness: Freshness
+}
+
+export function buildSnapshot ({ index, orders: known, patientId, encounterId, now, freshness }: SnapshotInput): PatientSnapshot {
+  const nowMs = now.getTime()
+  const patient = index.patient
+  // A partial birth date (YYYY or YYYY-MM) is read as the start of its period: the oldest possible
+  // age, which gives the lower (more cautious) CrCl.
+  const birth = patient === undefined ? undefined : parseFhirDate(FP.patient.birthDate(patient)[0])
+  const ageYears = birth === undefined ? undefined : ageInYears(birth.ms, nowMs)
+  const gender = patient === undefined ? undefined : str(FP.patient.gender(patient)[0])
+  const sex: Sex | undefined = gender === 'male' || gender === 'female' ? gender : undefined
+
+  const labs = {
+    creatinine: latestLab(index, 'creatinine', freshness.labDays, nowMs),
+    platelets: latestLab(index, 'platelets', freshness.labDays, nowMs),
+    weight: latestLab(index, 'weight', freshness.weightDays, nowMs),
+    haemoglobin: latestLab(index, 'haemoglobin', freshness.labDays, nowMs),
+    ddimer: latestLab(index, 'ddimer', freshness.labDays, nowMs),
+    egfr: latestLab(index, 'egfr', freshness.labDays, nowMs)
+  }
+  const { cancers, vtes } = conditionFacts(index, nowMs, birth?.ms)
+  const orders = known ?? orderFacts(index, nowMs)
+  const anticoagulantHistory = orders.prefetched.filter((o) => o.anticoagulant !== undefined && o.status !== 'entered-in-error' && o.status !== 'cancelled')
+  const activeAnticoagulants = anticoagulantHistory.filter((o) => o.status === 'active')
+  const interactingDrugs = [...orders.prefetched.filter((o) => o.status === 'active'), ...orders.drafts].filter((o) => o.interacting !== undefined)
+
+  return {
+    nowMs,
+    patientId,
+    ...(encounterId !== undefined ? { encounterId } : {}),
+    ...(ageYears !== undefined ? { ageYears } : {}),
+    ...(sex !== undefined ? { sex } : {}),
+    labs,
+    crcl: crclFact(ageYears, sex, labs.creatinine, labs.weight),
+    cancers,
+    vtes,
+    cat: cancers.length > 0 && vtes.some((v) => v.inTreatmentWindow),
+    drafts: orders.drafts,
+    anticoagulantHistory,
+    activeAnticoagulants,
+    interactingDrugs
+  }
+}

@@ -1,0 +1,68 @@
+// FHIR date/dateTime/instant strings → instants, and the day arithmetic the rules use.
+// Partial dates (YYYY, YYYY-MM) are read as the start of their period and flagged as partial.
+
+export const DAY_MS = 86_400_000
+
+const FHIR_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?$/
+
+export interface FhirInstant {
+  /** The string as sent, for display on cards. */
+  readonly text: string
+  readonly ms: number
+  /** True for YYYY or YYYY-MM. */
+  readonly partial: boolean
+}
+
+export function parseFhirDate (value: unknown): FhirInstant | undefined {
+  if (typeof value !== 'string') return undefined
+  const text = value.trim()
+  const m = FHIR_DATE.exec(text)
+  if (m === null) return undefined
+  const [, y, mo, d, time] = m
+  let iso: string
+  if (mo === undefined) iso = `${y}-01-01T00:00:00Z`
+  else if (d === undefined) iso = `${y}-${mo}-01T00:00:00Z`
+  // A dateTime without a zone is read as UTC: the day is what matters here.
+  else if (time === undefined) iso = `${y}-${mo}-${d}T00:00:00Z`
+  else iso = `${y}-${mo}-${d}${time}${/(Z|[+-]\d{2}:\d{2})$/.test(time) ? '' : 'Z'}`
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) return undefined
+  return { text, ms, partial: d === undefined }
+}
+
+/** Whole days elapsed from `then` to `now` (never negative: a future date counts as today). */
+export function daysBetween (thenMs: number, nowMs: number): number {
+  return Math.max(0, Math.floor((nowMs - thenMs) / DAY_MS))
+}
+
+/** `ms` plus whole calendar months (UTC), clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths (ms: number, months: number): number {
+  const d = new Date(ms)
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()))
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate()
+  target.setUTCDate(Math.min(d.getUTCDate(), lastDay))
+  return target.getTime()
+}
+
+/** YYYY-MM-DD of an instant (UTC), the form cards show. */
+export function isoDay (ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10)
+}
+
+/**
+ * `ms` plus a FHIR Duration (UCUM code or common unit text). Whole months and years are calendar
+ * months; anything else is converted to days. Undefined for an unknown unit.
+ */
+export function addDuration (ms: number, value: number, unit: string | undefined): number | undefined {
+  if (!(value >= 0)) return undefined
+  switch (unit) {
+    case 'mo': case 'month': case 'months':
+      return Number.isInteger(value) ? addMonths(ms, value) : ms + value * 30 * DAY_MS
+    case 'a': case 'year': case 'years':
+      return Number.isInteger(value) ? addMonths(ms, value * 12) : ms + value * 365 * DAY_MS
+    case 'wk': case 'week': case 'weeks': return ms + value * 7 * DAY_MS
+    case 'd': case 'day': case 'days': return ms + value * DAY_MS
+    case 'h': case 'hour': case 'hours': return ms + value * 3_600_000
+    default: return undefined
+  }
+}

@@ -1,0 +1,106 @@
+// Helpers several rules share: picking the orders a rule is about, the LMWH alternative with the
+// inputs it needs, and recurrence detection (CAT-10 and CAT-14).
+import { lmwhAlternatives } from '../dosing/alternatives.js'
+import type { Lmwh } from '../dosing/lmwh.js'
+import type { VteFact } from '../facts/conditions.js'
+import type { OrderFact } from '../facts/orders.js'
+import { missingFromLab, type MissingInput, type PatientSnapshot } from '../facts/snapshot.js'
+import type { AnticoagulantClass } from '../terminology/medications.js'
+import type { Blocked, Proposal, RuleContext } from './types.js'
+
+export function anticoagulantOrders (orders: readonly OrderFact[], ...classes: AnticoagulantClass[]): OrderFact[] {
+  return orders.filter((o) => o.anticoagulant !== undefined && (classes.length === 0 || classes.includes(o.anticoagulant.class)))
+}
+
+/** The LMWH agent among the orders, to keep the clinician's choice in a suggested dose. */
+export function lmwhAgentOf (orders: readonly OrderFact[]): Lmwh | undefined {
+  const agent = orders.find((o) => o.anticoagulant?.class === 'lmwh')?.anticoagulant?.agent
+  return agent === 'enoxaparin' || agent === 'dalteparin' || agent === 'tinzaparin' ? agent : undefined
+}
+
+export function agentNames (orders: readonly OrderFact[]): string {
+  return [...new Set(orders.map((o) => o.anticoagulant?.agent ?? o.name))].join(' and ')
+}
+
+/** The newest VTE in the treatment window (CAT patients always have one). */
+export function currentVte (s: PatientSnapshot): VteFact | undefined {
+  return s.vtes.find((v) => v.inTreatmentWindow)
+}
+
+/**
+ * A treatment dose: DOACs and VKAs always; LMWH unless its daily dose is prophylactic; undefined
+ * (unknown) for an LMWH whose dose cannot be read, and for fondaparinux and UFH, whose prophylactic
+ * doses knowledge.md does not give.
+ */
+export function isFullDose (o: OrderFact): boolean | undefined {
+  const cls = o.anticoagulant?.class
+  if (cls === 'doac' || cls === 'vka') return true
+  if (cls === 'lmwh') return o.lmwhDoseClass === undefined ? undefined : o.lmwhDoseClass !== 'prophylactic'
+  return undefined
+}
+
+/** Inputs a check needs that are not fresh: CrCl (creatinine, weight, age, sex) and/or platelets. */
+export function missingInputs (s: PatientSnapshot, needs: { crcl?: boolean, platelets?: boolean, weight?: boolean }): MissingInput[] {
+  const out: MissingInput[] = []
+  if (needs.crcl === true && s.crcl.state === 'unavailable') out.push(...s.crcl.missing)
+  if (needs.weight === true && needs.crcl !== true) {
+    const w = missingFromLab(s.labs.weight)
+    if (w !== undefined) out.push(w)
+  }
+  if (needs.platelets === true) {
+    const p = missingFromLab(s.labs.platelets)
+    if (p !== undefined) out.push(p)
+  }
+  return out
+}
+
+export interface LmwhOffer {
+  readonly proposal?: Proposal
+  readonly notes?: readonly string[]
+  /** The suggestion could not be computed for want of these inputs. */
+  readonly blocked?: Blocked
+}
+
+/**
+ * Weight-based therapeutic LMWH in place of the subject drafts. Needs fresh weight, CrCl and platelets
+ * (decisions.md: no suggestion when an input the dose needs is missing). patient-view has no draft to
+ * replace, so nothing is proposed there.
+ */
+export function lmwhOffer (s: PatientSnapshot, ctx: RuleContext, prefer?: Lmwh): LmwhOffer {
+  if (ctx.hook === 'patient-view' || !ctx.subjects.some((o) => o.draft)) return {}
+  const missing = missingInputs(s, { crcl: true, platelets: true })
+  const weightKg = s.labs.weight.reading?.value
+  const platelets = s.labs.platelets.reading?.value
+  if (missing.length > 0 || s.crcl.state !== 'ok' || weightKg === undefined || platelets === undefined) {
+    return { blocked: { check: 'weight-based LMWH dose for the suggested alternative', missing } }
+  }
+  const onset = currentVte(s)?.onset?.ms
+  const alternatives = lmwhAlternatives({ weightKg, crcl: s.crcl.value, platelets, treatmentDay0Ms: onset, nowMs: s.nowMs, prefer })
+  return {
+    notes: alternatives.notes,
+    ...(alternatives.regimens.length > 0 ? { proposal: { kind: 'replace', options: alternatives.regimens, recommend: true } } : {})
+  }
+}
+
+export interface Recurrence {
+  readonly vte: VteFact
+  /** The anticoagulant the patient was on when the VTE began. */
+  readonly on: OrderFact
+}
+
+/**
+ * VTE on anticoagulation (CAT-10; also "not responding" for CAT-14): a VTE in the treatment window
+ * whose onset day is after the start day of an active, treatment-dose anticoagulant order that had
+ * not ended by then. A prophylactic LMWH does not count: that VTE arose on prophylaxis, not therapy.
+ */
+export function recurrenceOnTherapy (s: PatientSnapshot): Recurrence | undefined {
+  const day = (ms: number): number => Math.floor(ms / 86_400_000)
+  for (const vte of s.vtes) {
+    if (!vte.inTreatmentWindow || vte.onset === undefined) continue
+    const onsetMs = vte.onset.ms
+    const on = s.activeAnticoagulants.find((o) => o.start !== undefined && day(o.start.ms) < day(onsetMs) &&
+      (o.plannedEnd === undefined || o.plannedEnd.ms >= onsetMs) && isFullDose(o) !== false)
+    if (on !== undefined) return { vte, on }
+  }
+  return undefined
+}

@@ -1,0 +1,168 @@
+// DOAC choice without a hazard (CAT-01, the policy-profile rule), at weight extremes (CAT-16), and in
+// the extended phase beyond six months (CAT-17).
+import { addMonths, isoDay } from '../fhir/dates.js'
+import { missingFromLab } from '../facts/snapshot.js'
+import { agentNames, anticoagulantOrders, currentVte, lmwhOffer, missingInputs } from './common.js'
+import { EVIDENCE } from './evidence.js'
+import { REASON } from './override-reasons.js'
+import type { Finding, Rule } from './types.js'
+import { catValues, dosingValues, fmt, orderLine, vteLine, weightLine } from './values.js'
+
+const ORDER_HOOKS = ['order-select', 'order-sign'] as const
+
+/**
+ * The rules whose finding argues against the DOAC: the hazards CAT-02…05, and recurrence on therapy
+ * (CAT-10, which advises LMWH) — CAT-01 saying "acceptable" beside them would contradict them.
+ */
+export const DOAC_HAZARD_RULES = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10'] as const
+
+const HONEST = 'ASCO 2023, ITAC 2022, NCCN, CHEST 2021 and ESC 2022 also accept apixaban, edoxaban or rivaroxaban when no hazard is present ' +
+  '(ASCO: strong recommendation; CHEST 2021 recommends an oral Xa inhibitor over LMWH; ESC 2022 class I A; NCCN: apixaban category 1).'
+
+export const CAT01: Rule = {
+  id: 'CAT-01',
+  version: '1.0.0',
+  title: 'DOAC in CAT without a DOAC hazard',
+  hooks: ORDER_HOOKS,
+  severity: { 'lmwh-first': 'warning (LMWH preferred by local policy)', 'guideline-2023': 'info (DOAC acceptable; checks listed)' },
+  evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ESC22, EVIDENCE.ASH21],
+  inputs: ['DOAC draft', 'active cancers', 'interacting drugs', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)', 'platelets ≤ 7 days'],
+  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets) or CAT-10 (VTE recurring on anticoagulation) fired, with CrCl and platelets known. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal of a DOAC the patient already takes (the choice was made; CAT-17 covers the extended phase).',
+  notCoded: 'GI mucosal lesions, impaired GI absorption and hepatic disease are not coded in knowledge.md, so the card lists them as not checked.',
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const doacs = anticoagulantOrders(ctx.subjects, 'doac')
+      // A renewal: the same DOAC is already active, or the draft names a prior prescription.
+      .filter((o) => !o.renewal && !s.activeAnticoagulants.some((a) => a.anticoagulant?.agent === o.anticoagulant?.agent))
+    if (doacs.length === 0) return null
+    if (DOAC_HAZARD_RULES.some((id) => ctx.fired.has(id))) return null
+    const missing = missingInputs(s, { crcl: true, platelets: true })
+    if (missing.length > 0 || s.crcl.state !== 'ok' || s.labs.platelets.reading === undefined) {
+      return { blocked: { check: `whether ${agentNames(doacs)} is free of DOAC hazards (renal function and platelets are needed)`, missing } }
+    }
+    const agents = agentNames(doacs)
+    const checks = [
+      'No luminal GI or GU cancer among the active cancers',
+      'No strong CYP3A4/P-gp interacting drug among active or drafted orders',
+      'No VTE recurring on anticoagulation',
+      `CrCl ${fmt(s.crcl.value)} mL/min (≥ 30)`,
+      `Platelets ${fmt(s.labs.platelets.reading.value)} × 10⁹/L (≥ 50)`,
+      'Not checked (no codes): active GI mucosal lesion, impaired GI absorption, hepatic disease'
+    ]
+    const values = [...catValues(s), ...doacs.map(orderLine), ...dosingValues(s)]
+    const inputs = { doac: doacs.map((o) => o.anticoagulant?.agent), crcl: Math.round(s.crcl.value), platelets: s.labs.platelets.reading.value }
+    const dabigatran = doacs.some((o) => o.anticoagulant?.agent === 'dabigatran')
+      ? ' Dabigatran has no trial in cancer-associated VTE; NCCN keeps it as a last choice.'
+      : ''
+    const edoxaban = doacs.some((o) => o.anticoagulant?.agent === 'edoxaban') ? ' Edoxaban starts after at least 5 days of parenteral anticoagulation.' : ''
+    if (ctx.profile === 'guideline-2023') {
+      const fired: Finding = {
+        indicator: 'info',
+        summary: `${agents} is guideline-acceptable for this patient with CAT; no DOAC hazard found (LMWH also an option)`,
+        finding: `No DOAC hazard was found. ${HONEST}${dabigatran}${edoxaban}\n\n**Checks performed**\n${checks.map((c) => `- ${c}`).join('\n')}`,
+        values,
+        recommendation: 'Continue with the DOAC if it suits the patient; LMWH remains an alternative. Treat for at least 6 months and continue while the cancer is active.',
+        subjects: doacs,
+        overrideReasons: [REASON.doacConcordant, REASON.preference],
+        inputs
+      }
+      return { fired }
+    }
+    const offer = lmwhOffer(s, ctx)
+    const fired: Finding = {
+      indicator: 'warning',
+      summary: `${agents} in CAT: LMWH is preferred by local policy (DOACs are also guideline-accepted here)`,
+      finding: `A ${agents} order is drafted for a patient with cancer-associated VTE and no DOAC hazard was found. This site's policy prefers LMWH. ${HONEST}${dabigatran}${edoxaban}\n\n**Checks performed**\n${checks.map((c) => `- ${c}`).join('\n')}`,
+      values,
+      recommendation: 'Consider weight-based LMWH as local policy prefers; the DOAC is a guideline-concordant alternative when the patient prefers an oral agent. Round to the available syringe per local policy; pharmacist review.',
+      subjects: doacs,
+      ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
+      ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {}),
+      overrideReasons: [REASON.doacConcordant, REASON.preference, REASON.palliative, REASON.haematology],
+      inputs
+    }
+    return offer.blocked !== undefined ? { fired, blocked: offer.blocked } : { fired }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const WEIGHT_HIGH_KG = 120
+export const WEIGHT_LOW_KG = 50
+
+export const CAT16: Rule = {
+  id: 'CAT-16',
+  version: '1.0.0',
+  title: 'DOAC at a weight extreme',
+  hooks: ORDER_HOOKS,
+  severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
+  evidence: [EVIDENCE.ASCO_SP, EVIDENCE.ISTH_OB, EVIDENCE.DOAC_US],
+  inputs: ['DOAC draft', 'weight ≤ 30 days'],
+  logic: 'Fires when a DOAC is drafted and the latest weight is above 120 kg or below 50 kg. Info only, because the guidelines disagree: ASCO prefers LMWH (or DOAC drug levels) above 120 kg, the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE, and edoxaban is 30 mg at ≤ 60 kg.',
+  notCoded: 'BMI > 40 needs a height, for which knowledge.md gives no LOINC code; only weight is used.',
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const doacs = anticoagulantOrders(ctx.subjects, 'doac')
+    if (doacs.length === 0) return null
+    const weight = s.labs.weight
+    const missing = missingFromLab(weight)
+    if (missing !== undefined || weight.reading === undefined) {
+      return { blocked: { check: `weight check of ${agentNames(doacs)}`, missing: missing === undefined ? [] : [missing] } }
+    }
+    const kg = weight.reading.value
+    if (kg <= WEIGHT_HIGH_KG && kg >= WEIGHT_LOW_KG) return null
+    const high = kg > WEIGHT_HIGH_KG
+    return {
+      fired: {
+        indicator: 'info',
+        summary: `Weight ${fmt(kg, 1)} kg (${high ? '> 120' : '< 50'} kg): limited DOAC data; guidelines differ — consider LMWH or drug levels`,
+        finding: high
+          ? `The patient weighs ${fmt(kg, 1)} kg. ASCO prefers LMWH above 120 kg (or BMI > 40), with DOAC drug levels if a DOAC is used; the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE.`
+          : `The patient weighs ${fmt(kg, 1)} kg. Trial data for DOACs below 50 kg are limited; edoxaban is given at 30 mg once daily at ≤ 60 kg.`,
+        values: [weightLine(s), ...doacs.map(orderLine)],
+        recommendation: high ? 'Consider LMWH dosed on actual body weight, or check DOAC drug levels.' : 'Check the DOAC dose for low weight (edoxaban 30 mg at ≤ 60 kg); LMWH dosed on actual body weight is an alternative.',
+        subjects: doacs,
+        overrideReasons: [REASON.drugLevels, REASON.preference],
+        inputs: { weightKg: kg, weightDate: weight.reading.date }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const CAT17: Rule = {
+  id: 'CAT-17',
+  version: '1.0.0',
+  title: 'DOAC renewal in the extended phase (> 6 months)',
+  hooks: ORDER_HOOKS,
+  severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
+  evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CHEST21, EVIDENCE.APICAT],
+  inputs: ['DOAC draft', 'VTE onset', 'anticoagulant history or priorPrescription', 'active cancer'],
+  logic: 'Fires when a DOAC is drafted as a continuation (the patient already has an anticoagulant order, or the draft names a prior prescription) more than 6 months after the onset of the VTE, with the cancer still active and the VTE still in its treatment window. Info: continue while the cancer is active with periodic reassessment; API-CAT (2025) supports apixaban 2.5 mg twice daily after ≥ 6 months — new evidence, not yet in guidelines.',
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const doacs = anticoagulantOrders(ctx.subjects, 'doac')
+    const vte = currentVte(s)
+    if (doacs.length === 0 || vte?.onset === undefined) return null
+    const sixMonths = addMonths(vte.onset.ms, 6)
+    if (sixMonths >= s.nowMs) return null
+    const continuing = doacs.filter((o) => o.renewal || s.anticoagulantHistory.length > 0)
+    if (continuing.length === 0) return null
+    const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
+    return {
+      fired: {
+        indicator: 'info',
+        summary: 'Extended phase (> 6 months after VTE): continue while cancer is active; reassess bleeding risk periodically',
+        finding: `The VTE began on ${isoDay(vte.onset.ms)}, more than 6 months ago, and the cancer is still active${metastatic ? ' (metastatic)' : ''}. ` +
+          'ASCO 2023 offers continued anticoagulation beyond 6 months in active cancer (metastatic disease, ongoing chemotherapy); ITAC 2022 individualises; CHEST and ASH favour indefinite therapy while the cancer is active. ' +
+          'New evidence, not yet in guidelines: in API-CAT (2025), apixaban 2.5 mg twice daily after ≥ 6 months was non-inferior to 5 mg for recurrence (2.1 % vs 2.8 %) with less clinically relevant bleeding (12.1 % vs 15.6 %).',
+        values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...continuing.map(orderLine)],
+        recommendation: 'Continue anticoagulation while the cancer is active and reassess benefit and bleeding risk at each renewal. A reduced apixaban dose (2.5 mg twice daily) may be discussed on the basis of API-CAT.',
+        subjects: continuing,
+        overrideReasons: [REASON.continueExtended, REASON.cancerNotActive],
+        inputs: { vteOnset: vte.onset.text, monthsSinceOnset: Math.floor((s.nowMs - vte.onset.ms) / (30.44 * 86_400_000)), metastatic }
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// LMWH dosing: renal impairment (CAT-08) and a prophylactic or above-maximum dose where treatment is
+// needed (CAT-09, seed case a: enoxaparin 40 mg daily with an acute DVT).
+import { LMWH_RENAL_THRESHOLD, PLATELETS_FULL_DOSE } from '../dosing/alternatives.js'
+import { DALTEPARIN_MAX_DAILY_IU, PROPHYLACTIC_MAX_DAILY } from '../dosing/lmwh.js'
+import type { OrderFact } from '../facts/orders.js'
+import { agentNames, anticoagulantOrders, currentVte, isFullDose, lmwhAgentOf, lmwhOffer, missingInputs } from './common.js'
+import { EVIDENCE } from './evidence.js'
+import { REASON } from './override-reasons.js'
+import type { Blocked, Finding, Rule, RuleOutcome } from './types.js'
+import { catValues, creatinineLine, crclLine, dosingValues, fmt, orderLine, vteLine, weightLine } from './values.js'
+
+const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
+const LMWH_DOSE_NOTE = 'Doses are computed from the latest weight; round to the available syringe per local policy; pharmacist review.'
+
+function offerInto (fired: Finding, offer: ReturnType<typeof lmwhOffer>, blocked?: Blocked): RuleOutcome {
+  const withOffer: Finding = {
+    ...fired,
+    ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
+    ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {})
+  }
+  const why = offer.blocked ?? blocked
+  return why !== undefined ? { fired: withOffer, blocked: why } : { fired: withOffer }
+}
+
+/** Enoxaparin already at 1 mg/kg once daily (≤ 1.1 mg/kg/day allows for rounding to a syringe). */
+function renallyAdjustedEnoxaparin (o: OrderFact, weightKg: number): boolean {
+  const daily = o.phases[0]?.daily
+  return o.anticoagulant?.agent === 'enoxaparin' && daily?.unit === 'mg' && daily.value / weightKg <= 1.1
+}
+
+export const CAT08: Rule = {
+  id: 'CAT-08',
+  version: '1.0.0',
+  title: 'Therapeutic LMWH or fondaparinux with CrCl below 30 mL/min',
+  hooks: ALL_HOOKS,
+  severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
+  evidence: [EVIDENCE.NCCN24, EVIDENCE.ITAC22, EVIDENCE.ONCOL_T6, EVIDENCE.DOSE_ASCO],
+  inputs: ['LMWH order at a treatment dose, or fondaparinux', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)'],
+  logic: 'Fires when a treatment-dose LMWH (or fondaparinux) is ordered (drafted, or active on patient-view) and Cockcroft–Gault CrCl is below 30 mL/min, unless enoxaparin is already at 1 mg/kg once daily. Recommendation: enoxaparin 1 mg/kg once daily (NCCN, CrCl 20–30) or anti-Xa-guided dalteparin/tinzaparin, or UFH; fondaparinux is avoided below 30 (knowledge.md §2.1, an extension of the catalogue\'s LMWH trigger). Suggests enoxaparin 1 mg/kg once daily for CrCl 20–30; no computed dose below 20.',
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const orders = ctx.subjects.filter((o) =>
+      (o.anticoagulant?.class === 'lmwh' && isFullDose(o) !== false) || o.anticoagulant?.class === 'fondaparinux')
+    if (orders.length === 0) return null
+    if (s.crcl.state !== 'ok') return { blocked: { check: `renal dosing of ${agentNames(orders)}`, missing: s.crcl.missing } }
+    const crcl = s.crcl.value
+    if (crcl >= LMWH_RENAL_THRESHOLD) return null
+    const weightKg = s.crcl.weightKg
+    const flagged = orders.filter((o) => !renallyAdjustedEnoxaparin(o, weightKg))
+    if (flagged.length === 0) return null
+    const fondaparinux = flagged.some((o) => o.anticoagulant?.class === 'fondaparinux')
+    return offerInto({
+      indicator: 'warning',
+      summary: `CrCl ${fmt(crcl)} mL/min (< 30): ${agentNames(flagged)} needs renal adjustment — enoxaparin 1 mg/kg daily or anti-Xa`,
+      finding: `Cockcroft–Gault CrCl is ${fmt(crcl)} mL/min. LMWHs accumulate below 30 mL/min: NCCN gives enoxaparin 1 mg/kg once daily (CrCl 20–30) and anti-Xa monitoring for dalteparin; the dalteparin SmPC adjusts the dose to anti-Xa; ITAC offers UFH followed by a VKA, or anti-Xa-adjusted LMWH.` +
+        (fondaparinux ? ' Fondaparinux is avoided below 30 mL/min.' : ''),
+      values: [...flagged.map(orderLine), creatinineLine(s), weightLine(s), crclLine(s)],
+      recommendation: `Reduce to enoxaparin 1 mg/kg once daily (CrCl 20–30), or dose dalteparin/tinzaparin by anti-Xa level, or use UFH. ${LMWH_DOSE_NOTE}`,
+      subjects: flagged,
+      overrideReasons: [REASON.antiXa, REASON.renalStable, REASON.haematology],
+      inputs: { crcl: Math.round(crcl), orders: flagged.map((o) => o.anticoagulant?.agent), daily: flagged.map((o) => o.phases[0]?.daily?.value ?? null) }
+    }, lmwhOffer(s, ctx, 'enoxaparin'))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const CAT09: Rule = {
+  id: 'CAT-09',
+  version: '1.0.0',
+  title: 'Prophylactic-dose LMWH when VTE treatment is needed (or above the maximum)',
+  hooks: ALL_HOOKS,
+  severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
+  evidence: [EVIDENCE.DOSE_ASCO, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.ISTH_TP],
+  inputs: ['LMWH order and its daily dose', 'VTE in the treatment window', 'platelets ≤ 7 days', 'other anticoagulant orders', 'weight, CrCl (for the therapeutic dose)'],
+  logic: `Fires when an LMWH order (drafted, or active on patient-view) has a prophylactic daily dose — enoxaparin ≤ ${PROPHYLACTIC_MAX_DAILY.enoxaparin} mg, dalteparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.dalteparin)} IU, tinzaparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.tinzaparin)} IU — while a VTE is in its treatment window (seed case a), or dalteparin above ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. Silent when platelets are below 50 × 10⁹/L (a reduced dose is then intended; CAT-05), when platelets are not known, and when another treatment-dose anticoagulant is active or drafted (the VTE is treated). Suggests the weight-based therapeutic dose of the same LMWH.`,
+  notCoded: 'An intentional dose reduction documented in free text cannot be recognised; the override reason records it.',
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const lmwh = anticoagulantOrders(ctx.subjects, 'lmwh')
+    const prophylactic = lmwh.filter((o) => o.lmwhDoseClass === 'prophylactic')
+    const aboveMax = lmwh.filter((o) => o.lmwhDoseClass === 'above-maximum')
+    if (prophylactic.length === 0 && aboveMax.length === 0) return null
+    const vte = currentVte(s)
+    if (vte === undefined) return null
+    let low = prophylactic
+    let blocked: Blocked | undefined
+    if (low.length > 0) {
+      const others = [...s.activeAnticoagulants, ...anticoagulantOrders(s.drafts)].filter((o) => !low.includes(o))
+      const missing = missingInputs(s, { platelets: true })
+      // Treated by another anticoagulant, or a reduction the platelet count explains (CAT-05): not this rule.
+      if (others.some((o) => isFullDose(o) === true)) low = []
+      else if (missing.length > 0) {
+        blocked = { check: `whether the low ${agentNames(low)} dose is an intended platelet-related reduction`, missing }
+        low = []
+      } else if ((s.labs.platelets.reading?.value ?? 0) < PLATELETS_FULL_DOSE) low = []
+    }
+    const flagged = [...low, ...aboveMax]
+    if (flagged.length === 0) return blocked !== undefined ? { blocked } : null
+    const agents = agentNames(flagged)
+    const isLow = low.length > 0
+    return offerInto({
+      indicator: 'warning',
+      summary: isLow
+        ? `${agents} at a prophylactic dose while VTE needs treatment: use the weight-based therapeutic dose`
+        : `Dalteparin above ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day, the maximum: check the dose against the weight`,
+      finding: isLow
+        ? `The ${agents} order is at a prophylactic daily dose (enoxaparin ≤ 40 mg, dalteparin ≤ 5 000 IU, tinzaparin ≤ 4 500 IU) while the patient has a VTE in its treatment window${vte.acute === true ? ' (acute, onset ≤ 30 days)' : ''}. A prophylactic dose does not treat VTE: enoxaparin 40 mg daily is prophylaxis, not therapy.`
+        : `The dalteparin order exceeds ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day, the maximum daily dose (CLOT used up to 132 kg).`,
+      values: [vteLine(vte), ...catValues(s).filter((l) => !l.startsWith('VTE')), ...flagged.map(orderLine), ...dosingValues(s)],
+      recommendation: isLow
+        ? `Order the weight-based treatment dose: dalteparin 200 IU/kg once daily for the first month then 150 IU/kg, enoxaparin 1 mg/kg every 12 hours (or 1.5 mg/kg once daily), or tinzaparin 175 IU/kg once daily. ${LMWH_DOSE_NOTE}`
+        : `Dose dalteparin at 200 IU/kg (month 1) or 150 IU/kg once daily, at most ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. ${LMWH_DOSE_NOTE}`,
+      subjects: flagged,
+      overrideReasons: [REASON.intentionalReduction, REASON.vteTreatedElsewhere, REASON.haematology],
+      inputs: { orders: flagged.map((o) => o.anticoagulant?.agent), daily: flagged.map((o) => o.phases[0]?.daily?.value ?? null), doseClass: flagged.map((o) => o.lmwhDoseClass), vteOnset: vte.onset?.text ?? null }
+    }, lmwhOffer(s, ctx, lmwhAgentOf(flagged)), blocked)
+  }
+}

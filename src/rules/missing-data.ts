@@ -1,0 +1,43 @@
+// CAT-15: what the other rules could not check, and why. Rules never guess a missing or stale input:
+// they stay silent and report the check as blocked; this rule turns those reports into one card.
+import type { MissingInput } from '../facts/snapshot.js'
+import { EVIDENCE } from './evidence.js'
+import { REASON } from './override-reasons.js'
+import type { Rule } from './types.js'
+
+const ORDERABLE = ['creatinine', 'platelets', 'weight'] as const
+
+export const CAT15: Rule = {
+  id: 'CAT-15',
+  version: '1.0.0',
+  title: 'Missing or stale data needed for a check',
+  hooks: ['order-select', 'order-sign', 'patient-view'],
+  severity: { 'lmwh-first': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view', 'guideline-2023': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view' },
+  evidence: [EVIDENCE.ISTH_TP, EVIDENCE.NCCN24, EVIDENCE.ITAC22],
+  inputs: ['the checks other rules could not run, with the inputs they lacked'],
+  logic: 'Fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl.',
+  requiresCat: true,
+  evaluate (_s, ctx) {
+    if (ctx.blocked.length === 0) return null
+    const byInput = new Map<string, MissingInput>()
+    for (const b of ctx.blocked) for (const m of b.missing) if (!byInput.has(m.input)) byInput.set(m.input, m)
+    if (byInput.size === 0) return null
+    const missing = [...byInput.values()]
+    const labs = ORDERABLE.filter((k) => byInput.has(k))
+    const names = missing.map((m) => m.input === 'creatinine' ? 'creatinine' : m.input).join(', ')
+    const checks = [...new Set(ctx.blocked.map((b) => b.check))]
+    return {
+      fired: {
+        indicator: ctx.hook === 'patient-view' ? 'info' : 'warning',
+        summary: `Cannot check anticoagulant dosing safely: ${names} missing or out of date`,
+        finding: `These checks could not run because an input is missing or too old (the service never guesses a value):\n${checks.map((c) => `- ${c}`).join('\n')}`,
+        values: missing.map((m) => m.detail.charAt(0).toUpperCase() + m.detail.slice(1)),
+        recommendation: `${labs.length > 0 ? `Obtain ${labs.map((l) => l === 'weight' ? 'a current weight' : l === 'platelets' ? 'a platelet count' : 'a serum creatinine').join(' and ')}` : 'Record the missing patient details'} before relying on the anticoagulant dose; renal thresholds use Cockcroft–Gault CrCl, not eGFR.`,
+        subjects: ctx.subjects.filter((o) => o.anticoagulant !== undefined),
+        ...(labs.length > 0 ? { proposal: { kind: 'labs', labs } as const } : {}),
+        overrideReasons: [REASON.labsPending, REASON.palliative],
+        inputs: { missing: missing.map((m) => ({ input: m.input, state: m.state })), checks }
+      }
+    }
+  }
+}

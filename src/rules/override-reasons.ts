@@ -1,0 +1,30 @@
+// Override reasons a clinician would really pick (decisions.md gives the first examples). Codes are
+// this project's own (system OVERRIDE_REASON_SYSTEM in src/cards); feedback analytics group by them.
+import type { OverrideReason } from './types.js'
+
+export const REASON = {
+  doacConcordant: { code: 'doac-guideline-concordant', display: 'Guideline-concordant DOAC: no GI/GU bleeding risk' },
+  apixabanGi: { code: 'apixaban-gi-cancer', display: 'Apixaban chosen in GI cancer (CHEST 2021, NCCN 2B)' },
+  preference: { code: 'patient-preference', display: 'Patient preference / injection burden' },
+  palliative: { code: 'palliative-care', display: 'Palliative care / goals of care' },
+  haematology: { code: 'discussed-haematology', display: 'Already discussed with haematology/oncology' },
+  interactionManaged: { code: 'interaction-managed', display: 'Interaction reviewed: interacting drug stopped, short course or dose adjusted' },
+  antiXa: { code: 'anti-xa-monitoring', display: 'Anti-Xa monitoring arranged' },
+  renalStable: { code: 'renal-reviewed', display: 'Renal function reviewed: dose already adjusted' },
+  transfusion: { code: 'transfusion-support', display: 'Acute high-risk VTE: full dose with platelet transfusion support' },
+  intentionalReduction: { code: 'intentional-reduction', display: 'Intentional dose reduction (bleeding risk or thrombocytopenia)' },
+  vteTreatedElsewhere: { code: 'vte-treated-otherwise', display: 'VTE treated with another anticoagulant; this order is prophylaxis' },
+  vkaOnlyOption: { code: 'vka-only-option', display: 'LMWH and DOAC not accessible or not tolerated' },
+  reassessmentPlanned: { code: 'reassessment-planned', display: 'Renewal and reassessment planned before the end date' },
+  cancerNotActive: { code: 'cancer-not-active', display: 'Cancer no longer active' },
+  bleedingRisk: { code: 'bleeding-risk', display: 'Bleeding risk outweighs benefit' },
+  adherence: { code: 'recurrence-explained', display: 'Recurrence explained (non-adherence, under-dosing) and addressed' },
+  unstablePe: { code: 'unstable-pe', display: 'Haemodynamically unstable PE' },
+  limbThreatening: { code: 'limb-threatening-dvt', display: 'Limb-threatening DVT (catheter-directed therapy)' },
+  imagingDone: { code: 'tumour-excluded', display: 'Venous tumour already excluded by imaging' },
+  labsPending: { code: 'labs-pending', display: 'Sample taken, result pending' },
+  drugLevels: { code: 'drug-levels', display: 'Dose checked with drug levels or specialist advice' },
+  contraindication: { code: 'absolute-contraindication', display: 'Absolute contraindication to anticoagulation (active bleeding) documented' },
+  progression: { code: 'progression-despite-anticoagulation', display: 'Progression despite optimal anticoagulation' },
+  continueExtended: { code: 'extended-plan-documented', display: 'Extended-phase plan already documented' }
+} as const satisfies Record<string, OverrideReason>

@@ -1,0 +1,186 @@
+// The course of treatment: VKA instead of LMWH/DOAC (CAT-06), stopping before six months (CAT-07),
+// and VTE recurring on therapy (CAT-10).
+import { addMonths, isoDay } from '../fhir/dates.js'
+import { escalatedDose, type CurrentDose } from '../dosing/lmwh.js'
+import { PLATELETS_FULL_DOSE, LMWH_RENAL_THRESHOLD } from '../dosing/alternatives.js'
+import type { OrderFact } from '../facts/orders.js'
+import { agentNames, anticoagulantOrders, currentVte, lmwhAgentOf, lmwhOffer, missingInputs, recurrenceOnTherapy } from './common.js'
+import { EVIDENCE } from './evidence.js'
+import { REASON } from './override-reasons.js'
+import type { Blocked, Finding, Proposal, Rule } from './types.js'
+import { catValues, dosingValues, orderLine, vteLine } from './values.js'
+
+const ORDER_HOOKS = ['order-select', 'order-sign'] as const
+const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
+const LMWH_DOSE_NOTE = 'Doses are computed from the latest weight; round to the available syringe per local policy; pharmacist review.'
+
+export const CAT06: Rule = {
+  id: 'CAT-06',
+  version: '1.0.0',
+  title: 'Vitamin K antagonist ordered in active CAT',
+  hooks: ORDER_HOOKS,
+  severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
+  evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.ASH21],
+  inputs: ['VKA draft (warfarin, acenocoumarol, phenprocoumon)', 'weight, CrCl, platelets (for the LMWH suggestion)'],
+  logic: 'Fires when a VKA is drafted for a CAT patient. ASCO 2023 (strong): LMWH, edoxaban, rivaroxaban or apixaban are preferred over a VKA, which is for use only when the others are not accessible. Suggests weight-based LMWH.',
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const vkas = anticoagulantOrders(ctx.subjects, 'vka')
+    if (vkas.length === 0) return null
+    const offer = lmwhOffer(s, ctx)
+    const fired: Finding = {
+      indicator: 'warning',
+      summary: `${agentNames(vkas)} in active CAT: LMWH or a DOAC is preferred; a VKA only if neither is accessible (ASCO 2023)`,
+      finding: 'A vitamin K antagonist is drafted for a patient with cancer-associated VTE. ASCO 2023 recommends LMWH, edoxaban, rivaroxaban or apixaban over a VKA (VKAs are less effective in cancer) and keeps VKAs for when the others are not accessible; ASH 2021 and ITAC 2022 agree.',
+      values: [...catValues(s), ...vkas.map(orderLine), ...dosingValues(s)],
+      recommendation: `Use weight-based LMWH (or a DOAC if no DOAC hazard is present). ${LMWH_DOSE_NOTE}`,
+      subjects: vkas,
+      ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
+      ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {}),
+      overrideReasons: [REASON.vkaOnlyOption, REASON.preference, REASON.haematology],
+      inputs: { vka: vkas.map((o) => o.anticoagulant?.agent) }
+    }
+    return offer.blocked !== undefined ? { fired, blocked: offer.blocked } : { fired }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const MIN_MONTHS = 6
+
+export const CAT07: Rule = {
+  id: 'CAT-07',
+  version: '1.0.0',
+  title: 'Anticoagulation planned to stop before 6 months',
+  hooks: ALL_HOOKS,
+  severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
+  evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CHEST21, EVIDENCE.ASH21, EVIDENCE.NCCN24],
+  inputs: ['anticoagulant order: planned end from dosage bounds (boundsPeriod / boundsDuration), dispenseRequest.expectedSupplyDuration × (1 + numberOfRepeatsAllowed) or dispenseRequest.validityPeriod.end', 'VTE onset', 'active cancer'],
+  logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months).',
+  notCoded: 'A linked discontinue order cannot be recognised from the prefetch; only planned ends on the orders themselves are used.',
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const subjects = anticoagulantOrders(ctx.subjects)
+    const vte = currentVte(s)
+    if (subjects.length === 0 || vte?.onset === undefined) return null
+    const minimumEnd = addMonths(vte.onset.ms, MIN_MONTHS)
+    const short = subjects.filter((o) => o.plannedEnd !== undefined && o.plannedEnd.ms < minimumEnd)
+    if (short.length === 0) return null
+    // Coverage continues if any anticoagulant (drafted or active) has no end or ends later.
+    const all: OrderFact[] = [...anticoagulantOrders(s.drafts), ...s.activeAnticoagulants]
+    if (all.some((o) => o.plannedEnd === undefined || o.plannedEnd.ms >= minimumEnd)) return null
+    const lastEnd = Math.max(...short.map((o) => o.plannedEnd?.ms ?? 0))
+    const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
+    return {
+      fired: {
+        indicator: 'warning',
+        summary: `Anticoagulation planned to end ${isoDay(lastEnd)}, < 6 months after the VTE; in active cancer treat ≥ 6 months`,
+        finding: `The ${agentNames(short)} order is planned to end on ${isoDay(lastEnd)}, before ${isoDay(minimumEnd)} (6 months after the VTE of ${isoDay(vte.onset.ms)}), while the cancer is active${metastatic ? ' and metastatic' : ''}. ` +
+          'Stopping at 3–6 months as in provoked VTE is a common error in cancer-associated thrombosis: ASCO 2023 and ITAC 2022 recommend at least 6 months, and CHEST and ASH favour continuing while the cancer is active. NCCN\'s stated minimum is 3 months.',
+        values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...short.map(orderLine)],
+        recommendation: `Plan anticoagulation until at least ${isoDay(minimumEnd)} and continue beyond it while the cancer is active (metastatic disease, ongoing chemotherapy), reassessing benefit and bleeding risk at each renewal.`,
+        subjects: short,
+        overrideReasons: [REASON.reassessmentPlanned, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
+        inputs: { vteOnset: vte.onset.text, plannedEnds: short.map((o) => o.plannedEnd?.text), endSources: short.map((o) => o.plannedEnd?.source), minimumEnd: isoDay(minimumEnd) }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function currentDoseOf (o: OrderFact): CurrentDose | undefined {
+  const agent = lmwhAgentOf([o])
+  const phase = o.phases[0]
+  const per = phase?.perAdministration
+  const perDay = phase?.administrationsPerDay
+  if (agent === undefined || per === undefined || (perDay !== 1 && perDay !== 2)) return undefined
+  return { agent, dose: per.value, unit: per.unit, everyHours: perDay === 2 ? 12 : 24 }
+}
+
+export const CAT10: Rule = {
+  id: 'CAT-10',
+  version: '1.0.0',
+  title: 'Recurrent VTE on anticoagulation',
+  hooks: ALL_HOOKS,
+  severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
+  evidence: [EVIDENCE.ITAC19, EVIDENCE.ASCO19, EVIDENCE.ISTH13, EVIDENCE.CHEST16, EVIDENCE.ITAC22],
+  inputs: ['VTE conditions with onset', 'active anticoagulant orders with start date and dose', 'weight, CrCl, platelets (for the suggested doses)'],
+  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30). On a DOAC or VKA: switch to weight-based LMWH.',
+  unverified: ['CHEST 2016 wording on recurrent VTE (increase LMWH by one-quarter to one-third) was not retrieved (knowledge.md §1.5).'],
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const recurrence = recurrenceOnTherapy(s)
+    if (recurrence === undefined) return null
+    const drafts = anticoagulantOrders(ctx.subjects).filter((o) => o.draft)
+    // On order hooks the card belongs to the anticoagulant being ordered.
+    if (ctx.hook !== 'patient-view' && drafts.length === 0) return null
+    const { vte, on } = recurrence
+    const cls = on.anticoagulant?.class
+    const values = [vteLine(vte), `On therapy: ${orderLine(on)}`, ...dosingValues(s)]
+    const common = {
+      indicator: 'warning' as const,
+      values,
+      subjects: drafts,
+      overrideReasons: [REASON.adherence, REASON.haematology, REASON.palliative],
+      inputs: { vteOnset: vte.onset?.text, onAgent: on.anticoagulant?.agent, onStart: on.start?.text }
+    }
+    const checks = cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux'
+      ? 'First check adherence, the dose against the current weight, heparin-induced thrombocytopenia and tumour compression of the vein.'
+      : 'First check adherence, the dose and tumour compression of the vein.'
+    if (cls === 'lmwh') {
+      const current = currentDoseOf(on)
+      let proposal: Proposal | undefined
+      let blocked: Blocked | undefined
+      const notes: string[] = []
+      if (ctx.hook !== 'patient-view' && current !== undefined) {
+        const missing = missingInputs(s, { crcl: true, platelets: true })
+        const platelets = s.labs.platelets.reading?.value
+        if (missing.length > 0 || s.crcl.state !== 'ok' || platelets === undefined) {
+          blocked = { check: 'platelets and CrCl before escalating the LMWH dose', missing }
+        } else if (platelets < PLATELETS_FULL_DOSE || s.crcl.value < LMWH_RENAL_THRESHOLD) {
+          notes.push('No escalated dose is offered: platelets < 50 × 10⁹/L or CrCl < 30 mL/min — discuss with haematology.')
+        } else {
+          proposal = {
+            kind: 'replace',
+            recommend: false,
+            options: ([1.2, 1.25] as const).map((factor) => {
+              const next = escalatedDose(current, factor)
+              return {
+                agent: next.agent,
+                steps: [{ dose: next.dose, unit: next.unit, everyHours: next.everyHours }],
+                basis: `current dose × ${factor.toFixed(2)} (recurrence on LMWH)`,
+                discontinue: `the current ${on.anticoagulant?.agent ?? 'LMWH'} order${on.start !== undefined ? ` started ${on.start.text.slice(0, 10)}` : ''}`
+              }
+            })
+          }
+        }
+      }
+      const fired: Finding = {
+        ...common,
+        summary: `VTE recurred on ${on.anticoagulant?.agent ?? 'LMWH'} (onset ${vte.onset?.text.slice(0, 10) ?? '?'}): check adherence/dose, then increase by 20–25 %`,
+        finding: `A new VTE began on ${vte.onset?.text.slice(0, 10) ?? '?'}, after ${on.anticoagulant?.agent ?? 'LMWH'} was started on ${on.start?.text.slice(0, 10) ?? '?'}. ` +
+          'For recurrence on LMWH, ITAC advises increasing the dose by 20–25 % (or switching to a DOAC); ASCO 2019 says a dose increase or a switch may be considered.',
+        recommendation: `${checks} Then increase the ${on.anticoagulant?.agent ?? 'LMWH'} dose by 20–25 %${current === undefined ? ' (the current dose could not be read, so no escalated dose is computed)' : ''}. ${LMWH_DOSE_NOTE}`,
+        ...(proposal !== undefined ? { proposal } : {}),
+        ...(notes.length > 0 ? { proposalNotes: notes } : {})
+      }
+      return blocked !== undefined ? { fired, blocked } : { fired }
+    }
+    const offer = lmwhOffer(s, ctx)
+    const stop = `the current ${on.anticoagulant?.agent ?? 'anticoagulant'} order${on.start !== undefined ? ` started ${on.start.text.slice(0, 10)}` : ''}`
+    const proposal: Proposal | undefined = offer.proposal?.kind === 'replace'
+      ? { ...offer.proposal, options: offer.proposal.options.map((o) => ({ ...o, discontinue: stop })) }
+      : offer.proposal
+    const fired: Finding = {
+      ...common,
+      summary: `VTE recurred on ${on.anticoagulant?.agent ?? 'anticoagulation'} (onset ${vte.onset?.text.slice(0, 10) ?? '?'}): switch to weight-based LMWH`,
+      finding: `A new VTE began on ${vte.onset?.text.slice(0, 10) ?? '?'}, after ${on.anticoagulant?.agent ?? 'the anticoagulant'} was started on ${on.start?.text.slice(0, 10) ?? '?'}. ` +
+        'For recurrence on a DOAC or VKA, ITAC advises switching to LMWH (on a VKA, LMWH or a DOAC).',
+      recommendation: `${checks} Then switch to weight-based LMWH and stop ${stop}. ${LMWH_DOSE_NOTE}`,
+      ...(proposal !== undefined ? { proposal } : {}),
+      ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {})
+    }
+    return offer.blocked !== undefined ? { fired, blocked: offer.blocked } : { fired }
+  }
+}

@@ -1,0 +1,126 @@
+// What a rule is: metadata (for the catalogue, the cards and the audit trail) and a pure evaluate()
+// from a PatientSnapshot and the hook's context to a finding, nothing, or "blocked by missing data".
+import type { HookName } from '../cds/services.js'
+import type { Lmwh } from '../dosing/lmwh.js'
+import type { OrderFact } from '../facts/orders.js'
+import type { MissingInput, PatientSnapshot } from '../facts/snapshot.js'
+
+export type Indicator = 'info' | 'warning' | 'critical'
+export type Profile = 'lmwh-first' | 'guideline-2023'
+export const PROFILES: readonly Profile[] = ['lmwh-first', 'guideline-2023']
+
+export interface Evidence {
+  /** Guideline, label or trial, e.g. "ASCO". */
+  readonly guideline: string
+  /** Absent for secondary tables whose year knowledge.md does not record; every rule cites at least one dated guideline. */
+  readonly year?: number
+  /** Citation precise enough to find the statement. */
+  readonly ref: string
+}
+
+export interface RuleMeta {
+  /** CAT-01 … CAT-17; also `source.topic.code` on the card. */
+  readonly id: string
+  readonly version: string
+  readonly title: string
+  readonly hooks: readonly HookName[]
+  /** Indicator(s) per profile, in words (the catalogue lists them). */
+  readonly severity: Readonly<Record<Profile, string>>
+  readonly evidence: readonly Evidence[]
+  /** Patient data the rule reads. */
+  readonly inputs: readonly string[]
+  /** The logic in words, for docs/rules.md. */
+  readonly logic: string
+  /** Parts of the catalogue trigger that cannot be coded from the documents, and why. */
+  readonly notCoded?: string
+  /** Facts the rule relies on that knowledge.md marks UNVERIFIED. */
+  readonly unverified?: readonly string[]
+  /** False only for CAT-14, the one rule that may fire for a patient without CAT. */
+  readonly requiresCat: boolean
+}
+
+export interface OverrideReason {
+  readonly code: string
+  readonly display: string
+}
+
+export interface OptionStep {
+  /** Per administration. */
+  readonly dose: number
+  readonly unit: 'mg' | 'IU'
+  readonly everyHours: 12 | 24
+  /** The weight-based rate behind the dose, when it is weight-based. */
+  readonly perKg?: number
+  /** When this step ends (the next one starts). */
+  readonly untilMs?: number
+  readonly capped?: true
+}
+
+/** A medication order a suggestion can create: an LMWH regimen (src/dosing) or a fixed-dose order. */
+export interface OrderOption {
+  readonly agent: Lmwh | 'edoxaban'
+  readonly steps: readonly OptionStep[]
+  /** How the dose was derived, in words. */
+  readonly basis: string
+  /**
+   * An active order this one replaces, which the clinician must discontinue (suggestions delete drafts
+   * only; an EHR may not accept deleting an active order).
+   */
+  readonly discontinue?: string
+}
+
+export type Proposal =
+  /** Delete the subject drafts and create one of these orders (the first is recommended when `recommend`). */
+  | { readonly kind: 'replace', readonly options: readonly OrderOption[], readonly recommend: boolean }
+  /** Delete the subject drafts only (hold anticoagulation). */
+  | { readonly kind: 'hold' }
+  /** Order the missing laboratory values / weight. */
+  | { readonly kind: 'labs', readonly labs: ReadonlyArray<'creatinine' | 'platelets' | 'weight'> }
+
+export interface Finding {
+  readonly indicator: Indicator
+  /** ≤ 140 characters. */
+  readonly summary: string
+  /** What was found, in Markdown. */
+  readonly finding: string
+  /** Patient values used, one line each, with their dates. */
+  readonly values: readonly string[]
+  readonly recommendation: string
+  /** Orders concerned (drafts are deleted by a replace/hold proposal). */
+  readonly subjects: readonly OrderFact[]
+  readonly proposal?: Proposal
+  /** Extra lines about the proposal (renal/platelet adjustment, why no dose is offered). */
+  readonly proposalNotes?: readonly string[]
+  readonly overrideReasons: readonly OverrideReason[]
+  /** Input values used, for the audit trail: numbers, codes, dates — never whole resources. */
+  readonly inputs: Readonly<Record<string, unknown>>
+}
+
+export interface Blocked {
+  /** The check that could not run, in words ("renal check of the apixaban order"). */
+  readonly check: string
+  readonly missing: readonly MissingInput[]
+}
+
+export type RuleOutcome =
+  | { readonly fired: Finding, readonly blocked?: Blocked }
+  | { readonly blocked: Blocked }
+
+export interface RuleContext {
+  readonly hook: HookName
+  readonly profile: Profile
+  /**
+   * Orders under evaluation: on order hooks the drafts (order-select: the selected ones), on
+   * patient-view the active anticoagulant orders.
+   */
+  readonly subjects: readonly OrderFact[]
+  /** Rules that already fired in this evaluation (CAT-01 depends on CAT-02…05). */
+  readonly fired: ReadonlySet<string>
+  /** Checks other rules could not run (CAT-15 reports them). */
+  readonly blocked: readonly Blocked[]
+}
+
+export interface Rule extends RuleMeta {
+  /** Absent when the documents give no codable trigger (see `notCoded`). */
+  readonly evaluate?: (snapshot: PatientSnapshot, ctx: RuleContext) => RuleOutcome | null
+}

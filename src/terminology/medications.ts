@@ -1,0 +1,341 @@
+// Medication value sets: anticoagulant classes, thrombolytics and the CYP3A4/P-gp interacting drugs.
+// A drug is recognised by RxNorm ingredient or product (SCD) code, ATC code or SNOMED CT substance,
+// and — only when no code matches — by its ingredient name in `text`/`display` (decisions.md).
+// Sources: knowledge.md §4.3 ([USCORE] ingredient codes, VSAC product codes, ATC [CEOSYS][KIP-DK],
+// SNOMED substances [CEOSYS]). Codes knowledge.md marks UNVERIFIED are still recognised on input
+// (a wrong input code can only fail to match) but carry their mark, and are never sent to an EHR.
+import type { Code } from '../fhir/normalize.js'
+import { SYSTEM, type CodeListing, type ListedCode } from './systems.js'
+
+export type AnticoagulantClass = 'doac' | 'vka' | 'lmwh' | 'fondaparinux' | 'ufh'
+
+export type Anticoagulant =
+  | 'apixaban' | 'rivaroxaban' | 'edoxaban' | 'dabigatran'
+  | 'warfarin' | 'acenocoumarol' | 'phenprocoumon'
+  | 'enoxaparin' | 'dalteparin' | 'tinzaparin'
+  | 'fondaparinux' | 'heparin'
+
+interface DrugCode {
+  readonly system: string
+  readonly code: string
+  readonly display: string
+  readonly unverified?: string
+}
+
+interface DrugEntry<K extends string> {
+  readonly key: K
+  /** Ingredient names (lower case) matched in text/display when no code matches. */
+  readonly names: readonly string[]
+  readonly codes: readonly DrugCode[]
+}
+
+const UNVERIFIED_RXCUI = 'RxCUI marked UNVERIFIED in knowledge.md §4.3 (resolve via RxNav before use)'
+
+const rx = (code: string, display: string, unverified?: string): DrugCode =>
+  ({ system: SYSTEM.rxnorm, code, display, ...(unverified !== undefined ? { unverified } : {}) })
+const atc = (code: string, display: string): DrugCode => ({ system: SYSTEM.atc, code, display })
+const sct = (code: string, display: string): DrugCode => ({ system: SYSTEM.snomed, code, display })
+
+interface AnticoagulantEntry extends DrugEntry<Anticoagulant> {
+  readonly class: AnticoagulantClass
+}
+
+// Product (SCD) codes and displays: knowledge.md §4.3 gives warfarin, dalteparin and fondaparinux as
+// RxCUI ranges; the codes inside the ranges are taken from the same VSAC value set's expansion in the
+// repository knowledge.md cites ([VSAC] cqframework/ecqm-content-qicore-2024, valueset
+// 2.16.840.1.113762.1.4.1248.22, expansion 20240502, RxNorm 2024-01).
+export const ANTICOAGULANTS: readonly AnticoagulantEntry[] = [
+  {
+    key: 'apixaban',
+    class: 'doac',
+    names: ['apixaban'],
+    codes: [rx('1364430', 'apixaban'), rx('1364435', 'apixaban 2.5 MG Oral Tablet'), rx('1364445', 'apixaban 5 MG Oral Tablet'),
+      rx('1992427', '{74 (apixaban 5 MG Oral Tablet) } Pack'), atc('B01AF02', 'apixaban')]
+  },
+  {
+    key: 'rivaroxaban',
+    class: 'doac',
+    names: ['rivaroxaban'],
+    codes: [rx('1114195', 'rivaroxaban'), rx('1114198', 'rivaroxaban 10 MG Oral Tablet'), rx('1232082', 'rivaroxaban 15 MG Oral Tablet'),
+      rx('1232086', 'rivaroxaban 20 MG Oral Tablet'), rx('1549682', '{42 (rivaroxaban 15 MG Oral Tablet) / 9 (rivaroxaban 20 MG Oral Tablet) } Pack'), atc('B01AF01', 'rivaroxaban')]
+  },
+  {
+    key: 'edoxaban',
+    class: 'doac',
+    names: ['edoxaban'],
+    codes: [rx('1599538', 'edoxaban', UNVERIFIED_RXCUI), rx('1599543', 'edoxaban 15 MG Oral Tablet'), rx('1599551', 'edoxaban 30 MG Oral Tablet'),
+      rx('1599555', 'edoxaban 60 MG Oral Tablet'), atc('B01AF03', 'edoxaban')]
+  },
+  {
+    key: 'dabigatran',
+    class: 'doac',
+    names: ['dabigatran'],
+    codes: [rx('1037042', 'dabigatran etexilate'), rx('1546356', 'dabigatran', UNVERIFIED_RXCUI), rx('1037179', 'dabigatran etexilate 75 MG Oral Capsule'),
+      rx('1723476', 'dabigatran etexilate 110 MG Oral Capsule'), rx('1037045', 'dabigatran etexilate 150 MG Oral Capsule'), atc('B01AE07', 'dabigatran etexilate')]
+  },
+  {
+    key: 'warfarin',
+    class: 'vka',
+    names: ['warfarin'],
+    codes: [rx('11289', 'warfarin'),
+      ...[['855288', '1'], ['855296', '10'], ['855302', '2'], ['855312', '2.5'], ['855318', '3'], ['855324', '4'], ['855332', '5'], ['855338', '6'], ['855344', '7.5']]
+        .map(([code, mg]) => rx(code as string, `warfarin sodium ${mg as string} MG Oral Tablet`)),
+      atc('B01AA03', 'warfarin')]
+  },
+  // decisions.md names acenocoumarol and phenprocoumon as VKAs; knowledge.md gives no code for them.
+  { key: 'acenocoumarol', class: 'vka', names: ['acenocoumarol'], codes: [] },
+  { key: 'phenprocoumon', class: 'vka', names: ['phenprocoumon'], codes: [] },
+  {
+    key: 'enoxaparin',
+    class: 'lmwh',
+    names: ['enoxaparin'],
+    codes: [rx('67108', 'enoxaparin'),
+      rx('854228', '0.3 ML enoxaparin sodium 100 MG/ML Prefilled Syringe'), rx('854235', '0.4 ML enoxaparin sodium 100 MG/ML Prefilled Syringe'),
+      rx('854238', '0.6 ML enoxaparin sodium 100 MG/ML Prefilled Syringe'), rx('854241', '0.8 ML enoxaparin sodium 100 MG/ML Prefilled Syringe'),
+      rx('854245', '0.8 ML enoxaparin sodium 150 MG/ML Prefilled Syringe'), rx('854248', '1 ML enoxaparin sodium 100 MG/ML Prefilled Syringe'),
+      rx('854252', '1 ML enoxaparin sodium 150 MG/ML Prefilled Syringe'), rx('854255', 'enoxaparin sodium 100 MG/ML Injectable Solution'),
+      atc('B01AB05', 'enoxaparin'), sct('372562003', 'Enoxaparin')]
+  },
+  {
+    key: 'dalteparin',
+    class: 'lmwh',
+    names: ['dalteparin'],
+    codes: [rx('67109', 'dalteparin', UNVERIFIED_RXCUI),
+      rx('978725', '0.2 ML dalteparin sodium 12500 UNT/ML Prefilled Syringe'), rx('978733', '0.2 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'),
+      rx('978736', '0.3 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'), rx('978740', '0.5 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'),
+      rx('978744', '0.6 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'), rx('978746', '0.72 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'),
+      rx('978755', '1 ML dalteparin sodium 10000 UNT/ML Prefilled Syringe'), rx('978759', 'dalteparin sodium 10000 UNT/ML Injectable Solution'),
+      rx('978777', 'dalteparin sodium 25000 UNT/ML Injectable Solution'), rx('2618839', 'dalteparin sodium injectable product (knowledge.md §4.3)'),
+      atc('B01AB04', 'dalteparin'), sct('372563008', 'Dalteparin')]
+  },
+  {
+    key: 'tinzaparin',
+    class: 'lmwh',
+    names: ['tinzaparin'],
+    codes: [rx('69528', 'tinzaparin', UNVERIFIED_RXCUI), atc('B01AB10', 'tinzaparin'), sct('412608008', 'Tinzaparin')]
+  },
+  {
+    key: 'fondaparinux',
+    class: 'fondaparinux',
+    names: ['fondaparinux'],
+    codes: [rx('321208', 'fondaparinux', UNVERIFIED_RXCUI),
+      rx('861356', '0.8 ML fondaparinux sodium 12.5 MG/ML Prefilled Syringe'), rx('861360', '0.5 ML fondaparinux sodium 5 MG/ML Prefilled Syringe'),
+      rx('861363', '0.4 ML fondaparinux sodium 12.5 MG/ML Prefilled Syringe'), rx('861365', '0.6 ML fondaparinux sodium 12.5 MG/ML Prefilled Syringe'),
+      atc('B01AX05', 'fondaparinux'), sct('708189008', 'Fondaparinux')]
+  },
+  {
+    key: 'heparin',
+    class: 'ufh',
+    names: ['heparin'],
+    codes: [rx('5224', 'heparin'),
+      ...[
+        ['1361574', 'heparin sodium, porcine 20000 UNT/ML Injectable Solution'], ['1361615', 'heparin sodium, porcine 5000 UNT/ML Injectable Solution'],
+        ['1361853', '0.5 ML heparin sodium, porcine 10000 UNT/ML Cartridge'], ['1362831', 'heparin sodium, porcine 10000 UNT/ML Injectable Solution'],
+        ['1658634', '0.5 ML heparin sodium, porcine 10000 UNT/ML Injection'], ['1658637', '1 ML heparin sodium, porcine 10000 UNT/ML Injection'],
+        // 1658690 and 1658692 (2 UNT/ML bags) keep arterial lines open; they are not anticoagulation.
+        ['1658647', '2 ML heparin sodium, porcine 1000 UNT/ML Injection'], ['1658717', '250 ML heparin sodium, porcine 100 UNT/ML Injection'],
+        ['1659195', '500 ML heparin sodium, porcine 50 UNT/ML Injection'], ['1659197', '250 ML heparin sodium, porcine 50 UNT/ML Injection'],
+        ['1659260', '1 ML heparin sodium, porcine 5000 UNT/ML Cartridge'], ['1659263', '1 ML heparin sodium, porcine 5000 UNT/ML Injection'],
+        ['1798389', '1 ML heparin sodium, porcine 5000 UNT/ML Prefilled Syringe'], ['2121591', '0.5 ML heparin sodium, porcine 10000 UNT/ML Prefilled Syringe']
+      ].map(([code, display]) => rx(code as string, display as string)),
+      atc('B01AB01', 'heparin'), sct('372877000', 'Heparin')]
+  }
+]
+
+/**
+ * Strength of the single-strength oral DOAC products above (knowledge.md §4.3 SCD table), so that a
+ * dose ordered as "1 tablet" of a coded product can be read in mg.
+ */
+export const ORAL_STRENGTH_MG: ReadonlyMap<string, number> = new Map([
+  ['1364435', 2.5], ['1364445', 5],
+  ['1114198', 10], ['1232082', 15], ['1232086', 20],
+  ['1599543', 15], ['1599551', 30], ['1599555', 60],
+  ['1037179', 75], ['1723476', 110], ['1037045', 150]
+])
+
+// ---------------------------------------------------------------------------------------------
+// Thrombolytics — VSAC 2.16.840.1.113762.1.4.1170.4 ingredients (the infusion procedure is in
+// procedures.ts).
+
+export const THROMBOLYTICS: readonly DrugEntry<string>[] = [
+  ['alteplase', '8410'], ['tenecteplase', '259280'], ['reteplase', '76895'],
+  ['urokinase', '11055'], ['streptokinase', '10106'], ['anistreplase', '40028']
+].map(([name, code]) => ({ key: name as string, names: [name as string], codes: [rx(code as string, name as string)] }))
+
+// ---------------------------------------------------------------------------------------------
+// CYP3A4 / P-gp interacting drugs. knowledge.md §1.3(3) and §2.3 say which combinations matter;
+// the per-drug classification below (strong/moderate, inhibitor/inducer) comes from the DOAC labels,
+// which knowledge.md could not retrieve verbatim, so every classification not stated in knowledge.md
+// is marked UNVERIFIED.
+
+export type Cyp3a4Effect = 'strong-inhibitor' | 'inhibitor' | 'strong-inducer' | 'inducer'
+export type PgpEffect = 'inhibitor' | 'inducer'
+
+export interface InteractingDrug extends DrugEntry<string> {
+  readonly cyp3a4?: Cyp3a4Effect
+  readonly pgp?: PgpEffect
+  /** Listed by ASH-SAP [DDI-ASH] as an oncology drug interacting with DOACs (knowledge.md §1.3). */
+  readonly oncology?: true
+  /** Edoxaban EU SmPC: 30 mg with ciclosporin, dronedarone, erythromycin, ketoconazole (knowledge.md §2.3). */
+  readonly edoxabanReduce?: true
+  /** Where the classification comes from. */
+  readonly basis: string
+  readonly unverified?: string
+}
+
+const LABEL_CLASS = 'classification from the DOAC labels, not retrieved verbatim (knowledge.md §6)'
+const NAME_ONLY = 'no RxCUI in knowledge.md (listed as UNVERIFIED); recognised by name only'
+
+const drug = (key: string, props: Omit<InteractingDrug, 'key' | 'names' | 'codes'> & { rxnorm?: string, names?: string[] }): InteractingDrug => {
+  const { rxnorm, names, ...rest } = props
+  return { key, names: names ?? [key], codes: rxnorm !== undefined ? [rx(rxnorm, key)] : [], ...rest }
+}
+
+export const INTERACTING_DRUGS: readonly InteractingDrug[] = [
+  // Strong combined CYP3A4 + P-gp inhibitors (apixaban/rivaroxaban label class).
+  drug('ketoconazole', { rxnorm: '6135', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban EU list (knowledge.md §2.3)', unverified: LABEL_CLASS }),
+  drug('itraconazole', { rxnorm: '28031', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: LABEL_CLASS }),
+  drug('posaconazole', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
+  drug('voriconazole', { cyp3a4: 'strong-inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
+  drug('ritonavir', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
+  drug('cobicistat', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
+  drug('clarithromycin', { rxnorm: '21212', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: LABEL_CLASS }),
+  // Moderate inhibitors that matter only for edoxaban (EU) or dabigatran (P-gp) per knowledge.md §2.3.
+  drug('erythromycin', { rxnorm: '4053', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (knowledge.md §2.3)' }),
+  drug('dronedarone', { rxnorm: '233698', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (knowledge.md §2.3)' }),
+  drug('verapamil', { rxnorm: '11170', pgp: 'inhibitor', basis: 'P-gp inhibitor (dabigatran label)', unverified: LABEL_CLASS }),
+  drug('amiodarone', { rxnorm: '703', pgp: 'inhibitor', basis: 'P-gp inhibitor (dabigatran label)', unverified: LABEL_CLASS }),
+  drug('quinidine', { rxnorm: '9068', pgp: 'inhibitor', basis: 'P-gp inhibitor (dabigatran label)', unverified: LABEL_CLASS }),
+  // Oncology interactors listed by ASH-SAP [DDI-ASH] (knowledge.md §1.3(3)).
+  drug('cyclosporine', { rxnorm: '3008', names: ['cyclosporine', 'ciclosporin'], cyp3a4: 'inhibitor', pgp: 'inhibitor', oncology: true, edoxabanReduce: true, basis: '[DDI-ASH]; edoxaban EU list' }),
+  drug('tacrolimus', { cyp3a4: 'inhibitor', pgp: 'inhibitor', oncology: true, basis: '[DDI-ASH]', unverified: NAME_ONLY }),
+  ...['imatinib', 'crizotinib', 'lapatinib', 'nilotinib', 'idelalisib', 'abiraterone'].map((name) =>
+    drug(name, { cyp3a4: 'inhibitor', oncology: true, basis: '[DDI-ASH] oncology CYP3A4/P-gp inhibitor', unverified: NAME_ONLY })),
+  drug('dexamethasone', { rxnorm: '3264', cyp3a4: 'inducer', pgp: 'inducer', oncology: true, basis: '[DDI-ASH] inducer of both; not named a strong inducer' }),
+  drug('enzalutamide', { cyp3a4: 'inducer', oncology: true, basis: '[DDI-ASH] CYP3A4 inducer', unverified: NAME_ONLY }),
+  drug('apalutamide', { cyp3a4: 'inducer', oncology: true, basis: 'listed with the interacting oncology drugs in knowledge.md §4.3', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
+  drug('mitotane', { cyp3a4: 'inducer', oncology: true, basis: '[DDI-ASH] inducer', unverified: NAME_ONLY }),
+  // Strong combined CYP3A4 + P-gp inducers: "avoid" with every DOAC (apixaban: avoid strong dual
+  // inducers; edoxaban and dabigatran: avoid rifampin — knowledge.md §2.3).
+  drug('rifampin', { rxnorm: '9384', names: ['rifampin', 'rifampicin'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'knowledge.md §2.3 (avoid rifampin)' }),
+  drug('carbamazepine', { rxnorm: '2002', cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
+  drug('phenytoin', { rxnorm: '8183', cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
+  drug('phenobarbital', { rxnorm: '8134', names: ['phenobarbital', 'phenobarbitone'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
+  drug("St John's wort", { names: ["st john's wort", 'st. john\'s wort', 'st johns wort', 'hypericum'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` })
+]
+
+export function isStrongDualInducer (d: InteractingDrug): boolean {
+  return d.cyp3a4 === 'strong-inducer' && d.pgp === 'inducer'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+const key = (system: string | undefined, code: string): string => `${system ?? ''}|${code}`
+
+function codeMap<E extends DrugEntry<string>> (entries: readonly E[]): Map<string, E> {
+  const map = new Map<string, E>()
+  for (const e of entries) for (const c of e.codes) map.set(key(c.system, c.code), e)
+  return map
+}
+
+/** One case-insensitive alternation of every name, matched as whole words, and the entry each name names. */
+interface NameMatcher<E> {
+  readonly pattern: RegExp
+  readonly byName: ReadonlyMap<string, E>
+}
+
+const canonicalName = (name: string): string => name.toLowerCase().replace(/[’']/g, '')
+
+function nameMatcher<E extends DrugEntry<string>> (entries: readonly E[]): NameMatcher<E> {
+  const byName = new Map<string, E>()
+  for (const e of entries) for (const n of e.names) byName.set(canonicalName(n), e)
+  const alternatives = [...byName.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return { pattern: new RegExp(`(?:^|[^a-z])(${alternatives.join('|')})(?=$|[^a-z])`), byName }
+}
+
+const ANTICOAGULANT_CODES = codeMap(ANTICOAGULANTS)
+const ANTICOAGULANT_NAMES = nameMatcher(ANTICOAGULANTS)
+const THROMBOLYTIC_CODES = codeMap(THROMBOLYTICS)
+const THROMBOLYTIC_NAMES = nameMatcher(THROMBOLYTICS)
+const INTERACTING_CODES = codeMap(INTERACTING_DRUGS)
+const INTERACTING_NAMES = nameMatcher(INTERACTING_DRUGS)
+
+// "low molecular weight heparin" names a class, not unfractionated heparin; a heparin lock/flush and
+// the 2 units/mL line bags keep a line open and are not anticoagulation (therapeutic infusions are
+// 50–100 units/mL).
+const NOT_UFH = /low[\s-]*molecular|\blmwh?\b|\bflush\b|\block\b/i
+const LINE_CONCENTRATION = /(\d+(?:\.\d+)?)\s*(?:units?|unt|u|iu)\s*\/\s*ml\b/i
+const MAX_LINE_UNITS_PER_ML = 10
+
+function isLineHeparin (name: string): boolean {
+  const m = LINE_CONCENTRATION.exec(name)
+  return NOT_UFH.test(name) || (m !== null && Number(m[1]) <= MAX_LINE_UNITS_PER_ML)
+}
+// Topical, ophthalmic or otic forms of an interacting drug (ketoconazole shampoo, dexamethasone eye
+// drops) have no systemic CYP3A4/P-gp effect.
+const NON_SYSTEMIC_FORM = /\b(cream|ointment|shampoo|gel|lotion|foam|topical|ophthalmic|otic|eye|ear|drops?|inhal\w*|nasal|mouthwash)\b/i
+
+export type MatchedBy = 'code' | 'name'
+
+export interface DrugMatch<E> {
+  readonly entry: E
+  readonly by: MatchedBy
+  /** The coding that matched (by code), for the audit trail. */
+  readonly coding?: Code
+}
+
+function matchDrug<E extends DrugEntry<string>> (codings: readonly Code[], names: readonly string[], codes: Map<string, E>, matcher: NameMatcher<E>): DrugMatch<E> | undefined {
+  for (const c of codings) {
+    const entry = codes.get(key(c.system, c.code))
+    if (entry !== undefined) return { entry, by: 'code', coding: c }
+  }
+  // Name matching only when no code matches (decisions.md): any coding we know answers first.
+  for (const name of names) {
+    const found = matcher.pattern.exec(canonicalName(name))?.[1]
+    const entry = found === undefined ? undefined : matcher.byName.get(found)
+    if (entry !== undefined) return { entry, by: 'name' }
+  }
+  return undefined
+}
+
+export function matchAnticoagulant (codings: readonly Code[], names: readonly string[]): DrugMatch<AnticoagulantEntry> | undefined {
+  const m = matchDrug(codings, names, ANTICOAGULANT_CODES, ANTICOAGULANT_NAMES)
+  // A bare "heparin" name inside an LMWH or flush description is not UFH.
+  if (m?.by === 'name' && m.entry.class === 'ufh' && names.some(isLineHeparin)) return undefined
+  return m
+}
+
+export function matchThrombolytic (codings: readonly Code[], names: readonly string[]): DrugMatch<DrugEntry<string>> | undefined {
+  return matchDrug(codings, names, THROMBOLYTIC_CODES, THROMBOLYTIC_NAMES)
+}
+
+export function matchInteracting (codings: readonly Code[], names: readonly string[]): DrugMatch<InteractingDrug> | undefined {
+  if (names.some((n) => NON_SYSTEMIC_FORM.test(n))) return undefined
+  return matchDrug(codings, names, INTERACTING_CODES, INTERACTING_NAMES)
+}
+
+const listed = (c: DrugCode): ListedCode => ({ system: c.system, code: c.code, display: c.display, ...(c.unverified !== undefined ? { unverified: c.unverified } : {}) })
+
+export const MEDICATION_LISTINGS: readonly CodeListing[] = [
+  {
+    title: 'Anticoagulants',
+    source: 'RxNorm ingredients [USCORE] v3.1.1; products VSAC Anticoagulants for All Indications 2.16.840.1.113762.1.4.1248.22 (v20220608; displays and the codes inside knowledge.md\'s ranges from its expansion 20240502 in cqframework/ecqm-content-qicore-2024); ATC [CEOSYS][KIP-DK]; SNOMED substances [CEOSYS]',
+    codes: ANTICOAGULANTS.flatMap((e) => e.codes.map(listed))
+  },
+  {
+    title: 'Thrombolytics',
+    source: 'VSAC 2.16.840.1.113762.1.4.1170.4',
+    codes: THROMBOLYTICS.flatMap((e) => e.codes.map(listed))
+  },
+  {
+    title: 'CYP3A4 / P-gp interacting drugs',
+    source: 'RxNorm ingredients [USCORE] v3.1.1; classification per knowledge.md §1.3(3), §2.3 and the DOAC labels',
+    codes: INTERACTING_DRUGS.map((d) => ({
+      system: d.codes[0]?.system ?? 'name',
+      code: d.codes[0]?.code ?? d.names[0] ?? d.key,
+      display: `${d.key}: ${[d.cyp3a4, d.pgp !== undefined ? `P-gp ${d.pgp}` : undefined].filter(Boolean).join(', ')} (${d.basis})`,
+      ...(d.unverified !== undefined ? { unverified: d.unverified } : {})
+    }))
+  }
+]

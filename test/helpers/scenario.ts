@@ -1,0 +1,339 @@
+// End-to-end clinical scenarios: a synthetic patient, a hook, draft orders, a policy profile and the
+// cards the clinical documents say a clinician must see. Each scenario is sent through the HTTP API
+// the way an EHR sends it (prefetch built from the patient's FHIR bundle) and the whole answer is
+// checked: valid CDS Hooks 2.0, exactly the expected rule ids, their indicators, and the contents of
+// the suggested orders. Every mismatch is reported at once, so one run shows all that is wrong.
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CardsResponse, type Card } from '../../src/cds/response.js'
+import { DEFAULT_PATIENTS_DIR, daysSinceAnchor, loadSyntheticPatient, shiftDates, type SyntheticPatient } from '../../src/sandbox/patients.js'
+import { buildTestApp } from './app.js'
+import { CLASS_OF, LOINC, checkDose, identifyDrug, isRxNorm, readDoses, type DoseRule, type DrugClass } from './scenario-drugs.js'
+
+type Json = Record<string, unknown>
+
+export type Hook = 'order-select' | 'order-sign' | 'patient-view'
+export type Profile = 'lmwh-first' | 'guideline-2023'
+export type Indicator = Card['indicator']
+export type PrefetchKey = 'patient' | 'conditions' | 'observations' | 'medications'
+
+/** The order a card must offer in place of a draft. */
+export interface Replacement {
+  /** id of the draft the suggestion must remove (delete by resourceId) or rewrite (update). */
+  draftId: string
+  /** Classes the new order may belong to. */
+  classes: readonly DrugClass[]
+  dose: DoseRule
+  /** `delete+create` when the drug class changes (decisions.md); `any` also accepts an update of the draft. */
+  form: 'delete+create' | 'any'
+}
+
+export interface ExpectedCard {
+  rule: string
+  /** One indicator, or the set the documents leave open. */
+  indicator: Indicator | readonly Indicator[]
+  replaces?: Replacement
+  /** No suggestion may create a medication order (an input the dose needs is missing). */
+  noNewOrder?: true
+  /** A suggestion must order this LOINC test (CAT-15). */
+  ordersLab?: string
+}
+
+export interface Scenario {
+  name: string
+  /** Fixture file name under test/fixtures/patients, without `.json`. */
+  patient: string
+  hook: Hook
+  profile?: Profile
+  /** Draft orders, dated as if today were the fixture anchor. */
+  drafts?: Json[]
+  /** order-select: defaults to every draft. */
+  selections?: string[]
+  /** Draft-order Bundle type; omitted by default on order-select (the CDS Hooks sandbox omits it). */
+  draftBundleType?: string
+  /** Prefetch keys sent as `null` (the client knows there is no data). */
+  nullPrefetch?: readonly PrefetchKey[]
+  /** Prefetch Bundles sent without `type`. */
+  untypedPrefetch?: readonly PrefetchKey[]
+  expect: readonly ExpectedCard[]
+  /**
+   * The cards expected when the clinician accepts the recommended suggestion of the first expected
+   * card with `replaces` and then signs the session (order-sign). `[]`: the suggestion resolves it,
+   * so the service's own alternative must pass its own rules (dose, duration).
+   */
+  afterAccepting?: readonly ExpectedCard[]
+  /** Where the expectation comes from (document and rule). */
+  basis: string
+}
+
+const SERVICE_ID: Record<Hook, string> = {
+  'order-select': 'cat-order-select',
+  'order-sign': 'cat-order-sign',
+  'patient-view': 'cat-patient-view'
+}
+
+const patients = new Map<string, SyntheticPatient>()
+
+export function loadPatient (name: string, now: Date): SyntheticPatient {
+  const key = `${name}@${now.toISOString().slice(0, 10)}`
+  let p = patients.get(key)
+  if (p === undefined) {
+    p = loadSyntheticPatient(join(DEFAULT_PATIENTS_DIR, `${name}.json`), now)
+    patients.set(key, p)
+  }
+  return p
+}
+
+function resourcesOf (p: SyntheticPatient, type: string): Json[] {
+  return (p.bundle.entry ?? []).map((e) => e.resource as unknown as Json | undefined).filter((r): r is Json => r?.resourceType === type)
+}
+
+function searchset (matches: Json[], includes: Json[] = []): Json {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: matches.length,
+    entry: [
+      ...matches.map((resource) => ({ resource, search: { mode: 'match' } })),
+      ...includes.map((resource) => ({ resource, search: { mode: 'include' } }))
+    ]
+  }
+}
+
+const effective = (o: Json): string => String(o.effectiveDateTime ?? '')
+
+/** The prefetch an EHR would send for the services' templates (hooks/*.json). */
+export function prefetchFor (p: SyntheticPatient, s: Pick<Scenario, 'nullPrefetch' | 'untypedPrefetch'> = {}): Record<PrefetchKey, Json | null> {
+  const patient = resourcesOf(p, 'Patient')[0]
+  if (patient === undefined) throw new Error(`${p.name}: no Patient`)
+  const prefetch: Record<PrefetchKey, Json | null> = {
+    patient,
+    conditions: searchset(resourcesOf(p, 'Condition')),
+    // `_sort=-date`: newest first.
+    observations: searchset(resourcesOf(p, 'Observation').sort((a, b) => effective(b).localeCompare(effective(a)))),
+    medications: searchset(resourcesOf(p, 'MedicationRequest'), resourcesOf(p, 'Medication'))
+  }
+  for (const key of s.untypedPrefetch ?? []) {
+    const { type: _omitted, ...rest } = prefetch[key] as Json
+    prefetch[key] = rest
+  }
+  for (const key of s.nullPrefetch ?? []) prefetch[key] = null
+  return prefetch
+}
+
+/**
+ * The hook request an EHR would send for the scenario, with the drafts' dates moved to today
+ * (`datedToday`: the drafts already are, e.g. orders the service itself suggested).
+ */
+export function hookRequestFor (s: Scenario, now: Date, datedToday = false): Json {
+  const p = loadPatient(s.patient, now)
+  const drafts = datedToday ? s.drafts ?? [] : shiftDates(s.drafts ?? [], daysSinceAnchor(now))
+  const context: Json = { userId: 'Practitioner/cat-acceptance-clinician', patientId: p.patientId }
+  if (s.hook !== 'patient-view') {
+    const bundleType = s.draftBundleType ?? (s.hook === 'order-sign' ? 'collection' : undefined)
+    context.draftOrders = { resourceType: 'Bundle', ...(bundleType === undefined ? {} : { type: bundleType }), entry: drafts.map((resource) => ({ resource })) }
+  }
+  if (s.hook === 'order-select') {
+    context.selections = s.selections ?? drafts.map((d) => `${String(d.resourceType)}/${String(d.id)}`)
+  }
+  return { hookInstance: randomUUID(), hook: s.hook, context, prefetch: prefetchFor(p, s) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking an answer
+
+const RULE_ID = /^CAT-(0[1-9]|1[0-7])$/
+// decisions.md: the detail carries the evidence (guideline and year). CAT-14 rests on case reports and
+// CAT-15 on a design principle, so they are not held to a guideline name.
+const EVIDENCE = /\b(ASCO|ITAC|NCCN|CHEST|ESC|ASH|ISTH|CLOT|Caravaggio|Hokusai|SELECT-D|API-CAT)\b|label|SmPC|prescribing information/i
+const NO_GUIDELINE_EVIDENCE = new Set(['CAT-14', 'CAT-15'])
+
+const ruleOf = (c: Card): string => c.source.topic?.code ?? '(no topic)'
+const indicators = (i: ExpectedCard['indicator']): readonly Indicator[] => typeof i === 'string' ? [i] : i
+
+interface CreatedOrder { resource: Json, where: string }
+
+function codingsOf (cc: unknown): Json[] {
+  const coding = (cc as Json | undefined)?.coding
+  return Array.isArray(coding) ? coding as Json[] : []
+}
+
+/** A created or rewritten MedicationRequest must be a usable R4 order for this patient. */
+function orderProblems (mr: Json, patientId: string, where: string): string[] {
+  const problems: string[] = []
+  for (const field of ['status', 'intent']) if (typeof mr[field] !== 'string') problems.push(`${where}: no ${field}`)
+  if ((mr.subject as Json | undefined)?.reference !== `Patient/${patientId}`) problems.push(`${where}: subject is not Patient/${patientId}`)
+  const cc = mr.medicationCodeableConcept as Json | undefined
+  const codings = codingsOf(cc)
+  // The CDS Hooks sandbox applies a create only with text and coding[0].code (cds-hooks.md §3.2).
+  if (cc === undefined || typeof cc.text !== 'string' || typeof codings[0]?.code !== 'string') problems.push(`${where}: medicationCodeableConcept needs text and coding[0].code`)
+  // decisions.md: "create a weight-based LMWH MedicationRequest with RxNorm coding".
+  if (!codings.some(isRxNorm)) problems.push(`${where}: no RxNorm coding (decisions.md: "MedicationRequest with RxNorm coding")`)
+  return problems
+}
+
+function suggestionOrders (card: Card): Array<{ label: string, deletes: string[], creates: CreatedOrder[], updates: CreatedOrder[] }> {
+  return (card.suggestions ?? []).map((s, i) => {
+    const where = `suggestion ${i} "${s.label}"`
+    const actions = s.actions ?? []
+    return {
+      label: s.label,
+      deletes: actions.filter((a) => a.type === 'delete').map((a) => a.resourceId ?? ''),
+      creates: actions.filter((a) => a.type === 'create' && a.resource !== undefined).map((a) => ({ resource: a.resource as Json, where })),
+      updates: actions.filter((a) => a.type === 'update' && a.resource !== undefined).map((a) => ({ resource: a.resource as Json, where }))
+    }
+  })
+}
+
+function replacementProblems (card: Card, r: Replacement, patientId: string): string[] {
+  const problems: string[] = []
+  const draftRef = `MedicationRequest/${r.draftId}`
+  let offered = 0
+  for (const s of suggestionOrders(card)) {
+    const newOrders = s.creates.filter((c) => c.resource.resourceType === 'MedicationRequest')
+    const rewrites = s.updates.filter((u) => u.resource.resourceType === 'MedicationRequest' && u.resource.id === r.draftId)
+    const removesDraft = s.deletes.includes(draftRef)
+    const candidates = [...(removesDraft ? newOrders : []), ...(r.form === 'any' ? rewrites : [])]
+    if (newOrders.length > 0 && !removesDraft) problems.push(`"${s.label}": creates an order but does not delete ${draftRef} (two anticoagulants)`)
+    for (const { resource, where } of candidates) {
+      offered++
+      problems.push(...orderProblems(resource, patientId, where))
+      const drug = identifyDrug(codingsOf(resource.medicationCodeableConcept))
+      if ('problem' in drug) { problems.push(`${where}: ${drug.problem}`); continue }
+      if (!r.classes.includes(CLASS_OF[drug.drug])) { problems.push(`${where}: ${drug.drug} is ${CLASS_OF[drug.drug]}, expected ${r.classes.join(' or ')}`); continue }
+      const steps = readDoses(resource)
+      if (typeof steps === 'string') { problems.push(`${where}: ${steps}`); continue }
+      steps.forEach((dose, i) => {
+        // Later steps follow the first month (dalteparin 150 IU/kg from day 31, knowledge.md §2.1).
+        const rule: DoseRule = i > 0 && r.dose.kind === 'therapeutic' ? { ...r.dose, vteAgeDays: Math.max(r.dose.vteAgeDays, 31) } : r.dose
+        const wrong = checkDose(drug.drug, dose, rule)
+        if (wrong !== undefined) problems.push(`${where}, dose step ${i + 1}: ${wrong}`)
+      })
+    }
+  }
+  if (offered === 0) {
+    const how = r.form === 'any' ? `update of ${draftRef}, or delete of it + create` : `delete of ${draftRef} + create`
+    problems.push(`no suggestion offers the alternative order (${how} of a ${r.classes.join('/')} MedicationRequest)`)
+  }
+  return problems
+}
+
+function labOrderProblems (card: Card, loinc: string): string[] {
+  const orders = suggestionOrders(card).flatMap((s) => s.creates)
+  const found = orders.some(({ resource }) => resource.resourceType === 'ServiceRequest' &&
+    codingsOf(resource.code).some((c) => c.system === LOINC && c.code === loinc))
+  return found ? [] : [`no suggestion creates a ServiceRequest for LOINC ${loinc}`]
+}
+
+/** Everything wrong with a response, compared with the scenario's expectation. */
+export function responseProblems (s: Scenario, patientId: string, status: number, body: unknown): string[] {
+  if (status !== 200) return [`HTTP ${status}: ${JSON.stringify(body)}`]
+  const parsed = CardsResponse.safeParse(body)
+  if (!parsed.success) return [`not a valid CDS Hooks response: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`]
+  const cards = parsed.data.cards
+  const problems: string[] = []
+
+  const got = cards.map(ruleOf).sort()
+  const want = s.expect.map((e) => e.rule).sort()
+  if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`rules fired [${got.join(', ')}], expected [${want.join(', ')}]`)
+
+  const systems = new Set(cards.map((c) => c.source.topic?.system))
+  if (systems.size > 1) problems.push(`cards use different topic systems: ${[...systems].join(', ')}`)
+  if (new Set(cards.map((c) => c.uuid)).size !== cards.length) problems.push('card uuids are not unique')
+
+  for (const card of cards) {
+    const rule = ruleOf(card)
+    if (!RULE_ID.test(rule)) problems.push(`card "${card.summary}": source.topic.code ${rule} is not a rule id`)
+    if (card.indicator !== 'info' && card.overrideReasons === undefined) problems.push(`${rule}: ${card.indicator} card without overrideReasons (decisions.md)`)
+    if (card.detail === undefined) problems.push(`${rule}: no detail (decisions.md: finding, values, recommendation, evidence)`)
+    else if (!NO_GUIDELINE_EVIDENCE.has(rule) && !EVIDENCE.test(card.detail)) problems.push(`${rule}: detail names no guideline or label as evidence`)
+    for (const { creates } of suggestionOrders(card)) {
+      for (const { resource, where } of creates) {
+        if (resource.resourceType === 'MedicationRequest') problems.push(...orderProblems(resource, patientId, `${rule} ${where}`))
+      }
+    }
+  }
+
+  for (const e of s.expect) {
+    const card = cards.find((c) => ruleOf(c) === e.rule)
+    if (card === undefined) continue
+    if (!indicators(e.indicator).includes(card.indicator)) problems.push(`${e.rule}: indicator ${card.indicator}, expected ${indicators(e.indicator).join(' or ')}`)
+    if (e.replaces !== undefined) problems.push(...replacementProblems(card, e.replaces, patientId).map((p) => `${e.rule}: ${p}`))
+    if (e.noNewOrder === true && suggestionOrders(card).some((o) => o.creates.some((c) => c.resource.resourceType === 'MedicationRequest'))) {
+      problems.push(`${e.rule}: suggests a medication order although an input its dose needs is missing (decisions.md: no suggestion then)`)
+    }
+    if (e.ordersLab !== undefined) problems.push(...labOrderProblems(card, e.ordersLab).map((p) => `${e.rule}: ${p}`))
+  }
+  return problems
+}
+
+/** The draft orders after the clinician accepts the recommended suggestion of `rule`'s card. */
+function acceptRecommended (body: unknown, rule: string, drafts: Json[]): { label: string, drafts: Json[] } | string {
+  const card = ((body as { cards?: Card[] }).cards ?? []).find((c) => ruleOf(c) === rule)
+  const suggestion = card?.suggestions?.find((x) => x.isRecommended === true) ?? card?.suggestions?.[0]
+  if (suggestion === undefined) return `no ${rule} suggestion to accept`
+  let out = [...drafts]
+  const ref = (r: Json): string => `${String(r.resourceType)}/${String(r.id)}`
+  ;(suggestion.actions ?? []).forEach((a, i) => {
+    if (a.type === 'delete') out = out.filter((r) => ref(r) !== a.resourceId)
+    else if (a.resource !== undefined) {
+      // The EHR gives a created order its id.
+      const resource = { ...a.resource, id: a.resource.id ?? `accepted-${i}` } as Json
+      out = [...out.filter((r) => ref(r) !== ref(resource)), resource]
+    }
+  })
+  return { label: suggestion.label, drafts: out }
+}
+
+function describeCards (body: unknown): string {
+  const cards = (body as { cards?: Card[] } | undefined)?.cards ?? []
+  return cards.map((c) => `  ${ruleOf(c)} ${c.indicator}: ${c.summary}${(c.suggestions ?? []).map((s) => `\n    - ${s.label}`).join('')}`).join('\n') || '  (no cards)'
+}
+
+/** Registers one test per scenario, each with its own request through the HTTP API. */
+export function runScenarios (title: string, scenarios: readonly Scenario[]): void {
+  describe(title, () => {
+    const apps = new Map<Profile, FastifyInstance>()
+
+    beforeAll(async () => {
+      for (const profile of new Set(scenarios.map((s) => s.profile ?? 'lmwh-first'))) {
+        const { app } = await buildTestApp({ CDS_AUTH: 'off', CDS_GUIDELINE_PROFILE: profile, LOG_LEVEL: 'silent' })
+        apps.set(profile, app)
+      }
+    })
+    afterAll(async () => {
+      for (const app of apps.values()) await app.close()
+    })
+
+    for (const s of scenarios) {
+      it(s.name, async () => {
+        const app = apps.get(s.profile ?? 'lmwh-first')
+        if (app === undefined) throw new Error('app not built')
+        const now = new Date()
+        const payload = hookRequestFor(s, now)
+        const res = await app.inject({ method: 'POST', url: `/cds-services/${SERVICE_ID[s.hook]}`, payload })
+        const body: unknown = res.json()
+        const problems = responseProblems(s, loadPatient(s.patient, now).patientId, res.statusCode, body)
+        expect(problems, `${s.name}\n  basis: ${s.basis}\n  answer:\n${describeCards(body)}`).toEqual([])
+
+        const replaced = s.expect.find((e) => e.replaces !== undefined)
+        if (s.afterAccepting === undefined || replaced === undefined) return
+        const session = ((payload.context as Json).draftOrders as { entry: Array<{ resource: Json }> }).entry.map((e) => e.resource)
+        const accepted = acceptRecommended(body, replaced.rule, session)
+        if (typeof accepted === 'string') throw new Error(accepted)
+        const signing: Scenario = { ...s, hook: 'order-sign', drafts: accepted.drafts, expect: s.afterAccepting, draftBundleType: 'collection' }
+        const signed = await app.inject({ method: 'POST', url: `/cds-services/${SERVICE_ID['order-sign']}`, payload: hookRequestFor(signing, now, true) })
+        const signedBody: unknown = signed.json()
+        const after = responseProblems(signing, loadPatient(s.patient, now).patientId, signed.statusCode, signedBody)
+        expect(after, `${s.name}\n  after accepting "${accepted.label}" and signing:\n${describeCards(signedBody)}`).toEqual([])
+      })
+    }
+  })
+}
+
+/** decisions.md: delete the draft by resourceId + create a weight-based therapeutic LMWH (knowledge.md §2.1). */
+export function lmwhInstead (draftId: string, weightKg: number, vteAgeDays: number): Replacement {
+  return { draftId, classes: ['LMWH'], dose: { kind: 'therapeutic', weightKg, vteAgeDays }, form: 'delete+create' }
+}

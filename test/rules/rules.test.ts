@@ -1,0 +1,356 @@
+// Each rule alone, as a pure function of a snapshot: when it fires, when it does not, its indicator per
+// profile, and when it reports a check as blocked instead of guessing.
+import { describe, expect, it } from 'vitest'
+import type { HookName } from '../../src/cds/services.js'
+import { subjectsFor } from '../../src/engine.js'
+import { CAT01, CAT16, CAT17 } from '../../src/rules/doac-choice.js'
+import { CAT02, CAT03, CAT04, CAT05 } from '../../src/rules/doac-hazards.js'
+import { CAT08, CAT09 } from '../../src/rules/lmwh-dosing.js'
+import { CAT15 } from '../../src/rules/missing-data.js'
+import { CAT11, CAT12, CAT13, CAT14 } from '../../src/rules/special-situations.js'
+import { CAT06, CAT07, CAT10 } from '../../src/rules/treatment-course.js'
+import type { Blocked, Profile, Rule, RuleOutcome } from '../../src/rules/types.js'
+import {
+  acuteDvt, apixaban, condition, creatinine, dalteparin, daysAgo, daysAhead, ddimer, enoxaparin, gastricCancer, medicationRequest, normalLabs,
+  observation, patient, pe, platelets, rivaroxaban, sarcoma, snapshotOf, weight, type CallSpec
+} from '../helpers/fhir-builders.js'
+
+interface Run extends CallSpec {
+  profile?: Profile
+  fired?: string[]
+  blocked?: Blocked[]
+}
+
+function evaluate (rule: Rule, run: Run): RuleOutcome | null {
+  const hook: HookName = run.hook ?? 'order-sign'
+  const s = snapshotOf(run)
+  const subjects = subjectsFor(hook, s.drafts, s.activeAnticoagulants)
+  if (rule.evaluate === undefined) throw new Error(`${rule.id} has no evaluate`)
+  return rule.evaluate(s, { hook, profile: run.profile ?? 'lmwh-first', subjects, fired: new Set(run.fired ?? []), blocked: run.blocked ?? [] })
+}
+
+const indicatorOf = (o: RuleOutcome | null): string | undefined => o !== null && 'fired' in o ? o.fired.indicator : undefined
+const blockedOf = (o: RuleOutcome | null): string[] => o?.blocked?.missing.map((m) => m.input) ?? []
+
+/** A CAT patient without a DOAC hazard: leiomyosarcoma, acute DVT, fresh normal labs. */
+const cat = (over: Partial<Run> = {}): Run => ({ conditions: [sarcoma(), acuteDvt()], observations: normalLabs(), ...over })
+
+describe('CAT-01 DOAC without a hazard (the profile rule)', () => {
+  it('lmwh-first: warning with an LMWH proposal and the honest guideline statement', () => {
+    const o = evaluate(CAT01, cat({ drafts: [rivaroxaban()] }))
+    expect(indicatorOf(o)).toBe('warning')
+    if (o === null || !('fired' in o)) throw new Error('no finding')
+    expect(o.fired.proposal?.kind).toBe('replace')
+    expect(o.fired.finding).toMatch(/ASCO 2023, ITAC 2022, NCCN, CHEST 2021 and ESC 2022 also accept apixaban, edoxaban or rivaroxaban/)
+  })
+
+  it('guideline-2023: info listing the checks, no proposal', () => {
+    const o = evaluate(CAT01, cat({ drafts: [rivaroxaban()], profile: 'guideline-2023' }))
+    expect(indicatorOf(o)).toBe('info')
+    if (o === null || !('fired' in o)) throw new Error('no finding')
+    expect(o.fired.proposal).toBeUndefined()
+    expect(o.fired.finding).toMatch(/Checks performed[\s\S]*No VTE recurring[\s\S]*CrCl 86 mL\/min[\s\S]*Platelets 220/)
+  })
+
+  it('is silent when a hazard rule fired, for a renewal of the active DOAC, and for a non-CAT-relevant draft', () => {
+    expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], fired: ['CAT-03'] }))).toBeNull()
+    expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], fired: ['CAT-10'] }))).toBeNull()
+    expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], medications: [rivaroxaban({ id: 'active', status: 'active', authoredOn: daysAgo(30) })] }))).toBeNull()
+    expect(evaluate(CAT01, cat({ drafts: [enoxaparin(80, 2)] }))).toBeNull()
+  })
+
+  it('reports blocked (not a guess) without fresh creatinine or platelets', () => {
+    const o = evaluate(CAT01, cat({ drafts: [rivaroxaban()], observations: [weight(80), creatinine(0.9, 10)] }))
+    expect(indicatorOf(o)).toBeUndefined()
+    expect(blockedOf(o)).toEqual(['creatinine', 'platelets'])
+  })
+})
+
+describe('CAT-02 DOAC with luminal GI / GU cancer', () => {
+  it('fires (warning) for C16 and for C67, not for pancreas (C25) or a non-DOAC', () => {
+    expect(indicatorOf(evaluate(CAT02, { conditions: [gastricCancer(), pe()], observations: normalLabs(), drafts: [rivaroxaban()] }))).toBe('warning')
+    expect(indicatorOf(evaluate(CAT02, { conditions: [condition({ icd: 'C67.9' }), pe()], observations: normalLabs(), drafts: [apixaban()] }))).toBe('warning')
+    expect(evaluate(CAT02, { conditions: [condition({ icd: 'C25.0' }), pe()], observations: normalLabs(), drafts: [rivaroxaban()] })).toBeNull()
+    expect(evaluate(CAT02, { conditions: [gastricCancer(), pe()], observations: normalLabs(), drafts: [dalteparin(12_000)] })).toBeNull()
+  })
+
+  it('still fires without labs, but the suggestion is blocked', () => {
+    const o = evaluate(CAT02, { conditions: [gastricCancer(), pe()], drafts: [rivaroxaban()] })
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o ? o.fired.proposal : 'x').toBeUndefined()
+    expect(blockedOf(o)).toEqual(['creatinine', 'weight', 'platelets'])
+  })
+
+  it('for apixaban in GI cancer says it is an accepted alternative', () => {
+    const o = evaluate(CAT02, { conditions: [gastricCancer(), pe()], observations: normalLabs(), drafts: [apixaban()] })
+    expect(o !== null && 'fired' in o ? o.fired.recommendation : '').toMatch(/Caravaggio/)
+  })
+})
+
+describe('CAT-03 DOAC with an interacting drug', () => {
+  const keto = medicationRequest({ id: 'keto', status: 'active', rxnorm: '6135', text: 'ketoconazole 200 mg' })
+  const rif = medicationRequest({ id: 'rif', status: 'active', rxnorm: '9384', text: 'rifampin 600 mg' })
+  const amio = medicationRequest({ id: 'amio', status: 'active', rxnorm: '703', text: 'amiodarone 200 mg' })
+
+  it('critical with a strong dual inducer, warning with a strong dual inhibitor', () => {
+    expect(indicatorOf(evaluate(CAT03, cat({ drafts: [apixaban()], medications: [rif] })))).toBe('critical')
+    const o = evaluate(CAT03, cat({ drafts: [apixaban()], medications: [keto] }))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o ? o.fired.recommendation : '').toMatch(/halve the apixaban dose/)
+  })
+
+  it('critical where the label says avoid: apixaban already 2.5 mg, rivaroxaban; the interacting drug may be a draft', () => {
+    const o = evaluate(CAT03, cat({ drafts: [apixaban({ dose: 2.5 }), { ...keto, id: 'keto-draft', status: 'draft' }] }))
+    expect(indicatorOf(o)).toBe('critical')
+    expect(o !== null && 'fired' in o ? o.fired.recommendation : '').toMatch(/already 2.5 mg: avoid/)
+    expect(indicatorOf(evaluate(CAT03, cat({ drafts: [rivaroxaban()], medications: [keto] })))).toBe('critical')
+  })
+
+  it('no card for P-gp-only amiodarone with apixaban; dabigatran + amiodarone depends on CrCl < 50', () => {
+    expect(evaluate(CAT03, cat({ drafts: [apixaban()], medications: [amio] }))).toBeNull()
+    const dabi = medicationRequest({ id: 'dabi', rxnorm: '1037045', dose: 150, perDay: 2 })
+    expect(evaluate(CAT03, cat({ drafts: [dabi], medications: [amio] }))).toBeNull()
+    const lowRenal = cat({ drafts: [dabi], medications: [amio], observations: [weight(80), creatinine(1.6), platelets(220)] })
+    expect(indicatorOf(evaluate(CAT03, lowRenal))).toBe('critical')
+    expect(blockedOf(evaluate(CAT03, cat({ drafts: [dabi], medications: [amio], observations: [] })))).toEqual(['creatinine', 'weight'])
+  })
+
+  it('edoxaban 60 mg with erythromycin → 30 mg advice; not when already 30 mg', () => {
+    const ery = medicationRequest({ id: 'ery', status: 'active', rxnorm: '4053' })
+    const edox = (mg: number) => medicationRequest({ id: 'edox', rxnorm: mg === 60 ? '1599555' : '1599551', dose: mg })
+    expect(evaluate(CAT03, cat({ drafts: [edox(60)], medications: [ery] })) !== null).toBe(true)
+    expect(evaluate(CAT03, cat({ drafts: [edox(30)], medications: [ery] }))).toBeNull()
+  })
+})
+
+describe('CAT-04 DOAC and renal function', () => {
+  const renal = (mgdl: number, kg = 80) => cat({ observations: [weight(kg), creatinine(mgdl), platelets(220)] })
+
+  it('CrCl < 15 critical, < 30 warning, ≥ 30 silent (70 y, 80 kg male)', () => {
+    expect(indicatorOf(evaluate(CAT04, { ...renal(6), drafts: [apixaban()] }))).toBe('critical')
+    expect(indicatorOf(evaluate(CAT04, { ...renal(3), drafts: [apixaban()] }))).toBe('warning')
+    expect(evaluate(CAT04, { ...renal(1.5), drafts: [apixaban()] })).toBeNull()
+  })
+
+  it('dabigatran at CrCl exactly 30 fires; edoxaban 60 mg at ≤ 60 kg proposes 30 mg', () => {
+    // (140 − 70) × 80 / (72 × SCr) = 30 → SCr = 2.5926
+    expect(indicatorOf(evaluate(CAT04, { ...renal(5600 / (72 * 30)), drafts: [medicationRequest({ rxnorm: '1037045', dose: 150, perDay: 2 })] }))).toBe('warning')
+    const o = evaluate(CAT04, { ...renal(0.9, 58), drafts: [medicationRequest({ id: 'edox', rxnorm: '1599555', dose: 60 })] })
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options[0] : undefined).toMatchObject({ agent: 'edoxaban', steps: [{ dose: 30 }] })
+  })
+
+  it('blocked without a fresh creatinine; also judges active DOACs on patient-view', () => {
+    expect(blockedOf(evaluate(CAT04, cat({ observations: [weight(80)], drafts: [apixaban()] })))).toEqual(['creatinine'])
+    expect(indicatorOf(evaluate(CAT04, { ...renal(6), hook: 'patient-view', medications: [apixaban({ id: 'a', status: 'active' })] }))).toBe('critical')
+  })
+})
+
+describe('CAT-05 platelets', () => {
+  const plt = (n: number, drafts: Record<string, unknown>[]) => cat({ observations: [weight(80), creatinine(0.9), platelets(n)], drafts })
+
+  it('< 25 on a full dose critical with a hold proposal; < 25 on prophylaxis warning', () => {
+    const o = evaluate(CAT05, plt(18, [dalteparin(16_000)]))
+    expect(indicatorOf(o)).toBe('critical')
+    expect(o !== null && 'fired' in o ? o.fired.proposal : undefined).toEqual({ kind: 'hold' })
+    expect(indicatorOf(evaluate(CAT05, plt(18, [enoxaparin(40, 1)])))).toBe('warning')
+  })
+
+  it('25–50: DOAC warning with half-dose LMWH; prophylactic LMWH accepted; ≥ 50 silent', () => {
+    const o = evaluate(CAT05, plt(30, [rivaroxaban()]))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options.map((r) => r.steps[0]?.dose) : []).toEqual([8000, 40])
+    expect(evaluate(CAT05, plt(30, [dalteparin(5000)]))).toBeNull()
+    expect(evaluate(CAT05, plt(50, [rivaroxaban()]))).toBeNull()
+  })
+
+  it('25–50 with an LMWH already at ≤ 50 % of the weight-based dose: no card (the reduction asked for)', () => {
+    expect(evaluate(CAT05, plt(30, [dalteparin(6000)]))).toBeNull()
+    expect(indicatorOf(evaluate(CAT05, plt(30, [dalteparin(12_000)])))).toBe('warning')
+    expect(evaluate(CAT05, plt(30, [enoxaparin(40, 2)]))).toBeNull()
+  })
+
+  it('blocked without a fresh platelet count', () => {
+    expect(blockedOf(evaluate(CAT05, cat({ observations: [platelets(200, 9)], drafts: [rivaroxaban()] })))).toEqual(['platelets'])
+  })
+})
+
+describe('CAT-06 VKA', () => {
+  it('warning in both profiles; silent without CAT-relevant draft', () => {
+    const warfarin = medicationRequest({ id: 'w', rxnorm: '855332', dose: 5 })
+    expect(indicatorOf(evaluate(CAT06, cat({ drafts: [warfarin] })))).toBe('warning')
+    expect(indicatorOf(evaluate(CAT06, cat({ drafts: [warfarin], profile: 'guideline-2023' })))).toBe('warning')
+    expect(evaluate(CAT06, cat({ drafts: [rivaroxaban()] }))).toBeNull()
+  })
+})
+
+describe('CAT-07 early stop', () => {
+  const bounded = (months: number) => dalteparin(16_000, { dosageExtra: { timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsDuration: { value: months, unit: 'mo', code: 'mo' } } } } })
+
+  it('warning when the planned end is < 6 months after the VTE; silent at 6 months or open-ended', () => {
+    expect(indicatorOf(evaluate(CAT07, cat({ drafts: [bounded(3)] })))).toBe('warning')
+    expect(evaluate(CAT07, cat({ drafts: [bounded(6)] }))).toBeNull()
+    expect(evaluate(CAT07, cat({ drafts: [dalteparin(16_000)] }))).toBeNull()
+  })
+
+  it('silent when another anticoagulant continues (an LMWH lead-in before edoxaban)', () => {
+    const leadIn = enoxaparin(80, 2, { dosageExtra: { timing: { repeat: { frequency: 1, period: 12, periodUnit: 'h', boundsDuration: { value: 5, unit: 'd', code: 'd' } } } } })
+    expect(evaluate(CAT07, cat({ drafts: [leadIn, medicationRequest({ id: 'edox', rxnorm: '1599555', dose: 60 })] }))).toBeNull()
+  })
+
+  it('patient-view: an active order whose supply ends early', () => {
+    const active = dalteparin(16_000, { id: 'a', status: 'active', authoredOn: daysAgo(5), extra: { dispenseRequest: { validityPeriod: { start: daysAgo(5), end: daysAhead(60) } } } })
+    expect(indicatorOf(evaluate(CAT07, cat({ hook: 'patient-view', medications: [active] })))).toBe('warning')
+  })
+})
+
+describe('CAT-08 LMWH with CrCl < 30', () => {
+  const lowRenal = (drafts: Record<string, unknown>[]) => cat({ observations: [weight(80), creatinine(3), platelets(220)], drafts })
+
+  it('warning for full-dose enoxaparin and dalteparin, proposing enoxaparin 1 mg/kg once daily', () => {
+    const o = evaluate(CAT08, lowRenal([enoxaparin(80, 2)]))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options[0] : undefined).toMatchObject({ agent: 'enoxaparin', steps: [{ dose: 80, everyHours: 24 }] })
+    expect(indicatorOf(evaluate(CAT08, lowRenal([dalteparin(16_000)])))).toBe('warning')
+  })
+
+  it('silent for enoxaparin already at 1 mg/kg once daily, for prophylaxis, and at CrCl ≥ 30', () => {
+    expect(evaluate(CAT08, lowRenal([enoxaparin(80, 1)]))).toBeNull()
+    expect(evaluate(CAT08, lowRenal([enoxaparin(40, 1)]))).toBeNull()
+    expect(evaluate(CAT08, cat({ drafts: [enoxaparin(80, 2)] }))).toBeNull()
+  })
+})
+
+describe('CAT-09 prophylactic dose when treatment is needed', () => {
+  it('seed case a: enoxaparin 40 mg daily with an acute DVT → warning, therapeutic enoxaparin first', () => {
+    const o = evaluate(CAT09, cat({ drafts: [enoxaparin(40, 1)] }))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options[0] : undefined).toMatchObject({ agent: 'enoxaparin', steps: [{ dose: 80, everyHours: 12 }] })
+  })
+
+  it('dalteparin above 18 000 IU/day → warning', () => {
+    expect(indicatorOf(evaluate(CAT09, cat({ drafts: [dalteparin(20_000)] })))).toBe('warning')
+  })
+
+  it('silent with platelets < 50, with another therapeutic anticoagulant, or a therapeutic dose; blocked without platelets', () => {
+    expect(evaluate(CAT09, cat({ observations: [weight(80), creatinine(0.9), platelets(40)], drafts: [enoxaparin(40, 1)] }))).toBeNull()
+    expect(evaluate(CAT09, cat({ drafts: [enoxaparin(40, 1)], medications: [apixaban({ id: 'a', status: 'active' })] }))).toBeNull()
+    expect(evaluate(CAT09, cat({ drafts: [enoxaparin(80, 2)] }))).toBeNull()
+    expect(blockedOf(evaluate(CAT09, cat({ observations: [weight(80)], drafts: [enoxaparin(40, 1)] })))).toEqual(['platelets'])
+  })
+})
+
+describe('CAT-10 recurrence on therapy', () => {
+  const tinzaparin = (over: Record<string, unknown> = {}) => medicationRequest({ id: 'tinz', status: 'active', atc: 'B01AB10', dose: 14_000, unit: 'IU', authoredOn: daysAgo(23), ...over })
+  const recurrent = acuteDvt({ id: 'new', onset: daysAgo(0) })
+
+  it('on LMWH: +20 % and +25 % of the current dose, neither pre-selected', () => {
+    const o = evaluate(CAT10, cat({ conditions: [sarcoma(), recurrent], medications: [tinzaparin()], drafts: [medicationRequest({ id: 'renew', atc: 'B01AB10', dose: 14_000, unit: 'IU' })] }))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? [o.fired.proposal.recommend, o.fired.proposal.options.map((r) => r.steps[0]?.dose)] : []).toEqual([false, [16_800, 17_500]])
+  })
+
+  it('on a DOAC: switch to LMWH; on patient-view without suggestions', () => {
+    const onApixaban = cat({ conditions: [sarcoma(), recurrent], medications: [apixaban({ id: 'a', status: 'active', authoredOn: daysAgo(40) })] })
+    const pv = evaluate(CAT10, { ...onApixaban, hook: 'patient-view' })
+    expect(indicatorOf(pv)).toBe('warning')
+    expect(pv !== null && 'fired' in pv ? pv.fired.proposal : 'x').toBeUndefined()
+  })
+
+  it('not for a VTE on prophylactic LMWH (seed a, day 5), nor for the VTE that started the therapy', () => {
+    expect(evaluate(CAT10, cat({ hook: 'patient-view', conditions: [sarcoma(), recurrent], medications: [enoxaparin(40, 1, { id: 'p', status: 'active', authoredOn: daysAgo(5) })] }))).toBeNull()
+    expect(evaluate(CAT10, cat({ hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(20) })], medications: [tinzaparin({ authoredOn: daysAgo(20) })] }))).toBeNull()
+  })
+})
+
+describe('CAT-11 IVC filter', () => {
+  const filter = { resourceType: 'ServiceRequest', id: 'ivc', status: 'draft', intent: 'order', code: { text: 'Insertion of inferior vena cava filter' } }
+
+  it('warning for a filter order in CAT, naming the established VTE and the anticoagulant', () => {
+    const o = evaluate(CAT11, cat({ conditions: [sarcoma(), acuteDvt({ onset: daysAgo(42) })], drafts: [filter], medications: [dalteparin(16_000, { id: 'd', status: 'active' })] }))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o ? o.fired.finding : '').toMatch(/42 days old[\s\S]*anticoagulated/)
+  })
+
+  it('silent for a removal', () => {
+    expect(evaluate(CAT11, cat({ drafts: [{ ...filter, code: { text: 'IVC filter retrieval' } }] }))).toBeNull()
+  })
+})
+
+describe('CAT-12 thrombolytic, CAT-13 brain tumour', () => {
+  it('CAT-12 warning for alteplase, by drug or by the infusion procedure', () => {
+    expect(indicatorOf(evaluate(CAT12, cat({ drafts: [medicationRequest({ id: 'tpa', rxnorm: '8410' })] })))).toBe('warning')
+    const procedure = { resourceType: 'ServiceRequest', id: 'lysis', code: { coding: [{ system: 'http://snomed.info/sct', code: '307521008' }] } }
+    expect(indicatorOf(evaluate(CAT12, cat({ drafts: [procedure] })))).toBe('warning')
+  })
+
+  it('CAT-13 info for an anticoagulant with glioblastoma; silent without a brain tumour', () => {
+    expect(indicatorOf(evaluate(CAT13, cat({ conditions: [condition({ icd: 'C71.9' }), acuteDvt()], drafts: [dalteparin(16_000)] })))).toBe('info')
+    expect(evaluate(CAT13, cat({ drafts: [dalteparin(16_000)] }))).toBeNull()
+  })
+})
+
+describe('CAT-14 DVT not responding, normal D-dimer (fires without cancer)', () => {
+  const chronic = acuteDvt({ icd: 'I82.422', onset: daysAgo(700) })
+  const onRivaroxaban = rivaroxaban({ id: 'r', status: 'active', authoredOn: daysAgo(30) })
+
+  it('seed case c: info on patient-view and on a renewal, with no cancer', () => {
+    expect(indicatorOf(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], medications: [onRivaroxaban], observations: [ddimer(0.3, 0.5)] }))).toBe('info')
+    expect(indicatorOf(evaluate(CAT14, { conditions: [chronic], medications: [onRivaroxaban], observations: [ddimer(0.3, 0.5)], drafts: [rivaroxaban()] }))).toBe('info')
+  })
+
+  it('silent with a raised D-dimer, without a reference range, a DVT < 3 months old, or no anticoagulant', () => {
+    expect(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], medications: [onRivaroxaban], observations: [ddimer(0.8, 0.5)] })).toBeNull()
+    expect(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], medications: [onRivaroxaban], observations: [observation('48065-7', 0.3, 'mg/L', daysAgo(1))] })).toBeNull()
+    expect(evaluate(CAT14, { hook: 'patient-view', conditions: [acuteDvt({ onset: daysAgo(60) })], medications: [onRivaroxaban], observations: [ddimer(0.3, 0.5)] })).toBeNull()
+    expect(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], observations: [ddimer(0.3, 0.5)] })).toBeNull()
+  })
+
+  it('a censored "< 0.27" D-dimer within its range counts as normal', () => {
+    const censored = observation('48065-7', 0.27, 'mg/L', daysAgo(1), { valueQuantity: { value: 0.27, comparator: '<', unit: 'mg/L', code: 'mg/L' }, referenceRange: [{ high: { value: 0.5, unit: 'mg/L' } }] })
+    expect(indicatorOf(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], medications: [onRivaroxaban], observations: [censored] }))).toBe('info')
+  })
+})
+
+describe('CAT-15 missing data', () => {
+  const blocked: Blocked[] = [
+    { check: 'renal check of apixaban', missing: [{ input: 'creatinine', state: 'stale', detail: 'serum creatinine: last result 12 days ago' }, { input: 'weight', state: 'missing', detail: 'body weight: no result' }] },
+    { check: 'platelet check of apixaban', missing: [{ input: 'platelets', state: 'missing', detail: 'platelet count: no result' }] }
+  ]
+
+  it('warning on order hooks with lab-order proposal; info on patient-view; silent when nothing was blocked', () => {
+    const o = evaluate(CAT15, cat({ drafts: [apixaban()], blocked }))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(o !== null && 'fired' in o ? o.fired.proposal : undefined).toEqual({ kind: 'labs', labs: ['creatinine', 'platelets', 'weight'] })
+    expect(indicatorOf(evaluate(CAT15, cat({ hook: 'patient-view', blocked })))).toBe('info')
+    expect(evaluate(CAT15, cat({ drafts: [apixaban()] }))).toBeNull()
+  })
+
+  it('age or sex alone: no lab to order, says what to record', () => {
+    const o = evaluate(CAT15, cat({ drafts: [apixaban()], blocked: [{ check: 'renal check', missing: [{ input: 'sex', state: 'missing', detail: 'sex: not recorded' }] }] }))
+    expect(o !== null && 'fired' in o ? [o.fired.proposal, o.fired.recommendation] : []).toEqual([undefined, expect.stringMatching(/^Record the missing patient details/)])
+  })
+})
+
+describe('CAT-16 weight extremes, CAT-17 extended phase', () => {
+  it('CAT-16 info above 120 kg and below 50 kg, silent between', () => {
+    const at = (kg: number) => cat({ observations: [weight(kg), creatinine(0.9), platelets(220)], drafts: [apixaban()] })
+    expect(indicatorOf(evaluate(CAT16, at(130)))).toBe('info')
+    expect(indicatorOf(evaluate(CAT16, at(45)))).toBe('info')
+    expect(evaluate(CAT16, at(90))).toBeNull()
+  })
+
+  it('CAT-17 info for a DOAC continued > 6 months after the VTE with active cancer; silent before', () => {
+    const history = [apixaban({ id: 'a', status: 'active', authoredOn: daysAgo(200) })]
+    expect(indicatorOf(evaluate(CAT17, cat({ conditions: [sarcoma(), acuteDvt({ onset: daysAgo(200) })], medications: history, drafts: [apixaban()] })))).toBe('info')
+    expect(evaluate(CAT17, cat({ conditions: [sarcoma(), acuteDvt({ onset: daysAgo(100) })], medications: history, drafts: [apixaban()] }))).toBeNull()
+  })
+})
+
+describe('patients without CAT', () => {
+  it('a patient is CAT only with an active cancer and a VTE in the window', () => {
+    expect(snapshotOf({ conditions: [acuteDvt()] }).cat).toBe(false)
+    expect(snapshotOf({ conditions: [sarcoma()] }).cat).toBe(false)
+    expect(snapshotOf({ patient: patient(), conditions: [sarcoma(), acuteDvt()] }).cat).toBe(true)
+  })
+})
