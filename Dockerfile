@@ -25,6 +25,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node hooks ./hooks
+# Example requests for `cat-cds example` (the README's curl example).
+COPY --chown=node:node docs/examples ./docs/examples
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node

@@ -32,7 +32,8 @@ function buildIfStale () {
     process.exit(1)
   }
   process.stderr.write('cat-cds: compiling (dist/ is missing or older than src/)…\n')
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
+  // Compiler output goes to stderr: stdout may be piped (`cat-cds example … | curl …`).
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2], cwd: root })
   if (result.status !== 0) {
     process.stderr.write('cat-cds: compilation failed\n')
     process.exit(result.status ?? 1)

@@ -28,6 +28,20 @@ describe('Dockerfile', () => {
     }
   })
 
+  it('copies nothing that .dockerignore keeps out of the build context', () => {
+    const patterns = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
+    const excluded = (path: string): boolean => {
+      const hit = patterns.filter((p) => !p.startsWith('!')).some((p) => {
+        const base = p.replace(/\/\*$/, '')
+        return path === p || path === base || path.startsWith(`${base}/`)
+      })
+      return hit && !patterns.some((p) => p === `!${path}`)
+    }
+    for (const l of lines.filter((x) => x.startsWith('COPY ') && !x.includes('--from='))) {
+      for (const p of l.replace(/--chown=\S+\s*/, '').split(/\s+/).slice(1, -1)) expect(excluded(p), `${p} is excluded by .dockerignore`).toBe(false)
+    }
+  })
+
   it('keeps secrets and build leftovers out of the build context', () => {
     const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n')
     for (const entry of ['node_modules', 'dist', '.git', 'data']) expect(ignore).toContain(entry)
