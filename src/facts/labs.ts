@@ -79,6 +79,13 @@ function whenOf (obs: Json): FhirInstant | undefined {
     parseFhirDate(period?.end) ?? parseFhirDate(period?.start) ?? parseFhirDate(obs.issued)
 }
 
+/** A result (not cancelled or entered in error) with a quantity (not a dataAbsentReason), or undefined. */
+function resultQuantity (obs: Json): unknown {
+  const status = str(first(FP.observation.status(obs)))
+  if (status !== undefined && NO_RESULT.has(status)) return undefined
+  return first(FP.observation.quantity(obs))
+}
+
 /** The newest dated result of a LOINC group, judged against `windowDays`. */
 export function latestLab (index: ResourceIndex, kind: LabKind, windowDays: number, nowMs: number): LabInput {
   const candidates: Candidate[] = []
@@ -88,15 +95,23 @@ export function latestLab (index: ResourceIndex, kind: LabKind, windowDays: numb
       if (when !== undefined) candidates.push({ obs, loinc: code, dateMs: when.ms, date: when.text })
     }
   }
-  candidates.sort((a, b) => b.dateMs - a.dateMs)
-  // The newest that is a result: not cancelled or entered in error, and with a value (not dataAbsentReason).
-  const newest = candidates.find(({ obs }) => {
-    const status = str(first(FP.observation.status(obs)))
-    return (status === undefined || !NO_RESULT.has(status)) && FP.observation.quantity(obs).length > 0
-  })
+  // The newest that is a result. Usually the newest candidate is one, so scan for the maximum and
+  // read it with FHIRPath; only when it is not (cancelled, no value) look at the next newest.
+  let newest: Candidate | undefined
+  let quantity: unknown
+  while (candidates.length > 0) {
+    let at = 0
+    for (let i = 1; i < candidates.length; i++) if ((candidates[i] as Candidate).dateMs > (candidates[at] as Candidate).dateMs) at = i
+    const candidate = candidates[at] as Candidate
+    quantity = resultQuantity(candidate.obs)
+    if (quantity !== undefined) {
+      newest = candidate
+      break
+    }
+    candidates.splice(at, 1)
+  }
   if (newest === undefined) return { kind, state: 'missing', windowDays }
 
-  const quantity = first(FP.observation.quantity(newest.obs))
   const value = isObject(quantity) ? num(quantity.value) : undefined
   const unit = isObject(quantity) ? str(quantity.code) ?? str(quantity.unit) : undefined
   const ageDays = daysBetween(newest.dateMs, nowMs)

@@ -13,9 +13,17 @@ export interface FhirInstant {
   readonly partial: boolean
 }
 
+/** A full dateTime with seconds and a zone, the form EHRs send most: Date.parse reads it exactly. */
+const FULL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/
+
 export function parseFhirDate (value: unknown): FhirInstant | undefined {
   if (typeof value !== 'string') return undefined
   const text = value.trim()
+  // Fast path: one pass per Observation date on every request, so skip the general parse when possible.
+  if (FULL_DATE_TIME.test(text)) {
+    const ms = Date.parse(text)
+    return Number.isNaN(ms) ? undefined : { text, ms, partial: false }
+  }
   const m = FHIR_DATE.exec(text)
   if (m === null) return undefined
   const [, y, mo, d, time] = m
