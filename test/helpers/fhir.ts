@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net'
 import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4.js'
 import type { CdsEngine } from '../../src/cds/engine.js'
-import { buildFhirSandbox } from '../../src/sandbox/fhir-server.js'
+import { buildFhirSandbox, type FhirSandboxOptions } from '../../src/sandbox/fhir-server.js'
 
 export interface PatientCounts {
   conditions?: number
@@ -57,8 +57,8 @@ export interface FhirSandbox {
 }
 
 /** The project's FHIR sandbox on 127.0.0.1, recording every request (method, URL, headers). */
-export async function startFhirSandbox (bundles: Bundle[]): Promise<FhirSandbox> {
-  const app = await buildFhirSandbox({ bundles })
+export async function startFhirSandbox (bundles: Bundle[], options: Omit<FhirSandboxOptions, 'bundles'> = {}): Promise<FhirSandbox> {
+  const app = await buildFhirSandbox({ bundles, ...options })
   const requests: RecordedRequest[] = []
   app.addHook('onRequest', async (request) => { requests.push({ method: request.method, url: request.url, headers: request.headers }) })
   await app.listen({ port: 0, host: '127.0.0.1' })

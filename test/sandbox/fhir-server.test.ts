@@ -14,6 +14,23 @@ async function get (path: string, init?: RequestInit): Promise<{ status: number,
   return { status: res.status, headers: res.headers, body: await res.json() as Record<string, any> }
 }
 
+describe('local FHIR sandbox, tuned as the benchmark runs it', () => {
+  it('pages by the configured size and holds every response for the configured delay', async () => {
+    const tuned = await startFhirSandbox([patientBundle('pc', { observations: 30 })], { pageSize: 50, delayMs: 40 })
+    try {
+      const page = await (await fetch(`${tuned.base}/Observation?patient=pc`)).json() as { entry: unknown[], link: Array<{ relation: string }> }
+      expect(page.entry).toHaveLength(30)
+      expect(page.link.map((l) => l.relation)).toEqual(['self'])
+      // The delay is a floor, not a timing assertion: a response can never come back sooner.
+      const started = process.hrtime.bigint()
+      await fetch(`${tuned.base}/metadata`)
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeGreaterThanOrEqual(39)
+    } finally {
+      await tuned.close()
+    }
+  })
+})
+
 describe('local FHIR sandbox', () => {
   it('answers /metadata with a CapabilityStatement for FHIR 4.0.1', async () => {
     const { status, headers, body } = await get('/metadata')
