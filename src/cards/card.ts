@@ -24,12 +24,13 @@ function evidenceLine (e: Evidence): string {
 }
 
 function detailOf (rule: RuleMeta, f: Finding): string {
+  const unverified = f.unverified ?? rule.unverified ?? []
   const parts = [
     f.finding,
     `**Patient values used**\n${f.values.map((v) => `- ${v}`).join('\n')}`,
     `**Recommendation.** ${f.recommendation}`,
     ...(f.proposalNotes !== undefined && f.proposalNotes.length > 0 ? [`**About the suggested order.** ${f.proposalNotes.join(' ')}`] : []),
-    ...(rule.unverified !== undefined ? [`**Unverified.** ${rule.unverified.join(' ')}`] : []),
+    ...(unverified.length > 0 ? [`**Unverified.** ${unverified.join(' ')}`] : []),
     `**Evidence**\n${rule.evidence.map(evidenceLine).join('\n')}`,
     `_${rule.id} v${rule.version}, ${SOURCE_LABEL}._`
   ]

@@ -87,6 +87,8 @@ export const CAT12: Rule = {
 
 // ---------------------------------------------------------------------------------------------
 
+const CAT13_UNVERIFIED = ['C79.31 (secondary malignant neoplasm of brain) is not listed in knowledge.md.']
+
 export const CAT13: Rule = {
   id: 'CAT-13',
   version: '1.0.0',
@@ -96,7 +98,7 @@ export const CAT13: Rule = {
   evidence: [EVIDENCE.ASCO_SP, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CARAVAGGIO],
   inputs: ['anticoagulant draft', 'active cancer in the brain/CNS group (C70–C72, C79.31)', 'platelets'],
   logic: 'Fires when an anticoagulant is drafted for a CAT patient with a primary brain tumour or brain metastasis. Info: LMWH or a DOAC may be offered (ASCO, ITAC); Caravaggio excluded these patients, so DOAC evidence is limited; check platelets.',
-  unverified: ['C79.31 (secondary malignant neoplasm of brain) is not listed in knowledge.md.'],
+  unverified: CAT13_UNVERIFIED,
   requiresCat: true,
   evaluate (s, ctx) {
     const orders = anticoagulantOrders(ctx.subjects)
@@ -113,7 +115,9 @@ export const CAT13: Rule = {
         recommendation: 'Proceed if the bleeding risk is acceptable; keep the platelet count monitored and review any intracranial haemorrhage risk with neuro-oncology.',
         subjects: orders,
         overrideReasons: [REASON.haematology],
-        inputs: { brain: brain.map((c) => c.coding.code), orders: orders.map((o) => o.anticoagulant?.agent) }
+        inputs: { brain: brain.map((c) => c.coding.code), orders: orders.map((o) => o.anticoagulant?.agent) },
+        // The C79.31 caveat belongs on the card only when that code is what made the cancer a brain one.
+        unverified: brain.some((c) => c.coding.code.replace('.', '').toUpperCase().startsWith('C7931')) ? CAT13_UNVERIFIED : []
       }
     }
   }

@@ -94,6 +94,8 @@ export interface Finding {
   readonly overrideReasons: readonly OverrideReason[]
   /** Input values used, for the audit trail: numbers, codes, dates — never whole resources. */
   readonly inputs: Readonly<Record<string, unknown>>
+  /** The rule's UNVERIFIED items this finding relied on; the rule's whole list when omitted. */
+  readonly unverified?: readonly string[]
 }
 
 export interface Blocked {

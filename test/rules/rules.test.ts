@@ -288,6 +288,16 @@ describe('CAT-12 thrombolytic, CAT-13 brain tumour', () => {
     expect(indicatorOf(evaluate(CAT13, cat({ conditions: [condition({ icd: 'C71.9' }), acuteDvt()], drafts: [dalteparin(16_000)] })))).toBe('info')
     expect(evaluate(CAT13, cat({ drafts: [dalteparin(16_000)] }))).toBeNull()
   })
+
+  it('CAT-13 carries the unverified C79.31 caveat only when that code made the cancer a brain one', () => {
+    const unverifiedOf = (icd: string): readonly string[] | undefined => {
+      const o = evaluate(CAT13, cat({ conditions: [condition({ icd }), acuteDvt()], drafts: [dalteparin(16_000)] }))
+      if (o === null || !('fired' in o)) throw new Error(`no finding for ${icd}`)
+      return o.fired.unverified
+    }
+    expect(unverifiedOf('C71.9')).toEqual([])
+    expect(unverifiedOf('C79.31')).toEqual([expect.stringMatching(/C79\.31/)])
+  })
 })
 
 describe('CAT-14 DVT not responding, normal D-dimer (fires without cancer)', () => {
