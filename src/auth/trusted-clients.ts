@@ -54,6 +54,12 @@ export interface TrustedClient {
   readonly allowedJku: readonly string[]
   /** When set, the token's `tenant` claim must be one of these. */
   readonly tenants?: readonly string[]
+  /**
+   * When set, the only origins this client may name as `fhirServer` (its EHR's FHIR endpoints): a call
+   * naming any other is refused before any lookup or connection, even if that origin is allow-listed
+   * for another client. Epic's `iss` is its FHIR base, so a site binds each EHR to its own server.
+   */
+  readonly fhirServers?: readonly string[]
   readonly algorithms: readonly AsymmetricAlgorithm[]
 }
 
@@ -83,6 +89,23 @@ function keyUrl (production: boolean) {
   })
 }
 
+/** An origin, `scheme://host[:port]`, as CDS_FHIR_ALLOWLIST writes them. */
+const FhirOrigin = z.string().max(2048).transform((raw, ctx) => {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a URL` })
+    return z.NEVER
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '' ||
+    (url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    ctx.addIssue({ code: 'custom', message: `"${raw}" must be an origin (http(s)://host[:port]) without credentials or a path` })
+    return z.NEVER
+  }
+  return url.origin
+})
+
 function fileSchema (options: TrustedClientsOptions) {
   const url = keyUrl(options.production)
   const Client = z.strictObject({
@@ -92,6 +115,7 @@ function fileSchema (options: TrustedClientsOptions) {
     jwksUrl: url.optional(),
     allowedJku: z.array(url).min(1).max(16).optional(),
     tenants: z.array(z.string().min(1).max(256)).min(1).max(1000).optional(),
+    fhirServers: z.array(FhirOrigin).min(1).max(64).optional(),
     algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).optional()
   }).superRefine((client, ctx) => {
     if (client.jwks !== undefined && client.jwksUrl !== undefined) {
@@ -155,6 +179,7 @@ export async function parseTrustedClients (raw: unknown, source: string, options
       ...(c.jwksUrl !== undefined ? { jwksUrl: c.jwksUrl } : {}),
       allowedJku: Object.freeze(c.allowedJku ?? []),
       ...(c.tenants !== undefined ? { tenants: Object.freeze(c.tenants) } : {}),
+      ...(c.fhirServers !== undefined ? { fhirServers: Object.freeze(c.fhirServers) } : {}),
       algorithms: Object.freeze(c.algorithms ?? [...DEFAULT_ALGORITHMS])
     })
   }))

@@ -38,6 +38,8 @@ export interface VerifiedClient {
   readonly iss: string
   readonly jti: string
   readonly tenant?: string
+  /** The origins this client may name as `fhirServer`, when its trusted-clients entry binds them. */
+  readonly fhirServers?: readonly string[]
 }
 
 /** Token fields that are safe to log (never the token itself). */
@@ -182,7 +184,12 @@ export class ClientAuthenticator {
     if (verdict === 'replayed') refuse('replayed')
     if (verdict === 'full') refuse('replay_cache_full')
 
-    return { iss, jti, ...(typeof tenant === 'string' ? { tenant } : {}) }
+    return {
+      iss,
+      jti,
+      ...(typeof tenant === 'string' ? { tenant } : {}),
+      ...(prepared.client.fhirServers !== undefined ? { fhirServers: prepared.client.fhirServers } : {})
+    }
   }
 
   private async keyFor (prepared: PreparedClient, header: JWSHeaderParameters): Promise<VerificationKey> {

@@ -58,7 +58,8 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
     const data = await options.gatherer.gather(service, hookRequest, {
       signal: abortedByClient(reply),
       traceparent: typeof traceparent === 'string' ? traceparent : undefined,
-      log: request.log
+      log: request.log,
+      boundOrigins: request.cdsClient?.fhirServers
     })
     const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
     app.metrics.hookEvaluations.inc({ service: service.id })

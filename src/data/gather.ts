@@ -22,6 +22,11 @@ export interface GatherOptions {
   /** The incoming request's `traceparent`, continued on calls to the FHIR server. */
   readonly traceparent?: string | undefined
   readonly log?: GatherLog | undefined
+  /**
+   * The origins the calling client may name as `fhirServer` (its trusted-clients entry binds them);
+   * any other is refused before any lookup or connection. Undefined: the allow-list alone decides.
+   */
+  readonly boundOrigins?: readonly string[] | undefined
 }
 
 export interface DataGatherer {
@@ -84,9 +89,11 @@ export function fhirGatherer ({ client, timeoutMs }: FhirGathererOptions): DataG
         token: request.fhirAuthorization?.access_token,
         traceparent: outgoingTraceparent(options.traceparent)
       }
+      const unbound = fhirServerNotBound(request.fhirServer, options.boundOrigins)
       const results = await Promise.all(plans.map(async ([key, p]): Promise<KeyResult> => {
         if (p.kind === 'ready') return { key, value: p.value }
         try {
+          if (unbound !== undefined) throw unbound
           return { key, value: await obtain(client, service, request, key, p, fetchOptions) }
         } catch (err) {
           if (!(err instanceof FhirFetchError)) throw err
@@ -112,6 +119,18 @@ export function fhirGatherer ({ client, timeoutMs }: FhirGathererOptions): DataG
       return data
     }
   }
+}
+
+/** A refusal when the request's fhirServer is not one of the client's bound origins. */
+function fhirServerNotBound (fhirServer: string | undefined, bound: readonly string[] | undefined): FhirFetchError | undefined {
+  if (bound === undefined || fhirServer === undefined) return undefined
+  let origin: string
+  try {
+    origin = new URL(fhirServer).origin
+  } catch {
+    return new FhirFetchError('refused', 'fhirServer is not a URL')
+  }
+  return bound.includes(origin) ? undefined : new FhirFetchError('refused', 'fhirServer is not one of the FHIR servers registered for this CDS client')
 }
 
 async function obtain (client: FhirClient, service: ServiceDefinition, request: HookRequest, key: string,

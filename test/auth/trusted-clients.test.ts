@@ -75,6 +75,15 @@ describe('trusted clients file', () => {
     expect(text).toMatch(/clients\.8\.jwksUrl: .*normalised form/)
   })
 
+  it('reads fhirServers as origins and refuses anything that is not one', async () => {
+    const base = { iss: 'https://ehr.example.org', jwksUrl: 'https://ehr.example.org/jwks.json' }
+    const [client] = await parseTrustedClients({ clients: [{ ...base, fhirServers: ['https://EHR.example.org:443/', 'http://127.0.0.1:8080'] }] }, 'f.json', { production: false })
+    expect(client?.fhirServers).toEqual(['https://ehr.example.org', 'http://127.0.0.1:8080'])
+    for (const bad of ['https://ehr.example.org/fhir', 'https://u:p@ehr.example.org', 'ftp://ehr.example.org', 'not a url']) {
+      await expect(parseTrustedClients({ clients: [{ ...base, fhirServers: [bad] }] }, 'f.json', { production: false })).rejects.toThrow(/clients\.0\.fhirServers\.0/)
+    }
+  })
+
   it('refuses an issuer listed twice', async () => {
     const client = { iss: 'https://a.example.org', jwksUrl: 'https://keys.example.org/jwks' }
     expect(await problemsOf({ clients: [client, client] })).toEqual(['CDS_TRUSTED_CLIENTS (clients.json): clients.1.iss: "https://a.example.org" is listed twice'])
