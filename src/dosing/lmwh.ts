@@ -100,9 +100,22 @@ export interface CurrentDose {
   readonly everyHours: 12 | 24
 }
 
-/** Recurrence on LMWH: new dose = current dose × 1.20 or × 1.25 (knowledge.md §2.2, [TJ21-T2]). */
-export function escalatedDose (current: CurrentDose, factor: 1.2 | 1.25): CurrentDose {
-  return { ...current, dose: roundDose(current.dose * factor, current.unit) }
+export interface EscalatedDose extends CurrentDose {
+  /** Limited by dalteparin's 18 000 IU/day maximum. */
+  readonly capped?: true
+}
+
+/**
+ * Recurrence on LMWH: new dose = current dose × 1.20 or × 1.25 (knowledge.md §2.2, [TJ21-T2]),
+ * dalteparin capped at 18 000 IU/day (§2.1). Undefined when the current dose is already at the cap:
+ * there is no higher dose to offer.
+ */
+export function escalatedDose (current: CurrentDose, factor: 1.2 | 1.25): EscalatedDose | undefined {
+  const perDay = current.everyHours === 12 ? 2 : 1
+  const dose = roundDose(current.dose * factor, current.unit)
+  if (current.agent !== 'dalteparin' || dose * perDay <= DALTEPARIN_MAX_DAILY_IU) return { ...current, dose }
+  if (current.dose * perDay >= DALTEPARIN_MAX_DAILY_IU) return undefined
+  return { ...current, dose: DALTEPARIN_MAX_DAILY_IU / perDay, capped: true }
 }
 
 /** The highest standard treatment dose per kg per day (knowledge.md §2.1), the reference for "50 %". */

@@ -7,6 +7,7 @@ import type { OrderFact } from '../facts/orders.js'
 import { missingFromLab, type MissingInput, type PatientSnapshot } from '../facts/snapshot.js'
 import type { AnticoagulantClass } from '../terminology/medications.js'
 import type { Blocked, Proposal, RuleContext } from './types.js'
+import { fmt } from './values.js'
 
 export function anticoagulantOrders (orders: readonly OrderFact[], ...classes: AnticoagulantClass[]): OrderFact[] {
   return orders.filter((o) => o.anticoagulant !== undefined && (classes.length === 0 || classes.includes(o.anticoagulant.class)))
@@ -20,6 +21,39 @@ export function lmwhAgentOf (orders: readonly OrderFact[]): Lmwh | undefined {
 
 export function agentNames (orders: readonly OrderFact[]): string {
   return [...new Set(orders.map((o) => o.anticoagulant?.agent ?? o.name))].join(' and ')
+}
+
+/** "A rivaroxaban order", "An apixaban order", "An edoxaban order". */
+export function withArticle (words: string): string {
+  return `${/^[aeiou]/i.test(words) ? 'An' : 'A'} ${words}`
+}
+
+/**
+ * Whether the latest platelet count within its window is below `threshold` (× 10⁹/L). A censored
+ * result ("< 20", "> 1000") decides a threshold when its bound lies wholly on one side — the ISTH
+ * algorithm compares, it does not compute — but never feeds a dose (lmwhOffer needs a number).
+ * Undefined when there is no fresh count or the bound does not decide.
+ */
+export function plateletsBelow (s: PatientSnapshot, threshold: number): boolean | undefined {
+  const lab = s.labs.platelets
+  const r = lab.reading
+  if (r === undefined || r.ageDays > lab.windowDays) return undefined
+  if (lab.state === 'fresh') return r.value < threshold
+  if (lab.state !== 'unusable') return undefined
+  switch (r.comparator) {
+    case '<': return r.value <= threshold ? true : undefined
+    case '<=': return r.value < threshold ? true : undefined
+    case '>':
+    case '>=': return r.value >= threshold ? false : undefined
+    default: return undefined
+  }
+}
+
+/** "18" or "< 20" for a card's summary. */
+export function plateletsText (s: PatientSnapshot): string {
+  const r = s.labs.platelets.reading
+  if (r === undefined) return '?'
+  return `${r.comparator !== undefined ? `${r.comparator} ` : ''}${fmt(r.value)}`
 }
 
 /** The newest VTE in the treatment window (CAT patients always have one). */

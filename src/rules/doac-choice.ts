@@ -2,11 +2,11 @@
 // the extended phase beyond six months (CAT-17).
 import { addMonths, isoDay } from '../fhir/dates.js'
 import { missingFromLab } from '../facts/snapshot.js'
-import { agentNames, anticoagulantOrders, currentVte, lmwhOffer, missingInputs } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, lmwhOffer, missingInputs, plateletsBelow, plateletsText, withArticle } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { Finding, Rule } from './types.js'
-import { catValues, dosingValues, fmt, orderLine, vteLine, weightLine } from './values.js'
+import { catValues, dosingValues, fmt, fmtCrcl, orderLine, vteLine, weightLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 
@@ -36,8 +36,10 @@ export const CAT01: Rule = {
       .filter((o) => !o.renewal && !s.activeAnticoagulants.some((a) => a.anticoagulant?.agent === o.anticoagulant?.agent))
     if (doacs.length === 0) return null
     if (DOAC_HAZARD_RULES.some((id) => ctx.fired.has(id))) return null
-    const missing = missingInputs(s, { crcl: true, platelets: true })
-    if (missing.length > 0 || s.crcl.state !== 'ok' || s.labs.platelets.reading === undefined) {
+    // Platelets need only be known to be ≥ 50 (a censored "> 400" will do); CrCl needs a number.
+    const plateletsOk = plateletsBelow(s, 50) === false
+    const missing = missingInputs(s, { crcl: true, platelets: !plateletsOk })
+    if (missing.length > 0 || s.crcl.state !== 'ok' || !plateletsOk) {
       return { blocked: { check: `whether ${agentNames(doacs)} is free of DOAC hazards (renal function and platelets are needed)`, missing } }
     }
     const agents = agentNames(doacs)
@@ -45,12 +47,12 @@ export const CAT01: Rule = {
       'No luminal GI or GU cancer among the active cancers',
       'No strong CYP3A4/P-gp interacting drug among active or drafted orders',
       'No VTE recurring on anticoagulation',
-      `CrCl ${fmt(s.crcl.value)} mL/min (≥ 30)`,
-      `Platelets ${fmt(s.labs.platelets.reading.value)} × 10⁹/L (≥ 50)`,
+      `CrCl ${fmtCrcl(s.crcl.value)} mL/min (≥ 30)`,
+      `Platelets ${plateletsText(s)} × 10⁹/L (≥ 50)`,
       'Not checked (no codes): active GI mucosal lesion, impaired GI absorption, hepatic disease'
     ]
     const values = [...catValues(s), ...doacs.map(orderLine), ...dosingValues(s)]
-    const inputs = { doac: doacs.map((o) => o.anticoagulant?.agent), crcl: Math.round(s.crcl.value), platelets: s.labs.platelets.reading.value }
+    const inputs = { doac: doacs.map((o) => o.anticoagulant?.agent), crcl: Math.round(s.crcl.value), platelets: plateletsText(s) }
     const dabigatran = doacs.some((o) => o.anticoagulant?.agent === 'dabigatran')
       ? ' Dabigatran has no trial in cancer-associated VTE; NCCN keeps it as a last choice.'
       : ''
@@ -72,7 +74,7 @@ export const CAT01: Rule = {
     const fired: Finding = {
       indicator: 'warning',
       summary: `${agents} in CAT: LMWH is preferred by local policy (DOACs are also guideline-accepted here)`,
-      finding: `A ${agents} order is drafted for a patient with cancer-associated VTE and no DOAC hazard was found. This site's policy prefers LMWH. ${HONEST}${dabigatran}${edoxaban}\n\n**Checks performed**\n${checks.map((c) => `- ${c}`).join('\n')}`,
+      finding: `${withArticle(agents)} order is drafted for a patient with cancer-associated VTE and no DOAC hazard was found. This site's policy prefers LMWH. ${HONEST}${dabigatran}${edoxaban}\n\n**Checks performed**\n${checks.map((c) => `- ${c}`).join('\n')}`,
       values,
       recommendation: 'Consider weight-based LMWH as local policy prefers; the DOAC is a guideline-concordant alternative when the patient prefers an oral agent. Round to the available syringe per local policy; pharmacist review.',
       subjects: doacs,
@@ -115,7 +117,9 @@ export const CAT16: Rule = {
     return {
       fired: {
         indicator: 'info',
-        summary: `Weight ${fmt(kg, 1)} kg (${high ? '> 120' : '< 50'} kg): limited DOAC data; guidelines differ — consider LMWH or drug levels`,
+        summary: high
+          ? `Weight ${fmt(kg, 1)} kg (> 120 kg): limited DOAC data; guidelines differ — consider LMWH or drug levels`
+          : `Weight ${fmt(kg, 1)} kg (< 50 kg): limited DOAC data — check the dose (edoxaban 30 mg at ≤ 60 kg); LMWH is an alternative`,
         finding: high
           ? `The patient weighs ${fmt(kg, 1)} kg. ASCO prefers LMWH above 120 kg (or BMI > 40), with DOAC drug levels if a DOAC is used; the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE.`
           : `The patient weighs ${fmt(kg, 1)} kg. Trial data for DOACs below 50 kg are limited; edoxaban is given at 30 mg once daily at ≤ 60 kg.`,

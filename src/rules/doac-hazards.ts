@@ -8,11 +8,11 @@ import type { OrderFact } from '../facts/orders.js'
 import { normaliseIcd10 } from '../terminology/conditions.js'
 import { isStrongDualInducer, type Anticoagulant, type InteractingDrug } from '../terminology/medications.js'
 import { SYSTEM } from '../terminology/systems.js'
-import { agentNames, anticoagulantOrders, isFullDose, lmwhAgentOf, lmwhOffer, missingInputs } from './common.js'
+import { agentNames, anticoagulantOrders, isFullDose, lmwhAgentOf, lmwhOffer, missingInputs, plateletsBelow, plateletsText, withArticle } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { Finding, Indicator, Rule, RuleOutcome } from './types.js'
-import { cancerLine, catValues, creatinineLine, crclLine, dosingValues, fmt, orderLine, plateletsLine, weightLine } from './values.js'
+import { cancerLine, catValues, creatinineLine, crclLine, dosingValues, fmt, fmtCrcl, orderLine, plateletsLine, weightLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
@@ -54,7 +54,7 @@ export const CAT02: Rule = {
     return withOffer({
       indicator: 'warning',
       summary: `${agents} with ${site} cancer: higher DOAC bleeding risk; LMWH preferred (ISTH 2018, ASCO 2023, NCCN)`,
-      finding: `A ${agents} order is drafted for a patient with cancer-associated VTE and an active ${gi ? 'luminal gastrointestinal' : 'genitourinary'} cancer. ` +
+      finding: `${withArticle(agents)} order is drafted for a patient with cancer-associated VTE and an active ${gi ? 'luminal gastrointestinal' : 'genitourinary'} cancer. ` +
         'In Hokusai VTE Cancer and SELECT-D, edoxaban and rivaroxaban caused more major bleeding than dalteparin, mostly upper-GI bleeding in GI cancer' +
         (upperGi ? ' — the setting of this patient (oesophageal/gastric primary)' : '') + '. ' +
         'ISTH SSC 2018, ASCO 2023, ITAC 2022 and NCCN keep LMWH preferred for luminal GI and GU cancers or lesions.',
@@ -124,7 +124,7 @@ function interaction (agent: Anticoagulant, doac: OrderFact, drug: InteractingDr
       if (drug.pgp === 'inducer') return { drug, indicator: 'warning', advice: `${drug.key} induces P-gp: dabigatran levels fall` }
       if (drug.pgp === 'inhibitor') {
         if (crcl === undefined) return 'needs-crcl'
-        return crcl < 50 ? { drug, indicator: 'critical', advice: `${drug.key} is a P-gp inhibitor and CrCl is ${fmt(crcl)} mL/min (< 50): avoid with dabigatran (label)` } : undefined
+        return crcl < 50 ? { drug, indicator: 'critical', advice: `${drug.key} is a P-gp inhibitor and CrCl is ${fmtCrcl(crcl)} mL/min (< 50): avoid with dabigatran (label)` } : undefined
       }
       return undefined
     default:
@@ -171,7 +171,7 @@ export const CAT03: Rule = {
       summary: critical
         ? `Avoid ${agents} with ${drugs.join(', ')}: the label says avoid (CYP3A4/P-gp interaction); use LMWH`
         : `${agents} interacts with ${drugs.join(', ')} (CYP3A4/P-gp): adjust or avoid; LMWH has no such interaction`,
-      finding: `A ${agents} order is drafted while ${drugs.join(', ')} ${drugs.length > 1 ? 'are' : 'is'} active or drafted. ` +
+      finding: `${withArticle(agents)} order is drafted while ${drugs.join(', ')} ${drugs.length > 1 ? 'are' : 'is'} active or drafted. ` +
         'NCCN lists combined strong CYP3A4/P-gp inhibitors or inducers as an absolute contraindication to DOACs, ASCO lists potent ones as a contraindication, and ITAC accepts DOACs only without strong drug interactions.',
       values: [...found.map((f) => `${orderLine(f.order)} — ${f.advice}`), ...doacs.map(orderLine), ...(found.some((f) => f.advice.includes('CrCl')) ? [crclLine(s)] : [])],
       recommendation: `${found.map((f) => f.advice).filter((a, i, all) => all.indexOf(a) === i).join('. ')}. ` +
@@ -191,6 +191,14 @@ const EDOXABAN_REDUCED_MG = 30
 const EDOXABAN_RENAL_UPPER = 50
 const EDOXABAN_LOW_WEIGHT_KG = 60
 
+/** What each DOAC's renal statement says (knowledge.md §2.3 table: [DOAC-US], [CCJM]). */
+const RENAL_LABEL: Readonly<Record<string, string>> = {
+  apixaban: 'Apixaban: the US labelling tabulated in 2016 gives no dose change for renal function, but there are no prospective data below CrCl 30.',
+  rivaroxaban: 'Rivaroxaban: avoid below CrCl 15 (CCJM table; the 2016 table says avoid below 30); no data at 15–29.',
+  edoxaban: 'Edoxaban: not recommended below CrCl 15; 30 mg once daily at 15–50.',
+  dabigatran: 'Dabigatran: only if CrCl > 30; no recommendation at ≤ 30.'
+}
+
 export const CAT04: Rule = {
   id: 'CAT-04',
   version: '1.0.0',
@@ -199,7 +207,7 @@ export const CAT04: Rule = {
   severity: { 'lmwh-first': 'critical if CrCl < 15 mL/min; warning if CrCl < 30 (dabigatran ≤ 30) or edoxaban 60 mg with CrCl 15–50 or weight ≤ 60 kg', 'guideline-2023': 'critical if CrCl < 15 mL/min; warning if CrCl < 30 (dabigatran ≤ 30) or edoxaban 60 mg with CrCl 15–50 or weight ≤ 60 kg' },
   evidence: [EVIDENCE.ITAC22, EVIDENCE.ITAC19, EVIDENCE.DOAC_US, EVIDENCE.NCCN24, EVIDENCE.ONCOL_T6],
   inputs: ['DOAC order (draft on order hooks, active on patient-view)', 'age, sex (Patient)', 'serum creatinine ≤ 7 days', 'weight ≤ 30 days'],
-  logic: 'Computes Cockcroft–Gault CrCl (actual body weight, × 0.85 if female; never eGFR). CrCl < 15 → critical (DOACs not recommended). CrCl < 30 → warning (ITAC: DOACs only with CrCl ≥ 30; dabigatran only above 30). Edoxaban at 60 mg with CrCl 15–50 or weight ≤ 60 kg → warning: 30 mg, with a one-click edoxaban 30 mg replacement. Below 30 suggests LMWH adjusted for renal function (enoxaparin 1 mg/kg once daily for CrCl 20–30; no computed dose below 20). Missing or stale inputs → silent, CAT-15 says why.',
+  logic: 'Computes Cockcroft–Gault CrCl (actual body weight, × 0.85 if female; never eGFR). CrCl < 15 → critical (the catalogue threshold; the card states the renal statement of each agent — edoxaban and rivaroxaban are not recommended below 15, the apixaban label gives no dose change but there are no prospective data below 30, dabigatran only above 30). CrCl < 30 → warning (ITAC: DOACs only with CrCl ≥ 30; dabigatran only above 30). Edoxaban at 60 mg with CrCl 15–50 or weight ≤ 60 kg → warning: 30 mg, with a one-click edoxaban 30 mg replacement. Below 30 suggests LMWH adjusted for renal function (enoxaparin 1 mg/kg once daily for CrCl 20–30; no computed dose below 20). Missing or stale inputs → silent, CAT-15 says why.',
   notCoded: 'Dialysis: knowledge.md gives no code for dialysis, so only CrCl < 15 raises the critical card.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -219,10 +227,10 @@ export const CAT04: Rule = {
       return withOffer({
         indicator: severe ? 'critical' : 'warning',
         summary: severe
-          ? `CrCl ${fmt(crcl)} mL/min (< 15): ${agents} not recommended; use LMWH/UFH with renal dosing`
-          : `CrCl ${fmt(crcl)} mL/min (< 30): ${agents} not recommended in CAT (ITAC); consider renally dosed LMWH`,
-        finding: `Cockcroft–Gault CrCl is ${fmt(crcl)} mL/min. ` +
-          (severe ? 'Below 15 mL/min DOACs are not recommended by their labels. ' : 'ITAC accepts DOACs in cancer-associated VTE only with CrCl ≥ 30 mL/min; apixaban has no prospective data below 30 and dabigatran is used only above 30. '),
+          ? `CrCl ${fmtCrcl(crcl)} mL/min (< 15): ${agents} not recommended; use LMWH/UFH with renal dosing`
+          : `CrCl ${fmtCrcl(crcl)} mL/min (< 30): ${agents} not recommended in CAT (ITAC); consider renally dosed LMWH`,
+        finding: `Cockcroft–Gault CrCl is ${fmtCrcl(crcl)} mL/min. ITAC accepts DOACs in cancer-associated VTE only with CrCl ≥ 30 mL/min. ` +
+          [...new Set(low.map((o) => o.anticoagulant?.agent))].map((a) => RENAL_LABEL[a ?? ''] ?? '').filter((t) => t !== '').join(' '),
         values,
         recommendation: 'Use LMWH with renal dose adjustment (enoxaparin 1 mg/kg once daily for CrCl 20–30, or anti-Xa-guided dalteparin), or UFH (80 U/kg bolus, then 18 U/kg/h, aPTT-adjusted) followed by a VKA (ITAC). ' + LMWH_DOSE_NOTE,
         subjects: low,
@@ -230,7 +238,7 @@ export const CAT04: Rule = {
         inputs: { crcl: Math.round(crcl), weightKg: Math.round(weightKg * 10) / 10, creatinineMgDl: s.crcl.creatinineMgDl, ageYears: s.crcl.ageYears, sex: s.crcl.sex }
       }, lmwhOffer(s, ctx, 'enoxaparin'))
     }
-    const why = [crcl <= EDOXABAN_RENAL_UPPER ? `CrCl ${fmt(crcl)} mL/min (15–50)` : '', weightKg <= EDOXABAN_LOW_WEIGHT_KG ? `weight ${fmt(weightKg, 1)} kg (≤ 60)` : ''].filter((x) => x !== '').join(' and ')
+    const why = [crcl <= EDOXABAN_RENAL_UPPER ? `CrCl ${fmtCrcl(crcl)} mL/min (15–50)` : '', weightKg <= EDOXABAN_LOW_WEIGHT_KG ? `weight ${fmt(weightKg, 1)} kg (≤ 60)` : ''].filter((x) => x !== '').join(' and ')
     const drafts = edoxabanFull.some((o) => o.draft)
     return {
       fired: {
@@ -281,28 +289,34 @@ export const CAT05: Rule = {
   evaluate (s, ctx) {
     const orders = anticoagulantOrders(ctx.subjects)
     if (orders.length === 0) return null
-    const p = s.labs.platelets
-    if (p.state !== 'fresh' || p.reading === undefined) {
+    const below50 = plateletsBelow(s, PLATELETS_FULL_DOSE)
+    const below25 = plateletsBelow(s, PLATELETS_HOLD)
+    if (below50 === undefined) {
       return { blocked: { check: `platelet check of ${agentNames(orders)}`, missing: missingInputs(s, { platelets: true }) } }
     }
-    const platelets = p.reading.value
-    if (platelets >= PLATELETS_FULL_DOSE) return null
+    if (!below50) return null
+    const reading = s.labs.platelets.reading
+    const count = plateletsText(s)
     const full = orders.filter((o) => fullDoseAt(o, s))
     const notFull = orders.filter((o) => !fullDoseAt(o, s))
     const doacs = full.filter((o) => o.anticoagulant?.class === 'doac')
+    // A censored count ("< 40") may leave it open whether it is below 25.
+    const undecided = below25 === undefined
+      ? ` The result is censored (${count}), so whether platelets are below 25 × 10⁹/L is not known: obtain an exact count.`
+      : ''
     const common = {
       values: [plateletsLine(s), ...catValues(s).filter((l) => l.startsWith('VTE')), ...orders.map(orderLine)],
-      inputs: { platelets, plateletsDate: p.reading.date, orders: orders.map((o) => o.anticoagulant?.agent) }
+      inputs: { platelets: count, plateletsDate: reading?.date ?? null, orders: orders.map((o) => o.anticoagulant?.agent) }
     }
-    if (platelets < PLATELETS_HOLD) {
+    if (below25 === true) {
       const subjects = full.length > 0 ? full : notFull
       const critical = full.length > 0
       return {
         fired: {
           ...common,
           indicator: critical ? 'critical' : 'warning',
-          summary: `Platelets ${fmt(platelets)} × 10⁹/L (< 25): hold ${agentNames(subjects)} unless acute high-risk VTE with transfusion`,
-          finding: `Platelets are ${fmt(platelets)} × 10⁹/L. Below 25 × 10⁹/L the ISTH SSC algorithm holds anticoagulation temporarily; only for acute, high-risk VTE is full-dose LMWH/UFH continued, with platelet transfusion to keep platelets at 40–50 × 10⁹/L. ASCO treats persistent counts below 20 as an absolute contraindication.`,
+          summary: `Platelets ${count} × 10⁹/L (< 25): hold ${agentNames(subjects)}; only acute high-risk VTE gets full-dose LMWH/UFH + transfusion`,
+          finding: `Platelets are ${count} × 10⁹/L. Below 25 × 10⁹/L the ISTH SSC algorithm holds anticoagulation temporarily; the one exception is acute, high-risk VTE, for which full-dose LMWH or UFH (not a DOAC or VKA) is continued with platelet transfusion to keep platelets at 40–50 × 10⁹/L. ASCO treats persistent counts below 20 as an absolute contraindication.`,
           recommendation: 'Hold anticoagulation and repeat the count; resume the full dose once platelets are above 50 × 10⁹/L. If the VTE is acute and high-risk, discuss full-dose LMWH/UFH with transfusion support with haematology.',
           subjects,
           ...(subjects.some((o) => o.draft) && ctx.hook !== 'patient-view' ? { proposal: { kind: 'hold' } as const } : {}),
@@ -312,12 +326,15 @@ export const CAT05: Rule = {
     }
     if (full.length === 0) return null // prophylactic LMWH (or unreadable dose) at 25–50: an accepted option
     const agents = agentNames(full)
+    const band = below25 === false ? '25–50' : '< 50'
     return withOffer({
       ...common,
       indicator: 'warning',
-      summary: `Platelets ${fmt(platelets)} × 10⁹/L (25–50): ${agents} at full dose — reduce LMWH 50 % or transfuse if acute high-risk`,
-      finding: `Platelets are ${fmt(platelets)} × 10⁹/L. Between 25 and 50 × 10⁹/L the ISTH SSC algorithm gives 50 % of the therapeutic LMWH dose (or a prophylactic dose), or — for acute, high-risk VTE — full-dose LMWH/UFH with platelet transfusion to keep ≥ 40–50 × 10⁹/L.` +
-        (doacs.length > 0 ? ' The algorithm is written for LMWH/UFH; DOACs are not preferred below 50 × 10⁹/L (ITAC).' : ''),
+      summary: doacs.length > 0
+        ? `Platelets ${count} × 10⁹/L (${band}): replace ${agents} with LMWH at 50 % dose (full dose + transfusion only if acute high-risk)`
+        : `Platelets ${count} × 10⁹/L (${band}): ${agents} at full dose — reduce to 50 %, or transfuse if acute high-risk VTE`,
+      finding: `Platelets are ${count} × 10⁹/L. Between 25 and 50 × 10⁹/L the ISTH SSC algorithm gives 50 % of the therapeutic LMWH dose (or a prophylactic dose), or — for acute, high-risk VTE — full-dose LMWH/UFH with platelet transfusion to keep ≥ 40–50 × 10⁹/L.` +
+        (doacs.length > 0 ? ' The algorithm is written for LMWH/UFH; DOACs are not preferred below 50 × 10⁹/L (ITAC), and the transfusion exception applies to full-dose LMWH/UFH, not to the DOAC.' : '') + undecided,
       recommendation: `${doacs.length > 0 ? 'Replace the DOAC with LMWH. ' : ''}Use 50 % of the therapeutic LMWH dose while platelets are 25–50 × 10⁹/L and return to the full dose above 50. ${LMWH_DOSE_NOTE}`,
       subjects: full,
       overrideReasons: [REASON.transfusion, REASON.haematology, REASON.intentionalReduction]

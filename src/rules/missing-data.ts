@@ -1,11 +1,19 @@
 // CAT-15: what the other rules could not check, and why. Rules never guess a missing or stale input:
 // they stay silent and report the check as blocked; this rule turns those reports into one card.
-import type { MissingInput } from '../facts/snapshot.js'
+import type { MissingInput, PatientSnapshot } from '../facts/snapshot.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { Rule } from './types.js'
+import { fmt } from './values.js'
 
 const ORDERABLE = ['creatinine', 'platelets', 'weight'] as const
+
+/** An eGFR on file while creatinine is missing: say it was seen and why it is not used. */
+function egfrLine (s: PatientSnapshot, missing: ReadonlyMap<string, MissingInput>): string[] {
+  const egfr = s.labs.egfr.reading
+  if (egfr === undefined || !missing.has('creatinine')) return []
+  return [`eGFR ${fmt(egfr.value)} ${egfr.unit} (${egfr.date.slice(0, 10)}) is on file but is not used in place of Cockcroft–Gault CrCl, which the drug thresholds are set in: a serum creatinine is needed`]
+}
 
 export const CAT15: Rule = {
   id: 'CAT-15',
@@ -15,9 +23,9 @@ export const CAT15: Rule = {
   severity: { 'lmwh-first': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view', 'guideline-2023': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view' },
   evidence: [EVIDENCE.ISTH_TP, EVIDENCE.NCCN24, EVIDENCE.ITAC22],
   inputs: ['the checks other rules could not run, with the inputs they lacked'],
-  logic: 'Fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl.',
+  logic: 'Fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl; when only an eGFR is on file the card shows it and says so.',
   requiresCat: true,
-  evaluate (_s, ctx) {
+  evaluate (s, ctx) {
     if (ctx.blocked.length === 0) return null
     const byInput = new Map<string, MissingInput>()
     for (const b of ctx.blocked) for (const m of b.missing) if (!byInput.has(m.input)) byInput.set(m.input, m)
@@ -31,7 +39,7 @@ export const CAT15: Rule = {
         indicator: ctx.hook === 'patient-view' ? 'info' : 'warning',
         summary: `Cannot check anticoagulant dosing safely: ${names} missing or out of date`,
         finding: `These checks could not run because an input is missing or too old (the service never guesses a value):\n${checks.map((c) => `- ${c}`).join('\n')}`,
-        values: missing.map((m) => m.detail.charAt(0).toUpperCase() + m.detail.slice(1)),
+        values: [...missing.map((m) => m.detail.charAt(0).toUpperCase() + m.detail.slice(1)), ...egfrLine(s, byInput)],
         recommendation: `${labs.length > 0 ? `Obtain ${labs.map((l) => l === 'weight' ? 'a current weight' : l === 'platelets' ? 'a platelet count' : 'a serum creatinine').join(' and ')}` : 'Record the missing patient details'} before relying on the anticoagulant dose; renal thresholds use Cockcroft–Gault CrCl, not eGFR.`,
         subjects: ctx.subjects.filter((o) => o.anticoagulant !== undefined),
         ...(labs.length > 0 ? { proposal: { kind: 'labs', labs } as const } : {}),

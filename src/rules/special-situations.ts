@@ -144,7 +144,7 @@ export const CAT14: Rule = {
   severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
   evidence: [EVIDENCE.VENOUS_LMS, EVIDENCE.ITAC22],
   inputs: ['DVT conditions (clinical status, onset)', 'anticoagulant orders (active, or drafted with prior history)', 'latest D-dimer and its own reference range'],
-  logic: 'The only rule that may fire without known cancer (seed case c). Fires when a DVT is still active more than 3 months after its onset while the patient is on an anticoagulant (active order; on order hooks an anticoagulant draft for a patient with an anticoagulant history), or when VTE recurred on therapy, and the latest D-dimer is within the observation\'s own reference range. Info: consider a non-thrombotic venous obstruction such as venous leiomyosarcoma; CEUS, CECT or MRI. Low specificity.',
+  logic: 'The only rule that may fire without known cancer (seed case c). Fires when a DVT is still active more than 3 months after its onset while the patient is on an anticoagulant (active order; on order hooks an anticoagulant draft for a patient with an anticoagulant history), or when VTE recurred on therapy, and the latest D-dimer — measured after those 3 months (or after the recurrence began) — is within the observation\'s own reference range. Info: consider a non-thrombotic venous obstruction such as venous leiomyosarcoma; CEUS, CECT or MRI. Low specificity.',
   notCoded: 'Repeat-imaging orders are not required: decisions.md defines "not responding" without them.',
   requiresCat: false,
   evaluate (s, ctx) {
@@ -157,7 +157,11 @@ export const CAT14: Rule = {
       addMonths(v.onset.ms, NOT_RESPONDING_MONTHS) < s.nowMs)
     const recurrence = longStanding === undefined ? recurrenceOnTherapy(s) : undefined
     const dvt = longStanding ?? recurrence?.vte
-    if (dvt === undefined || !ddimerNormal(s.labs.ddimer)) return null
+    if (dvt?.onset === undefined || !ddimerNormal(s.labs.ddimer)) return null
+    // The normal D-dimer must describe the thrombosis that is not responding: measured after 3 months
+    // of treatment of the persisting DVT, or after the recurrence began — not a result from before.
+    const ddimerFrom = longStanding !== undefined ? addMonths(dvt.onset.ms, NOT_RESPONDING_MONTHS) : dvt.onset.ms
+    if ((s.labs.ddimer.reading?.dateMs ?? -Infinity) < ddimerFrom) return null
     const therapy = s.activeAnticoagulants[0] ?? s.anticoagulantHistory[0]
     return {
       fired: {

@@ -1,14 +1,16 @@
 // The course of treatment: VKA instead of LMWH/DOAC (CAT-06), stopping before six months (CAT-07),
 // and VTE recurring on therapy (CAT-10).
 import { addMonths, isoDay } from '../fhir/dates.js'
-import { escalatedDose, type CurrentDose } from '../dosing/lmwh.js'
+import { DALTEPARIN_MAX_DAILY_IU, escalatedDose, type CurrentDose } from '../dosing/lmwh.js'
 import { PLATELETS_FULL_DOSE, LMWH_RENAL_THRESHOLD } from '../dosing/alternatives.js'
 import type { OrderFact } from '../facts/orders.js'
-import { agentNames, anticoagulantOrders, currentVte, lmwhAgentOf, lmwhOffer, missingInputs, recurrenceOnTherapy } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, lmwhAgentOf, lmwhOffer, missingInputs, plateletsBelow, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
-import type { Blocked, Finding, Proposal, Rule } from './types.js'
-import { catValues, dosingValues, orderLine, vteLine } from './values.js'
+import type { VteFact } from '../facts/conditions.js'
+import type { PatientSnapshot } from '../facts/snapshot.js'
+import type { Blocked, Finding, Proposal, Rule, RuleOutcome } from './types.js'
+import { catValues, dosingValues, fmt, orderLine, vteLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
@@ -51,43 +53,98 @@ const MIN_MONTHS = 6
 export const CAT07: Rule = {
   id: 'CAT-07',
   version: '1.0.0',
-  title: 'Anticoagulation planned to stop before 6 months',
+  title: 'Anticoagulation planned to stop (or stopped) before 6 months',
   hooks: ALL_HOOKS,
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CHEST21, EVIDENCE.ASH21, EVIDENCE.NCCN24],
-  inputs: ['anticoagulant order: planned end from dosage bounds (boundsPeriod / boundsDuration), dispenseRequest.expectedSupplyDuration × (1 + numberOfRepeatsAllowed) or dispenseRequest.validityPeriod.end', 'VTE onset', 'active cancer'],
-  logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months).',
+  inputs: ['anticoagulant order: planned end from dosage bounds (boundsPeriod / boundsDuration) or dispenseRequest.validityPeriod.end (not expectedSupplyDuration: a dispensed supply is renewed, it is not a plan to stop)', 'anticoagulant order status and start (patient-view)', 'VTE onset', 'active cancer'],
+  logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). A dispensed supply (expectedSupplyDuration) is not a planned end. On patient-view it also fires when no anticoagulant is active and every order started for the newest VTE is stopped or completed, less than 6 months after its onset. Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months).',
   notCoded: 'A linked discontinue order cannot be recognised from the prefetch; only planned ends on the orders themselves are used.',
   requiresCat: true,
   evaluate (s, ctx) {
-    const subjects = anticoagulantOrders(ctx.subjects)
     const vte = currentVte(s)
-    if (subjects.length === 0 || vte?.onset === undefined) return null
+    if (vte?.onset === undefined) return null
     const minimumEnd = addMonths(vte.onset.ms, MIN_MONTHS)
-    const short = subjects.filter((o) => o.plannedEnd !== undefined && o.plannedEnd.ms < minimumEnd)
-    if (short.length === 0) return null
-    // Coverage continues if any anticoagulant (drafted or active) has no end or ends later.
-    const all: OrderFact[] = [...anticoagulantOrders(s.drafts), ...s.activeAnticoagulants]
-    if (all.some((o) => o.plannedEnd === undefined || o.plannedEnd.ms >= minimumEnd)) return null
-    const lastEnd = Math.max(...short.map((o) => o.plannedEnd?.ms ?? 0))
     const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
+    const common = {
+      indicator: 'warning' as const,
+      overrideReasons: [REASON.reassessmentPlanned, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
+      why: 'Stopping at 3–6 months as in provoked VTE is a common error in cancer-associated thrombosis: ASCO 2023 and ITAC 2022 recommend at least 6 months, and CHEST and ASH favour continuing while the cancer is active. NCCN\'s stated minimum is 3 months.'
+    }
+    const subjects = anticoagulantOrders(ctx.subjects)
+    if (subjects.length === 0) return ctx.hook === 'patient-view' ? stoppedEarly(s, vte, minimumEnd, metastatic, common) : null
+    const short = subjects.filter((o) => {
+      const end = plannedStop(o)
+      return end !== undefined && end.ms < minimumEnd
+    })
+    if (short.length === 0) return null
+    // Coverage continues if any anticoagulant (drafted or active) has no planned stop or ends later.
+    const all: OrderFact[] = [...anticoagulantOrders(s.drafts), ...s.activeAnticoagulants]
+    if (all.some((o) => { const end = plannedStop(o); return end === undefined || end.ms >= minimumEnd })) return null
+    const lastEnd = Math.max(...short.map((o) => plannedStop(o)?.ms ?? 0))
     return {
       fired: {
-        indicator: 'warning',
+        indicator: common.indicator,
         summary: `Anticoagulation planned to end ${isoDay(lastEnd)}, < 6 months after the VTE; in active cancer treat ≥ 6 months`,
-        finding: `The ${agentNames(short)} order is planned to end on ${isoDay(lastEnd)}, before ${isoDay(minimumEnd)} (6 months after the VTE of ${isoDay(vte.onset.ms)}), while the cancer is active${metastatic ? ' and metastatic' : ''}. ` +
-          'Stopping at 3–6 months as in provoked VTE is a common error in cancer-associated thrombosis: ASCO 2023 and ITAC 2022 recommend at least 6 months, and CHEST and ASH favour continuing while the cancer is active. NCCN\'s stated minimum is 3 months.',
+        finding: `The ${agentNames(short)} order is planned to end on ${isoDay(lastEnd)}, before ${isoDay(minimumEnd)} (6 months after the VTE of ${isoDay(vte.onset.ms)}), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${common.why}`,
         values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...short.map(orderLine)],
         recommendation: `Plan anticoagulation until at least ${isoDay(minimumEnd)} and continue beyond it while the cancer is active (metastatic disease, ongoing chemotherapy), reassessing benefit and bleeding risk at each renewal.`,
         subjects: short,
-        overrideReasons: [REASON.reassessmentPlanned, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
-        inputs: { vteOnset: vte.onset.text, plannedEnds: short.map((o) => o.plannedEnd?.text), endSources: short.map((o) => o.plannedEnd?.source), minimumEnd: isoDay(minimumEnd) }
+        overrideReasons: common.overrideReasons,
+        inputs: { vteOnset: vte.onset.text, plannedEnds: short.map((o) => plannedStop(o)?.text), endSources: short.map((o) => plannedStop(o)?.source), minimumEnd: isoDay(minimumEnd) }
       }
     }
   }
 }
 
+/**
+ * A planned stop: the dosage bounds or the prescription's validity period. A dispensed supply
+ * (expectedSupplyDuration) is how much is handed out, and is routinely renewed, so it is not a plan
+ * to stop.
+ */
+function plannedStop (o: OrderFact): OrderFact['plannedEnd'] {
+  return o.plannedEnd?.source === 'expectedSupplyDuration' ? undefined : o.plannedEnd
+}
+
+/**
+ * patient-view with no active anticoagulant: the orders started for the current VTE have all been
+ * stopped or completed, and 6 months from its onset have not yet passed.
+ */
+function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, metastatic: boolean,
+  common: { indicator: 'warning', overrideReasons: Finding['overrideReasons'], why: string }): RuleOutcome | null {
+  if (s.activeAnticoagulants.length > 0 || s.nowMs >= minimumEnd || vte.onset === undefined) return null
+  const onsetDay = isoDay(vte.onset.ms)
+  const forThisVte = s.anticoagulantHistory.filter((o) => o.start !== undefined && o.start.text.slice(0, 10) >= onsetDay)
+  const ended = forThisVte.filter((o) => o.status === 'stopped' || o.status === 'completed')
+  if (ended.length === 0 || ended.length < forThisVte.length) return null
+  return {
+    fired: {
+      indicator: common.indicator,
+      summary: `No active anticoagulant ${monthsSince(vte.onset.ms, s.nowMs)} after the VTE (${onsetDay}); in active cancer treat ≥ 6 months`,
+      finding: `The ${agentNames(ended)} order${ended.length > 1 ? 's' : ''} started for the VTE of ${onsetDay} ${ended.length > 1 ? 'are' : 'is'} ${[...new Set(ended.map((o) => o.status))].join(' or ')} and no anticoagulant is active, before ${isoDay(minimumEnd)} (6 months after the VTE), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${common.why}`,
+      values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...ended.map(orderLine)],
+      recommendation: `Unless anticoagulation was stopped deliberately (bleeding, a procedure, a decision documented elsewhere), resume it until at least ${isoDay(minimumEnd)} and continue while the cancer is active.`,
+      subjects: [],
+      overrideReasons: common.overrideReasons,
+      inputs: { vteOnset: vte.onset.text, ended: ended.map((o) => ({ agent: o.anticoagulant?.agent, status: o.status, start: o.start?.text })), minimumEnd: isoDay(minimumEnd) }
+    }
+  }
+}
+
+function monthsSince (fromMs: number, nowMs: number): string {
+  const months = Math.floor((nowMs - fromMs) / (30.44 * 86_400_000))
+  return months < 1 ? '< 1 month' : months === 1 ? '1 month' : `${months} months`
+}
+
 // ---------------------------------------------------------------------------------------------
+
+/** A draft of the same LMWH at ≥ 1.2 × the current daily dose, or dalteparin at its daily maximum. */
+function isEscalationOf (draft: OrderFact, current: CurrentDose): boolean {
+  const daily = draft.phases[0]?.daily
+  if (draft.anticoagulant?.agent !== current.agent || daily === undefined || daily.unit !== current.unit) return false
+  const currentDaily = current.dose * (current.everyHours === 12 ? 2 : 1)
+  return daily.value >= 1.2 * currentDaily - 0.5 || (current.agent === 'dalteparin' && daily.value >= DALTEPARIN_MAX_DAILY_IU)
+}
 
 function currentDoseOf (o: OrderFact): CurrentDose | undefined {
   const agent = lmwhAgentOf([o])
@@ -106,7 +163,7 @@ export const CAT10: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ITAC19, EVIDENCE.ASCO19, EVIDENCE.ISTH13, EVIDENCE.CHEST16, EVIDENCE.ITAC22],
   inputs: ['VTE conditions with onset', 'active anticoagulant orders with start date and dose', 'weight, CrCl, platelets (for the suggested doses)'],
-  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30). On a DOAC or VKA: switch to weight-based LMWH.',
+  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). Silent on an order hook whose draft already is the escalation (the same LMWH at ≥ 1.2 × the daily dose, or dalteparin at the maximum). On a DOAC or VKA: switch to weight-based LMWH.',
   unverified: ['CHEST 2016 wording on recurrent VTE (increase LMWH by one-quarter to one-third) was not retrieved (knowledge.md §1.5).'],
   requiresCat: true,
   evaluate (s, ctx) {
@@ -117,6 +174,10 @@ export const CAT10: Rule = {
     if (ctx.hook !== 'patient-view' && drafts.length === 0) return null
     const { vte, on } = recurrence
     const cls = on.anticoagulant?.class
+    const current = cls === 'lmwh' ? currentDoseOf(on) : undefined
+    // The draft already is the escalation (same LMWH, ≥ 20 % more per day, or dalteparin at its
+    // maximum): the card would only repeat what the clinician is doing.
+    if (ctx.hook !== 'patient-view' && current !== undefined && drafts.some((d) => isEscalationOf(d, current))) return null
     const values = [vteLine(vte), `On therapy: ${orderLine(on)}`, ...dosingValues(s)]
     const common = {
       indicator: 'warning' as const,
@@ -129,27 +190,34 @@ export const CAT10: Rule = {
       ? 'First check adherence, the dose against the current weight, heparin-induced thrombocytopenia and tumour compression of the vein.'
       : 'First check adherence, the dose and tumour compression of the vein.'
     if (cls === 'lmwh') {
-      const current = currentDoseOf(on)
       let proposal: Proposal | undefined
       let blocked: Blocked | undefined
       const notes: string[] = []
       if (ctx.hook !== 'patient-view' && current !== undefined) {
-        const missing = missingInputs(s, { crcl: true, platelets: true })
-        const platelets = s.labs.platelets.reading?.value
-        if (missing.length > 0 || s.crcl.state !== 'ok' || platelets === undefined) {
-          blocked = { check: 'platelets and CrCl before escalating the LMWH dose', missing }
-        } else if (platelets < PLATELETS_FULL_DOSE || s.crcl.value < LMWH_RENAL_THRESHOLD) {
+        // The escalated dose is the current dose × 1.2/1.25: platelets need only be known to be ≥ 50.
+        const below50 = plateletsBelow(s, PLATELETS_FULL_DOSE)
+        const missing = missingInputs(s, { crcl: true, platelets: below50 === undefined })
+        const escalations = ([1.2, 1.25] as const)
+          .map((factor) => ({ factor, next: escalatedDose(current, factor) }))
+          .filter((e, i, all) => e.next !== undefined && all.findIndex((x) => x.next?.dose === e.next?.dose) === i)
+        if (below50 === true || (s.crcl.state === 'ok' && s.crcl.value < LMWH_RENAL_THRESHOLD)) {
           notes.push('No escalated dose is offered: platelets < 50 × 10⁹/L or CrCl < 30 mL/min — discuss with haematology.')
+        } else if (missing.length > 0 || s.crcl.state !== 'ok' || below50 === undefined) {
+          blocked = { check: 'platelets and CrCl before escalating the LMWH dose', missing }
+        } else if (escalations.length === 0) {
+          notes.push(`No escalated dose is offered: dalteparin is already at the maximum of ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day — discuss switching agent (ITAC) with haematology.`)
         } else {
           proposal = {
             kind: 'replace',
             recommend: false,
-            options: ([1.2, 1.25] as const).map((factor) => {
-              const next = escalatedDose(current, factor)
+            options: escalations.map(({ factor, next }) => {
+              const dose = next as NonNullable<typeof next>
               return {
-                agent: next.agent,
-                steps: [{ dose: next.dose, unit: next.unit, everyHours: next.everyHours }],
-                basis: `current dose × ${factor.toFixed(2)} (recurrence on LMWH)`,
+                agent: dose.agent,
+                steps: [{ dose: dose.dose, unit: dose.unit, everyHours: dose.everyHours, ...(dose.capped === true ? { capped: true } as const : {}) }],
+                basis: dose.capped === true
+                  ? `current dose × ${factor.toFixed(2)}, capped at the ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day maximum (recurrence on LMWH)`
+                  : `current dose × ${factor.toFixed(2)} (recurrence on LMWH)`,
                 discontinue: `the current ${on.anticoagulant?.agent ?? 'LMWH'} order${on.start !== undefined ? ` started ${on.start.text.slice(0, 10)}` : ''}`
               }
             })

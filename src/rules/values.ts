@@ -21,11 +21,24 @@ export function fmt (value: number, digits = 0): string {
   return `${r < 0 ? '−' : ''}${grouped}${dec !== undefined ? `.${dec}` : ''}`
 }
 
+/** CrCl thresholds the rules compare against, mL/min (knowledge.md §1.8, §2.3). */
+const CRCL_THRESHOLDS = [15, 20, 30, 50]
+
+/**
+ * CrCl for display: whole mL/min, or one decimal (rounded down) where rounding would cross a
+ * threshold, so a card never says "CrCl 30 mL/min (< 30)".
+ */
+export function fmtCrcl (value: number): string {
+  const whole = Math.round(value)
+  if (!CRCL_THRESHOLDS.some((t) => (value < t) !== (whole < t))) return fmt(whole)
+  return (Math.floor(value * 10) / 10).toFixed(1)
+}
+
 function when (lab: LabInput): string {
   const r = lab.reading
   if (r === undefined) return ''
   const age = r.ageDays === 0 ? 'today' : r.ageDays === 1 ? '1 day ago' : `${r.ageDays} days ago`
-  const stale = lab.state === 'stale' ? `; older than ${lab.windowDays} days` : ''
+  const stale = r.ageDays > lab.windowDays ? `; older than ${lab.windowDays} days` : ''
   return ` (${r.date.slice(0, 10)}, ${age}${stale})`
 }
 
@@ -54,7 +67,7 @@ export function creatinineLine (s: PatientSnapshot): string {
 export function crclLine (s: PatientSnapshot): string {
   if (s.crcl.state === 'ok') {
     const c = s.crcl
-    return `CrCl ${fmt(c.value)} mL/min (Cockcroft–Gault: age ${c.ageYears}, ${c.sex}, actual body weight ${fmt(c.weightKg, 1)} kg, creatinine ${fmt(c.creatinineMgDl, 2)} mg/dL)`
+    return `CrCl ${fmtCrcl(c.value)} mL/min (Cockcroft–Gault: age ${c.ageYears}, ${c.sex}, actual body weight ${fmt(c.weightKg, 1)} kg, creatinine ${fmt(c.creatinineMgDl, 2)} mg/dL)`
   }
   const egfr = s.labs.egfr.reading
   const egfrNote = egfr !== undefined ? `; eGFR ${fmt(egfr.value)} ${egfr.unit} on ${egfr.date.slice(0, 10)} is not used in its place (thresholds are Cockcroft–Gault CrCl)` : ''
@@ -64,6 +77,7 @@ export function crclLine (s: PatientSnapshot): string {
 export function plateletsLine (s: PatientSnapshot): string {
   const lab = s.labs.platelets
   const r = lab.reading
+  if (r !== undefined && r.comparator !== undefined) return `Platelets ${r.comparator} ${fmt(r.value)} × 10⁹/L (censored result: used only to compare with the 25 and 50 thresholds, never for a dose)${when(lab)}`
   if (r === undefined || lab.state === 'unusable') return absent('Platelets', lab)
   return `Platelets ${fmt(r.value)} × 10⁹/L${when(lab)}`
 }

@@ -3,7 +3,9 @@
 // and — only when no code matches — by its ingredient name in `text`/`display` (decisions.md).
 // Sources: knowledge.md §4.3 ([USCORE] ingredient codes, VSAC product codes, ATC [CEOSYS][KIP-DK],
 // SNOMED substances [CEOSYS]). Codes knowledge.md marks UNVERIFIED are still recognised on input
-// (a wrong input code can only fail to match) but carry their mark, and are never sent to an EHR.
+// (a wrong input code can only fail to match) and carry their mark. What is sent to an EHR is chosen in
+// src/terminology/orderables.ts: verified codes, except tinzaparin's UNVERIFIED RxCUI 69528 (it has no
+// verified RxNorm code), which is marked there, on the card and in the README.
 import type { Code } from '../fhir/normalize.js'
 import { SYSTEM, type CodeListing, type ListedCode } from './systems.js'
 

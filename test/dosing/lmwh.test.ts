@@ -61,13 +61,32 @@ describe('adjustments (knowledge.md §2.2)', () => {
   it('property: escalation by 1.20 / 1.25 stays within rounding of +20 % / +25 %', () => {
     fc.assert(fc.property(fc.integer({ min: 2000, max: 25_000 }), fc.constantFrom(1.2 as const, 1.25 as const), (dose, factor) => {
       const next = escalatedDose({ agent: 'tinzaparin', dose, unit: 'IU', everyHours: 24 }, factor)
-      expect(Math.abs(next.dose - dose * factor)).toBeLessThanOrEqual(50)
-      expect(next.unit).toBe('IU')
+      expect(Math.abs((next?.dose ?? NaN) - dose * factor)).toBeLessThanOrEqual(50)
+      expect(next?.unit).toBe('IU')
     }))
   })
 
+  it('property: escalated dalteparin never exceeds 18 000 IU/day, and is undefined only at the maximum', () => {
+    fc.assert(fc.property(fc.integer({ min: 20, max: 200 }).map((h) => h * 100), fc.constantFrom(12 as const, 24 as const), fc.constantFrom(1.2 as const, 1.25 as const), (dose, everyHours, factor) => {
+      const perDay = everyHours === 12 ? 2 : 1
+      const next = escalatedDose({ agent: 'dalteparin', dose, unit: 'IU', everyHours }, factor)
+      if (dose * perDay >= DALTEPARIN_MAX_DAILY_IU) {
+        expect(next).toBeUndefined()
+        return
+      }
+      expect(next).toBeDefined()
+      expect((next?.dose ?? Infinity) * perDay).toBeLessThanOrEqual(DALTEPARIN_MAX_DAILY_IU)
+      expect(next?.dose).toBeGreaterThan(dose)
+      expect(next?.capped === true).toBe(roundDose(dose * factor, 'IU') * perDay > DALTEPARIN_MAX_DAILY_IU)
+    }))
+  })
+
+  it('dalteparin 16 000 IU/day + 20 % is capped at 18 000 IU', () => {
+    expect(escalatedDose({ agent: 'dalteparin', dose: 16_000, unit: 'IU', everyHours: 24 }, 1.2)).toEqual({ agent: 'dalteparin', dose: 18_000, unit: 'IU', everyHours: 24, capped: true })
+  })
+
   it('seed case a: tinzaparin 14 000 IU raised by 20 % is 16 800 IU', () => {
-    expect(escalatedDose({ agent: 'tinzaparin', dose: 14_000, unit: 'IU', everyHours: 24 }, 1.2).dose).toBe(16_800)
+    expect(escalatedDose({ agent: 'tinzaparin', dose: 14_000, unit: 'IU', everyHours: 24 }, 1.2)?.dose).toBe(16_800)
   })
 
   it('rounds mg to 1 mg and IU to 100 IU', () => {

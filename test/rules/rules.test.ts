@@ -9,7 +9,7 @@ import { CAT08, CAT09 } from '../../src/rules/lmwh-dosing.js'
 import { CAT15 } from '../../src/rules/missing-data.js'
 import { CAT11, CAT12, CAT13, CAT14 } from '../../src/rules/special-situations.js'
 import { CAT06, CAT07, CAT10 } from '../../src/rules/treatment-course.js'
-import type { Blocked, Profile, Rule, RuleOutcome } from '../../src/rules/types.js'
+import type { Blocked, Finding, Profile, Rule, RuleOutcome } from '../../src/rules/types.js'
 import {
   acuteDvt, apixaban, condition, creatinine, dalteparin, daysAgo, daysAhead, ddimer, enoxaparin, gastricCancer, medicationRequest, normalLabs,
   observation, patient, pe, platelets, rivaroxaban, sarcoma, snapshotOf, weight, type CallSpec
@@ -27,6 +27,15 @@ function evaluate (rule: Rule, run: Run): RuleOutcome | null {
   const subjects = subjectsFor(hook, s.drafts, s.activeAnticoagulants)
   if (rule.evaluate === undefined) throw new Error(`${rule.id} has no evaluate`)
   return rule.evaluate(s, { hook, profile: run.profile ?? 'lmwh-first', subjects, fired: new Set(run.fired ?? []), blocked: run.blocked ?? [] })
+}
+
+/** A censored platelet count, e.g. "< 20" (a lab's lower reporting limit). */
+const censoredPlatelets = (comparator: string, value: number, ago = 1): Record<string, unknown> =>
+  observation('777-3', value, '10*3/uL', daysAgo(ago), { valueQuantity: { value, comparator, unit: '10*3/uL', code: '10*3/uL' } })
+
+const firedOf = (o: RuleOutcome | null): Finding => {
+  if (o === null || !('fired' in o)) throw new Error('no finding')
+  return o.fired
 }
 
 const indicatorOf = (o: RuleOutcome | null): string | undefined => o !== null && 'fired' in o ? o.fired.indicator : undefined
@@ -57,6 +66,16 @@ describe('CAT-01 DOAC without a hazard (the profile rule)', () => {
     expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], fired: ['CAT-10'] }))).toBeNull()
     expect(evaluate(CAT01, cat({ drafts: [rivaroxaban()], medications: [rivaroxaban({ id: 'active', status: 'active', authoredOn: daysAgo(30) })] }))).toBeNull()
     expect(evaluate(CAT01, cat({ drafts: [enoxaparin(80, 2)] }))).toBeNull()
+  })
+
+  it('a censored platelet count above 50 ("> 400") is enough to clear the platelet check', () => {
+    const f = firedOf(evaluate(CAT01, cat({ drafts: [rivaroxaban()], observations: [weight(80), creatinine(0.9), censoredPlatelets('>', 400)], profile: 'guideline-2023' })))
+    expect(f.finding).toMatch(/Platelets > 400 × 10⁹\/L \(≥ 50\)/)
+    expect(f.finding).toMatch(/A rivaroxaban order|No DOAC hazard/)
+  })
+
+  it('says "An apixaban order" (lmwh-first)', () => {
+    expect(firedOf(evaluate(CAT01, cat({ drafts: [apixaban()] }))).finding).toMatch(/^An apixaban order is drafted/)
   })
 
   it('reports blocked (not a guess) without fresh creatinine or platelets', () => {
@@ -140,6 +159,21 @@ describe('CAT-04 DOAC and renal function', () => {
     expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options[0] : undefined).toMatchObject({ agent: 'edoxaban', steps: [{ dose: 30 }] })
   })
 
+  it('states each agent\'s own renal position: apixaban has no label cut-off at 15, edoxaban is not recommended below 15', () => {
+    const apix = firedOf(evaluate(CAT04, { ...renal(6), drafts: [apixaban()] }))
+    expect(apix.finding).toMatch(/Apixaban: the US labelling tabulated in 2016 gives no dose change/)
+    expect(apix.finding).not.toMatch(/DOACs are not recommended by their labels/)
+    const edox = firedOf(evaluate(CAT04, { ...renal(6), drafts: [medicationRequest({ id: 'edox', rxnorm: '1599555', dose: 60 })] }))
+    expect(edox.finding).toMatch(/Edoxaban: not recommended below CrCl 15/)
+  })
+
+  it('never rounds CrCl across the threshold it is compared with (29.6 is not "30 (< 30)")', () => {
+    // (140 − 70) × 80 / (72 × SCr) = 29.6 → SCr = 5600 / (72 × 29.6)
+    const f = firedOf(evaluate(CAT04, { ...renal(5600 / (72 * 29.6)), drafts: [apixaban()] }))
+    expect(f.summary).toMatch(/^CrCl 29\.6 mL\/min \(< 30\)/)
+    expect(f.values.join('\n')).toMatch(/CrCl 29\.6 mL\/min \(Cockcroft/)
+  })
+
   it('blocked without a fresh creatinine; also judges active DOACs on patient-view', () => {
     expect(blockedOf(evaluate(CAT04, cat({ observations: [weight(80)], drafts: [apixaban()] })))).toEqual(['creatinine'])
     expect(indicatorOf(evaluate(CAT04, { ...renal(6), hook: 'patient-view', medications: [apixaban({ id: 'a', status: 'active' })] }))).toBe('critical')
@@ -170,6 +204,29 @@ describe('CAT-05 platelets', () => {
     expect(evaluate(CAT05, plt(30, [enoxaparin(40, 2)]))).toBeNull()
   })
 
+  it('a DOAC at 25–50 is replaced by half-dose LMWH: the transfusion exception is for LMWH/UFH, not the DOAC', () => {
+    const f = firedOf(evaluate(CAT05, plt(30, [rivaroxaban()])))
+    expect(f.summary).toMatch(/replace rivaroxaban with LMWH at 50 % dose/)
+    expect(f.finding).toMatch(/transfusion exception applies to full-dose LMWH\/UFH, not to the DOAC/)
+    expect(firedOf(evaluate(CAT05, plt(18, [rivaroxaban()]))).summary).toMatch(/hold rivaroxaban; only acute high-risk VTE gets full-dose LMWH\/UFH/)
+  })
+
+  it('a censored count decides the thresholds but never a dose: "< 20" holds, "< 40" warns without a dose, "> 100" is silent', () => {
+    const withCount = (obs: Record<string, unknown>, drafts: Record<string, unknown>[]) => cat({ observations: [weight(80), creatinine(0.9), obs], drafts })
+    const hold = evaluate(CAT05, withCount(censoredPlatelets('<', 20), [dalteparin(16_000)]))
+    expect(indicatorOf(hold)).toBe('critical')
+    expect(firedOf(hold).summary).toMatch(/^Platelets < 20 × 10⁹\/L \(< 25\)/)
+    expect(firedOf(hold).proposal).toEqual({ kind: 'hold' })
+    const band = evaluate(CAT05, withCount(censoredPlatelets('<', 40), [rivaroxaban()]))
+    expect(indicatorOf(band)).toBe('warning')
+    expect(firedOf(band).proposal).toBeUndefined()
+    expect(firedOf(band).finding).toMatch(/whether platelets are below 25 × 10⁹\/L is not known/)
+    expect(blockedOf(band)).toEqual(['platelets'])
+    expect(evaluate(CAT05, withCount(censoredPlatelets('>', 100), [rivaroxaban()]))).toBeNull()
+    // "< 60" cannot say whether the count is below 50
+    expect(blockedOf(evaluate(CAT05, withCount(censoredPlatelets('<', 60), [rivaroxaban()])))).toEqual(['platelets'])
+  })
+
   it('blocked without a fresh platelet count', () => {
     expect(blockedOf(evaluate(CAT05, cat({ observations: [platelets(200, 9)], drafts: [rivaroxaban()] })))).toEqual(['platelets'])
   })
@@ -198,7 +255,29 @@ describe('CAT-07 early stop', () => {
     expect(evaluate(CAT07, cat({ drafts: [leadIn, medicationRequest({ id: 'edox', rxnorm: '1599555', dose: 60 })] }))).toBeNull()
   })
 
-  it('patient-view: an active order whose supply ends early', () => {
+  it('a dispensed supply (expectedSupplyDuration) is not a planned stop', () => {
+    const supplied = dalteparin(16_000, { extra: { dispenseRequest: { numberOfRepeatsAllowed: 0, expectedSupplyDuration: { value: 30, unit: 'days', code: 'd' } } } })
+    expect(evaluate(CAT07, cat({ drafts: [supplied] }))).toBeNull()
+    expect(evaluate(CAT07, cat({ hook: 'patient-view', medications: [{ ...supplied, id: 'a', status: 'active', authoredOn: daysAgo(5) }] }))).toBeNull()
+  })
+
+  it('patient-view: anticoagulation started for this VTE was stopped before 6 months and nothing is active', () => {
+    const vte = acuteDvt({ onset: daysAgo(40) })
+    const stopped = dalteparin(16_000, { id: 'd', status: 'stopped', authoredOn: daysAgo(39) })
+    const f = firedOf(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [stopped] })))
+    expect(f.indicator).toBe('warning')
+    expect(f.summary).toMatch(/^No active anticoagulant 1 month after the VTE/)
+    expect(f.finding).toMatch(/dalteparin order started for the VTE of .* is stopped and no anticoagulant is active/)
+    expect(f.proposal).toBeUndefined()
+    // completed counts too; on-hold (a deliberate pause), an active one, an order from before this VTE, or after 6 months: silent
+    expect(indicatorOf(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [{ ...stopped, status: 'completed' }] })))).toBe('warning')
+    expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [{ ...stopped, status: 'on-hold' }] }))).toBeNull()
+    expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [stopped, apixaban({ id: 'a', status: 'active', authoredOn: daysAgo(10) })] }))).toBeNull()
+    expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [{ ...stopped, authoredOn: daysAgo(300) }] }))).toBeNull()
+    expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(200) })], medications: [{ ...stopped, authoredOn: daysAgo(199) }] }))).toBeNull()
+  })
+
+  it('patient-view: an active order whose validity period ends early', () => {
     const active = dalteparin(16_000, { id: 'a', status: 'active', authoredOn: daysAgo(5), extra: { dispenseRequest: { validityPeriod: { start: daysAgo(5), end: daysAhead(60) } } } })
     expect(indicatorOf(evaluate(CAT07, cat({ hook: 'patient-view', medications: [active] })))).toBe('warning')
   })
@@ -232,11 +311,32 @@ describe('CAT-09 prophylactic dose when treatment is needed', () => {
     expect(indicatorOf(evaluate(CAT09, cat({ drafts: [dalteparin(20_000)] })))).toBe('warning')
   })
 
-  it('silent with platelets < 50, with another therapeutic anticoagulant, or a therapeutic dose; blocked without platelets', () => {
+  it('silent with platelets < 50 (also a censored "< 20"), with another therapeutic anticoagulant, or a therapeutic dose', () => {
     expect(evaluate(CAT09, cat({ observations: [weight(80), creatinine(0.9), platelets(40)], drafts: [enoxaparin(40, 1)] }))).toBeNull()
+    expect(evaluate(CAT09, cat({ observations: [weight(80), creatinine(0.9), censoredPlatelets('<', 20)], drafts: [enoxaparin(40, 1)] }))).toBeNull()
     expect(evaluate(CAT09, cat({ drafts: [enoxaparin(40, 1)], medications: [apixaban({ id: 'a', status: 'active' })] }))).toBeNull()
     expect(evaluate(CAT09, cat({ drafts: [enoxaparin(80, 2)] }))).toBeNull()
-    expect(blockedOf(evaluate(CAT09, cat({ observations: [weight(80)], drafts: [enoxaparin(40, 1)] })))).toEqual(['platelets'])
+  })
+
+  it('fires without a platelet count, offering no dose and saying a low count would explain it', () => {
+    const o = evaluate(CAT09, cat({ observations: [weight(80), creatinine(0.9)], drafts: [enoxaparin(40, 1)] }))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(firedOf(o).proposal).toBeUndefined()
+    expect(firedOf(o).finding).toMatch(/platelet count is not known .*below 50 × 10⁹\/L would make a reduced dose intended/)
+    expect(blockedOf(o)).toEqual(['platelets'])
+    // a censored count above 50 clears the platelet question but still feeds no dose
+    const high = evaluate(CAT09, cat({ observations: [weight(80), creatinine(0.9), censoredPlatelets('>', 100)], drafts: [enoxaparin(40, 1)] }))
+    expect(firedOf(high).finding).not.toMatch(/platelet count is not known/)
+    expect(firedOf(high).proposal).toBeUndefined()
+  })
+
+  it('after a VTE recurred on dalteparin, never offers the weight-based dose that failed', () => {
+    const recurrence = { conditions: [sarcoma(), acuteDvt({ id: 'new', onset: daysAgo(0) }), acuteDvt({ id: 'old', onset: daysAgo(60) })], medications: [dalteparin(16_000, { id: 'on', status: 'active', authoredOn: daysAgo(59) })] }
+    const above = firedOf(evaluate(CAT09, cat({ ...recurrence, drafts: [dalteparin(20_000)] })))
+    expect(above.proposal?.kind === 'replace' ? above.proposal.options.map((o) => o.steps) : []).toEqual([[{ dose: 18_000, unit: 'IU', everyHours: 24, capped: true }]])
+    expect(above.recommendation).toMatch(/rather than returning to the weight-based dose that failed/)
+    // on patient-view nothing is proposed
+    expect(firedOf(evaluate(CAT09, cat({ ...recurrence, hook: 'patient-view', medications: [...recurrence.medications, dalteparin(20_000, { id: 'big', status: 'active', authoredOn: daysAgo(1) })] }))).proposal).toBeUndefined()
   })
 })
 
@@ -248,6 +348,26 @@ describe('CAT-10 recurrence on therapy', () => {
     const o = evaluate(CAT10, cat({ conditions: [sarcoma(), recurrent], medications: [tinzaparin()], drafts: [medicationRequest({ id: 'renew', atc: 'B01AB10', dose: 14_000, unit: 'IU' })] }))
     expect(indicatorOf(o)).toBe('warning')
     expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? [o.fired.proposal.recommend, o.fired.proposal.options.map((r) => r.steps[0]?.dose)] : []).toEqual([false, [16_800, 17_500]])
+  })
+
+  it('dalteparin escalation is capped at 18 000 IU/day, and none is offered at the maximum', () => {
+    const onDalteparin = (iu: number) => ({ conditions: [sarcoma(), recurrent], medications: [dalteparin(iu, { id: 'on', status: 'active', authoredOn: daysAgo(40) })], drafts: [enoxaparin(40, 1, { id: 'other' })] })
+    const capped = firedOf(evaluate(CAT10, cat(onDalteparin(16_000))))
+    expect(capped.proposal?.kind === 'replace' ? capped.proposal.options.map((o) => [o.steps[0]?.dose, o.steps[0]?.capped, o.basis]) : []).toEqual([[18_000, true, expect.stringMatching(/capped at the 18 000 IU\/day maximum/)]])
+    const atMax = firedOf(evaluate(CAT10, cat(onDalteparin(18_000))))
+    expect(atMax.proposal).toBeUndefined()
+    expect(atMax.proposalNotes?.join(' ')).toMatch(/already at the maximum of 18 000 IU\/day/)
+  })
+
+  it('silent when the draft already is the escalation', () => {
+    const on = { conditions: [sarcoma(), recurrent], medications: [tinzaparin()] }
+    expect(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'up', atc: 'B01AB10', dose: 16_800, unit: 'IU' })] }))).toBeNull()
+    expect(indicatorOf(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'same', atc: 'B01AB10', dose: 15_000, unit: 'IU' })] })))).toBe('warning')
+  })
+
+  it('a censored platelet count above 50 allows the escalation (it is a multiple of the current dose)', () => {
+    const o = evaluate(CAT10, cat({ conditions: [sarcoma(), recurrent], medications: [tinzaparin()], observations: [weight(80), creatinine(0.9), censoredPlatelets('>', 100)], drafts: [medicationRequest({ id: 'renew', atc: 'B01AB10', dose: 14_000, unit: 'IU' })] }))
+    expect(firedOf(o).proposal?.kind).toBe('replace')
   })
 
   it('on a DOAC: switch to LMWH; on patient-view without suggestions', () => {
@@ -316,6 +436,12 @@ describe('CAT-14 DVT not responding, normal D-dimer (fires without cancer)', () 
     expect(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], observations: [ddimer(0.3, 0.5)] })).toBeNull()
   })
 
+  it('the normal D-dimer must be measured after 3 months of the persisting DVT, not before', () => {
+    const dvt = acuteDvt({ icd: 'I82.422', onset: daysAgo(200) })
+    expect(evaluate(CAT14, { hook: 'patient-view', conditions: [dvt], medications: [onRivaroxaban], observations: [ddimer(0.3, 0.5, 150)] })).toBeNull()
+    expect(indicatorOf(evaluate(CAT14, { hook: 'patient-view', conditions: [dvt], medications: [onRivaroxaban], observations: [ddimer(0.3, 0.5, 100)] }))).toBe('info')
+  })
+
   it('a censored "< 0.27" D-dimer within its range counts as normal', () => {
     const censored = observation('48065-7', 0.27, 'mg/L', daysAgo(1), { valueQuantity: { value: 0.27, comparator: '<', unit: 'mg/L', code: 'mg/L' }, referenceRange: [{ high: { value: 0.5, unit: 'mg/L' } }] })
     expect(indicatorOf(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], medications: [onRivaroxaban], observations: [censored] }))).toBe('info')
@@ -336,6 +462,14 @@ describe('CAT-15 missing data', () => {
     expect(evaluate(CAT15, cat({ drafts: [apixaban()] }))).toBeNull()
   })
 
+  it('with only an eGFR on file, shows it and says why it is not used in place of CrCl', () => {
+    const egfr = observation('62238-1', 55, 'mL/min/{1.73_m2}', daysAgo(1))
+    const creatinineBlocked: Blocked[] = [{ check: 'renal check of apixaban', missing: [{ input: 'creatinine', state: 'missing', detail: 'serum creatinine: no result' }] }]
+    const f = firedOf(evaluate(CAT15, cat({ observations: [weight(80), platelets(220), egfr], drafts: [apixaban()], blocked: creatinineBlocked })))
+    expect(f.values.join('\n')).toMatch(/eGFR 55 .* is on file but is not used in place of Cockcroft–Gault CrCl/)
+    expect(firedOf(evaluate(CAT15, cat({ observations: [weight(80), platelets(220)], drafts: [apixaban()], blocked: creatinineBlocked }))).values.join('\n')).not.toMatch(/eGFR/)
+  })
+
   it('age or sex alone: no lab to order, says what to record', () => {
     const o = evaluate(CAT15, cat({ drafts: [apixaban()], blocked: [{ check: 'renal check', missing: [{ input: 'sex', state: 'missing', detail: 'sex: not recorded' }] }] }))
     expect(o !== null && 'fired' in o ? [o.fired.proposal, o.fired.recommendation] : []).toEqual([undefined, expect.stringMatching(/^Record the missing patient details/)])
@@ -347,6 +481,8 @@ describe('CAT-16 weight extremes, CAT-17 extended phase', () => {
     const at = (kg: number) => cat({ observations: [weight(kg), creatinine(0.9), platelets(220)], drafts: [apixaban()] })
     expect(indicatorOf(evaluate(CAT16, at(130)))).toBe('info')
     expect(indicatorOf(evaluate(CAT16, at(45)))).toBe('info')
+    expect(firedOf(evaluate(CAT16, at(45))).summary).toMatch(/< 50 kg\): limited DOAC data — check the dose \(edoxaban 30 mg at ≤ 60 kg\)/)
+    expect(firedOf(evaluate(CAT16, at(130))).summary).toMatch(/> 120 kg\): .*consider LMWH or drug levels/)
     expect(evaluate(CAT16, at(90))).toBeNull()
   })
 

@@ -83,12 +83,12 @@ const scenarios: Scenario[] = [
     basis: 'knowledge §3.2 CAT-07 ("or duration"): 3 months from today ends ~3 months after the DVT'
   },
   {
-    name: 'CAT-07 dalteparin with a 90-day supply and no repeats → warning',
+    name: 'dalteparin with a 90-day supply and no repeats → no CAT-07 (a dispensed supply is renewed, not a plan to stop)',
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-sign',
     drafts: [medicationDraft('draft-dalt', B, { ...dalteparinB, dispenseRequest: { numberOfRepeatsAllowed: 0, expectedSupplyDuration: { value: 90, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' } } })],
-    expect: [{ rule: 'CAT-07', indicator: 'warning' }],
-    basis: 'knowledge §3.2 CAT-07 ("or duration"): 90 days supplied, no repeats → ends 92 days after the DVT'
+    expect: [],
+    basis: 'clinical review: expectedSupplyDuration is the quantity dispensed (routinely renewed), not a planned end; CAT-07 reads dosage bounds and validityPeriod only'
   },
   {
     name: 'CAT-07 apixaban (ATC code only) for 3 months, guideline-2023 → CAT-01 info + CAT-07 warning',
@@ -113,6 +113,13 @@ const scenarios: Scenario[] = [
     hook: 'patient-view',
     expect: [{ rule: 'CAT-07', indicator: 'warning' }],
     basis: 'decisions.md Hooks: patient-view "an active anticoagulant ending before 6 months while cancer is active"; medication resolved through medicationReference to a Medication in the prefetch'
+  },
+  {
+    name: 'CAT-07 dalteparin stopped 4 weeks after the DVT, nothing active: chart opened → warning',
+    patient: 'stopped-dalteparin',
+    hook: 'patient-view',
+    expect: [{ rule: 'CAT-07', indicator: 'warning' }],
+    basis: 'decisions.md: stopping anticoagulation too early is a hazard the service exists for; knowledge §1.4 at least 6 months in active cancer (ASCO 2023, ITAC 2022)'
   },
   {
     name: 'CAT-17 apixaban renewed 8 months after the PE, cancer active → info (API-CAT)',
