@@ -19,7 +19,7 @@ import { clientErrorHandler } from './http/client-errors.js'
 import { createCatEngine } from './engine.js'
 import { registerCors } from './http/cors.js'
 import { registerConnectionDraining } from './http/drain.js'
-import { registerErrorHandling } from './http/errors.js'
+import { registerErrorHandling, routingErrorHandler } from './http/errors.js'
 import { registerSecurityHeaders } from './http/headers.js'
 import { healthRoutes, type ReadinessCheck } from './http/health.js'
 import { registerJsonBodies } from './http/json-body.js'
@@ -102,7 +102,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 128 },
     http: { maxHeaderSize: config.headerLimitBytes },
-    clientErrorHandler
+    clientErrorHandler,
+    frameworkErrors: routingErrorHandler
   })
 
   // First, so that its request span encloses every hook and handler.

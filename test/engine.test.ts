@@ -62,8 +62,10 @@ describe('FHIRPath and the one-pass index', () => {
     expect(Object.fromEntries(reads)).toEqual({ conditions: 1, observations: 1, medications: 1, draftOrders: 1 })
   })
 
-  it('refuses to run FHIRPath over a whole Bundle', () => {
-    expect(() => FP.observation.quantity({ resourceType: 'Bundle', entry: [] })).toThrow(/whole Bundle/)
+  it('never runs FHIRPath over a whole Bundle: one is treated as absent, its entries unread', () => {
+    const obs = { resourceType: 'Observation', status: 'final', valueQuantity: { value: 1, unit: 'mg/dL' } }
+    expect(FP.observation.quantity(obs)).toHaveLength(1)
+    expect(FP.observation.quantity({ resourceType: 'Bundle', entry: [{ resource: obs }] })).toEqual([])
   })
 
   it('leaves the request data untouched', () => {

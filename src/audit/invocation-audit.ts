@@ -60,7 +60,7 @@ export class InvocationAuditor {
     this.#calls.set(request, {
       hook: hookRequest.hook,
       patientHmac: this.patientKey(hookRequest.context.patientId),
-      fhirServer: hookRequest.fhirServer ?? null,
+      fhirServer: originOf(hookRequest.fhirServer),
       decisions: []
     })
   }
@@ -107,5 +107,19 @@ export class InvocationAuditor {
       reply.code(503).type('application/json; charset=utf-8').header('retry-after', '1')
       return JSON.stringify(AUDIT_UNAVAILABLE)
     }
+  }
+}
+
+/**
+ * The FHIR server as the audit trail keeps it: its origin only. The URL's path can name a patient
+ * (`…/Patient/123`) and its user-info a password, neither of which may be stored.
+ */
+export function originOf (fhirServer: string | undefined): string | null {
+  if (fhirServer === undefined) return null
+  try {
+    const origin = new URL(fhirServer).origin
+    return origin === 'null' ? null : origin
+  } catch {
+    return null
   }
 }

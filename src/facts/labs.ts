@@ -86,6 +86,19 @@ function resultQuantity (obs: Json): unknown {
   return first(FP.observation.quantity(obs))
 }
 
+/**
+ * Values no patient can have, which would otherwise reach a dose or a card as a number ("Weight −5
+ * kg"). Data-validity bounds, not clinical thresholds: a count or concentration cannot be negative,
+ * weight and creatinine cannot be zero, and no person has weighed 1 000 kg (the recorded maximum is
+ * about 635 kg).
+ */
+function implausibility (kind: LabReading['kind'], value: number): string | undefined {
+  if (value < 0) return 'the value is negative'
+  if ((kind === 'weight' || kind === 'creatinine') && value === 0) return 'the value is zero'
+  if (kind === 'weight' && value > 1000) return 'the weight is above 1 000 kg, which no patient has'
+  return undefined
+}
+
 /** The newest dated result of a LOINC group, judged against `windowDays`. */
 export function latestLab (index: ResourceIndex, kind: LabKind, windowDays: number, nowMs: number): LabInput {
   const candidates: Candidate[] = []
@@ -120,6 +133,8 @@ export function latestLab (index: ResourceIndex, kind: LabKind, windowDays: numb
   if (converted === undefined) {
     return { kind, state: 'unusable', problem: unit === undefined ? 'the result has no unit' : `unit "${unit}" is not recognised`, windowDays }
   }
+  const implausible = implausibility(kind, converted)
+  if (implausible !== undefined) return { kind, state: 'unusable', problem: implausible, windowDays }
   const comparator = isObject(quantity) ? str(quantity.comparator) : undefined
   const observationId = str(newest.obs.id)
   const referenceRange = readRange(newest.obs)

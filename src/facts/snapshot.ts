@@ -90,6 +90,8 @@ function crclFact (ageYears: number | undefined, sex: Sex | undefined, creatinin
   if (c !== undefined) missing.push(c)
   if (w !== undefined) missing.push(w)
   if (ageYears === undefined) missing.push({ input: 'age', state: 'missing', detail: 'age: no birth date on the Patient' })
+  // (140 − age) must be positive: a birth date in the future or 140+ years ago is a data error.
+  else if (ageYears < 0 || ageYears >= 140) missing.push({ input: 'age', state: 'unusable', detail: 'age: the birth date gives an age Cockcroft–Gault cannot use (in the future, or 140 years or more ago)' })
   if (sex === undefined) missing.push({ input: 'sex', state: 'missing', detail: 'sex: Patient.gender is not male or female, so Cockcroft–Gault cannot be applied' })
   const creatinineMgDl = creatinine.reading?.value
   const weightKg = weight.reading?.value

@@ -52,6 +52,14 @@ export function addMonths (ms: number, months: number): number {
   return target.getTime()
 }
 
+/** The ECMAScript Date range (±100 000 000 days from 1970): beyond it an instant has no calendar day. */
+const MAX_DATE_MS = 8.64e15
+
+/** An instant a Date can hold, or undefined (a Duration of 1e300 days has no end date). */
+function instant (ms: number): number | undefined {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined
+}
+
 /** YYYY-MM-DD of an instant (UTC), the form cards show. */
 export function isoDay (ms: number): string {
   return new Date(ms).toISOString().slice(0, 10)
@@ -59,10 +67,16 @@ export function isoDay (ms: number): string {
 
 /**
  * `ms` plus a FHIR Duration (UCUM code or common unit text). Whole months and years are calendar
- * months; anything else is converted to days. Undefined for an unknown unit.
+ * months; anything else is converted to days. Undefined for an unknown unit, and for an end outside
+ * the range a Date can hold (hostile or mistyped values must not reach a card as "Invalid Date").
  */
 export function addDuration (ms: number, value: number, unit: string | undefined): number | undefined {
-  if (!(value >= 0)) return undefined
+  if (!(value >= 0) || !Number.isFinite(value)) return undefined
+  const end = durationEnd(ms, value, unit)
+  return end === undefined ? undefined : instant(end)
+}
+
+function durationEnd (ms: number, value: number, unit: string | undefined): number | undefined {
   switch (unit) {
     case 'mo': case 'month': case 'months':
       return Number.isInteger(value) ? addMonths(ms, value) : ms + value * 30 * DAY_MS

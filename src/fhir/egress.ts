@@ -75,10 +75,10 @@ export class EgressPolicy {
     const origin = url.origin
     const explicit = this.listed.has(origin)
     if (!explicit) {
-      if (!this.wildcard) throw new EgressRefused('not_allowlisted', `origin ${origin} is not allow-listed`)
-      if (url.protocol !== 'https:') throw new EgressRefused('not_allowlisted', `plain-http origin ${origin} must be allow-listed by name`)
+      if (!this.wildcard) throw new EgressRefused('not_allowlisted', 'the FHIR server origin is not allow-listed')
+      if (url.protocol !== 'https:') throw new EgressRefused('not_allowlisted', 'a plain-http FHIR server must be allow-listed by name')
       const range = isIpLiteral(url.hostname) ? internalRangeOf(url.hostname) : undefined
-      if (range !== undefined) throw new EgressRefused('internal_address', `${origin} is a ${range} address; allow-list that exact origin to permit it`)
+      if (range !== undefined) throw new EgressRefused('internal_address', `the FHIR server is a ${range} address; allow-list that exact origin to permit it`)
     }
     return { url, origin, explicit }
   }
@@ -90,9 +90,9 @@ export class EgressPolicy {
     const addresses = await abortable(this.resolve(admission.url.hostname), signal)
       .catch((err: unknown) => {
         if (signal?.aborted === true) throw err
-        throw new EgressRefused('unresolvable', `host of ${admission.origin} could not be resolved`)
+        throw new EgressRefused('unresolvable', 'the FHIR server host could not be resolved')
       })
-    refuseInternal(admission.origin, addresses)
+    refuseInternal(addresses)
     return admission
   }
 
@@ -105,9 +105,9 @@ export class EgressPolicy {
     const resolve = this.resolve
     return (hostname, options, callback) => {
       resolve(hostname).then((addresses) => {
-        refuseInternal(admission.origin, addresses)
+        refuseInternal(addresses)
         const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses
-        if (wanted.length === 0) throw new EgressRefused('unresolvable', `host of ${admission.origin} has no usable address`)
+        if (wanted.length === 0) throw new EgressRefused('unresolvable', 'the FHIR server host has no usable address')
         if (options.all === true) callback(null, wanted)
         else callback(null, wanted[0]?.address ?? '', wanted[0]?.family ?? 4)
       }).catch((err: Error) => callback(err as NodeJS.ErrnoException, '', 0))
@@ -115,11 +115,11 @@ export class EgressPolicy {
   }
 }
 
-function refuseInternal (origin: string, addresses: readonly ResolvedAddress[]): void {
-  if (addresses.length === 0) throw new EgressRefused('unresolvable', `host of ${origin} has no address`)
+function refuseInternal (addresses: readonly ResolvedAddress[]): void {
+  if (addresses.length === 0) throw new EgressRefused('unresolvable', 'the FHIR server host has no address')
   for (const { address } of addresses) {
     const range = internalRangeOf(address)
-    if (range !== undefined) throw new EgressRefused('internal_address', `${origin} resolves to a ${range} address; allow-list that exact origin to permit it`)
+    if (range !== undefined) throw new EgressRefused('internal_address', `the FHIR server host resolves to a ${range} address; allow-list that exact origin to permit it`)
   }
 }
 

@@ -23,7 +23,11 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/
 /** A finite number; a decimal sent as a string (a known EHR quirk) is accepted. */
 export function num (value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
-  if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value.trim())
+  if (typeof value === 'string' && DECIMAL.test(value.trim())) {
+    // "9999…" (400 digits) parses to Infinity: not a number any rule can use.
+    const n = Number(value.trim())
+    return Number.isFinite(n) ? n : undefined
+  }
   return undefined
 }
 

@@ -1,6 +1,7 @@
 // One place that turns failures into the contract's status codes and JSON bodies `{error, message}`.
 // Bodies never echo request content (it carries PHI); unexpected errors are a bug and say only that.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import { SECURITY_HEADERS } from './headers.js'
 import { safeError } from './logging.js'
 
 export interface ErrorBody {
@@ -60,4 +61,20 @@ export function registerErrorHandling (app: FastifyInstance, options: ErrorHandl
 export function sendProblem (reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
   reply.request.errorCode = body.error
   return reply.code(status).type('application/json; charset=utf-8').send(body)
+}
+
+/**
+ * Errors the router raises before any route runs (bad percent-encoding, an over-long path segment):
+ * the contract's body, never Fastify's default that quotes the raw path.
+ */
+export function routingErrorHandler (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // No route, so no onSend hooks and no completion log: headers and the one request line are set here.
+  reply.headers(SECURITY_HEADERS)
+  const long = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+  const status = long ? 414 : 400
+  const body = long
+    ? { error: 'uri_too_long', message: 'A path segment is longer than 128 characters' }
+    : { error: 'invalid_url', message: 'The URL path is not valid percent-encoding' }
+  request.log.info({ method: request.method, route: null, status, errorCode: body.error }, 'request')
+  sendProblem(reply, status, body)
 }

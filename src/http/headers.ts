@@ -2,12 +2,16 @@
 // patient), nothing is sniffed or framed.
 import type { FastifyInstance } from 'fastify'
 
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'cross-origin'
+}
+
 export function registerSecurityHeaders (app: FastifyInstance): void {
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'no-store')
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
-    reply.header('referrer-policy', 'no-referrer')
-    reply.header('cross-origin-resource-policy', 'cross-origin')
+    reply.headers(SECURITY_HEADERS)
   })
 }

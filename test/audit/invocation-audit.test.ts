@@ -59,7 +59,7 @@ describe.each(DIALECTS)('hook call audit: %s', (dialect) => {
       hook: 'order-select',
       clientIss: null,
       patientHmac: hmac(DEVELOPMENT_AUDIT_HMAC_KEY, 'cat-demo-1'),
-      fhirServer: 'https://fhir.example.org/r4',
+      fhirServer: 'https://fhir.example.org',
       requestId: res.headers['x-request-id'],
       status: 200,
       errorCode: null
@@ -80,6 +80,14 @@ describe.each(DIALECTS)('hook call audit: %s', (dialect) => {
       expect(stored).not.toContain(secret)
       expect(t.logs.containing(secret)).toEqual([])
     }
+  })
+
+  it('keeps only the FHIR server origin: never a password or a patient path from the URL', async () => {
+    const body = sandboxOrderSelect({ fhirServer: 'https://user:SECRET@fhir.example.org/r4/Patient/cat-demo-1?x=cat-demo-1' })
+    await request(t.app.server).post('/cds-services/cat-order-select').send(body)
+    const [record] = await recordsOf(store, body.hookInstance as string)
+    expect(record?.fhirServer).toBe('https://fhir.example.org')
+    expect(JSON.stringify(record)).not.toMatch(/SECRET|cat-demo-1/)
   })
 
   it('records a rejected call with its status and no patient', async () => {

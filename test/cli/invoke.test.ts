@@ -114,7 +114,7 @@ describe('cat-cds invoke', () => {
     try {
       const { code, stderr } = await runCli(['invoke', '--fhir-server', fhir.base, '--patient', 'cli-1', '--service-url', other.url, '--hook', 'patient-view', '--no-prefetch'])
       expect(code).toBe(1)
-      expect(stderr).toMatch(/could not obtain the FHIR data it needs \(412\): Required FHIR data could not be obtained: patient \(origin http:\/\/127\.0\.0\.1:\d+ is not allow-listed\)/)
+      expect(stderr).toMatch(/could not obtain the FHIR data it needs \(412\): Required FHIR data could not be obtained: patient \(the FHIR server origin is not allow-listed\)/)
       expect(stderr).toContain(`add ${fhir.origin} to its CDS_FHIR_ALLOWLIST`)
       expect(fhir.requests).toEqual([])
     } finally {

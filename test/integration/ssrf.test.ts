@@ -97,7 +97,7 @@ describe('SSRF: refused before any connection', () => {
     const t = await app('https://ehr.example.org')
     const res = await hook(t, `${listener.origin}/fhir`)
     expect(res.status).toBe(412)
-    expect(res.body.message).toMatch(/patient \(origin http:\/\/127\.0\.0\.1:\d+ is not allow-listed\)/)
+    expect(res.body.message).toMatch(/patient \(the FHIR server origin is not allow-listed\)/)
     expectNoConnection()
   })
 
