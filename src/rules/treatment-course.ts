@@ -49,6 +49,7 @@ export const CAT06: Rule = {
 // ---------------------------------------------------------------------------------------------
 
 const MIN_MONTHS = 6
+const SIX_MONTHS_WHY = 'Stopping at 3–6 months as in provoked VTE is a common error in cancer-associated thrombosis: ASCO 2023 and ITAC 2022 recommend at least 6 months, and CHEST and ASH favour continuing while the cancer is active. NCCN\'s stated minimum is 3 months.'
 
 export const CAT07: Rule = {
   id: 'CAT-07',
@@ -66,13 +67,8 @@ export const CAT07: Rule = {
     if (vte?.onset === undefined) return null
     const minimumEnd = addMonths(vte.onset.ms, MIN_MONTHS)
     const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
-    const common = {
-      indicator: 'warning' as const,
-      overrideReasons: [REASON.reassessmentPlanned, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
-      why: 'Stopping at 3–6 months as in provoked VTE is a common error in cancer-associated thrombosis: ASCO 2023 and ITAC 2022 recommend at least 6 months, and CHEST and ASH favour continuing while the cancer is active. NCCN\'s stated minimum is 3 months.'
-    }
     const subjects = anticoagulantOrders(ctx.subjects)
-    if (subjects.length === 0) return ctx.hook === 'patient-view' ? stoppedEarly(s, vte, minimumEnd, metastatic, common) : null
+    if (subjects.length === 0) return ctx.hook === 'patient-view' ? stoppedEarly(s, vte, minimumEnd, metastatic) : null
     const short = subjects.filter((o) => {
       const end = plannedStop(o)
       return end !== undefined && end.ms < minimumEnd
@@ -84,13 +80,13 @@ export const CAT07: Rule = {
     const lastEnd = Math.max(...short.map((o) => plannedStop(o)?.ms ?? 0))
     return {
       fired: {
-        indicator: common.indicator,
+        indicator: 'warning',
         summary: `Anticoagulation planned to end ${isoDay(lastEnd)}, < 6 months after the VTE; in active cancer treat ≥ 6 months`,
-        finding: `The ${agentNames(short)} order is planned to end on ${isoDay(lastEnd)}, before ${isoDay(minimumEnd)} (6 months after the VTE of ${isoDay(vte.onset.ms)}), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${common.why}`,
+        finding: `The ${agentNames(short)} order is planned to end on ${isoDay(lastEnd)}, before ${isoDay(minimumEnd)} (6 months after the VTE of ${isoDay(vte.onset.ms)}), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${SIX_MONTHS_WHY}`,
         values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...short.map(orderLine)],
         recommendation: `Plan anticoagulation until at least ${isoDay(minimumEnd)} and continue beyond it while the cancer is active (metastatic disease, ongoing chemotherapy), reassessing benefit and bleeding risk at each renewal.`,
         subjects: short,
-        overrideReasons: common.overrideReasons,
+        overrideReasons: [REASON.reassessmentPlanned, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
         inputs: { vteOnset: vte.onset.text, plannedEnds: short.map((o) => plannedStop(o)?.text), endSources: short.map((o) => plannedStop(o)?.source), minimumEnd: isoDay(minimumEnd) }
       }
     }
@@ -110,8 +106,7 @@ function plannedStop (o: OrderFact): OrderFact['plannedEnd'] {
  * patient-view with no active anticoagulant: the orders started for the current VTE have all been
  * stopped or completed, and 6 months from its onset have not yet passed.
  */
-function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, metastatic: boolean,
-  common: { indicator: 'warning', overrideReasons: Finding['overrideReasons'], why: string }): RuleOutcome | null {
+function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, metastatic: boolean): RuleOutcome | null {
   if (s.activeAnticoagulants.length > 0 || s.nowMs >= minimumEnd || vte.onset === undefined) return null
   const onsetDay = isoDay(vte.onset.ms)
   const forThisVte = s.anticoagulantHistory.filter((o) => o.start !== undefined && o.start.text.slice(0, 10) >= onsetDay)
@@ -119,13 +114,13 @@ function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, met
   if (ended.length === 0 || ended.length < forThisVte.length) return null
   return {
     fired: {
-      indicator: common.indicator,
+      indicator: 'warning',
       summary: `No active anticoagulant ${monthsSince(vte.onset.ms, s.nowMs)} after the VTE (${onsetDay}); in active cancer treat ≥ 6 months`,
-      finding: `The ${agentNames(ended)} order${ended.length > 1 ? 's' : ''} started for the VTE of ${onsetDay} ${ended.length > 1 ? 'are' : 'is'} ${[...new Set(ended.map((o) => o.status))].join(' or ')} and no anticoagulant is active, before ${isoDay(minimumEnd)} (6 months after the VTE), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${common.why}`,
+      finding: `The ${agentNames(ended)} order${ended.length > 1 ? 's' : ''} started for the VTE of ${onsetDay} ${ended.length > 1 ? 'are' : 'is'} ${[...new Set(ended.map((o) => o.status))].join(' or ')} and no anticoagulant is active, before ${isoDay(minimumEnd)} (6 months after the VTE), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${SIX_MONTHS_WHY}`,
       values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...ended.map(orderLine)],
       recommendation: `Unless anticoagulation was stopped deliberately (bleeding, a procedure, a decision documented elsewhere), resume it until at least ${isoDay(minimumEnd)} and continue while the cancer is active.`,
       subjects: [],
-      overrideReasons: common.overrideReasons,
+      overrideReasons: [REASON.contraindication, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
       inputs: { vteOnset: vte.onset.text, ended: ended.map((o) => ({ agent: o.anticoagulant?.agent, status: o.status, start: o.start?.text })), minimumEnd: isoDay(minimumEnd) }
     }
   }

@@ -132,7 +132,9 @@ export function doseWords (o: OrderFact): string {
 }
 
 export function orderLine (o: OrderFact): string {
-  const kind = o.draft ? 'Draft order' : `Current order (${o.status ?? 'status not recorded'})`
+  const kind = o.draft
+    ? 'Draft order'
+    : o.status === 'stopped' || o.status === 'completed' ? `Earlier order (${o.status})` : `Current order (${o.status ?? 'status not recorded'})`
   const start = o.start !== undefined && !o.draft ? `, started ${o.start.text.slice(0, 10)}` : ''
   const end = o.plannedEnd !== undefined ? `, planned end ${o.plannedEnd.text.slice(0, 10)} (from ${o.plannedEnd.source})` : ''
   return `${kind}: ${o.name} — ${o.resourceType === 'MedicationRequest' ? doseWords(o) : 'procedure'}${start}${end}`

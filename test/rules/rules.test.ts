@@ -269,6 +269,7 @@ describe('CAT-07 early stop', () => {
     expect(f.summary).toMatch(/^No active anticoagulant 1 month after the VTE/)
     expect(f.finding).toMatch(/dalteparin order started for the VTE of .* is stopped and no anticoagulant is active/)
     expect(f.proposal).toBeUndefined()
+    expect(f.values.join('\n')).toMatch(/Earlier order \(stopped\): dalteparin/)
     // completed counts too; on-hold (a deliberate pause), an active one, an order from before this VTE, or after 6 months: silent
     expect(indicatorOf(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [{ ...stopped, status: 'completed' }] })))).toBe('warning')
     expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [{ ...stopped, status: 'on-hold' }] }))).toBeNull()
