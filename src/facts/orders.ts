@@ -25,6 +25,9 @@ export interface PhaseDose {
   readonly perAdministration?: Amount
   readonly administrationsPerDay?: number
   readonly daily?: Amount
+  /** The phase's timing.repeat.boundsPeriod, when it has one (which phase is in effect today). */
+  readonly startMs?: number
+  readonly endMs?: number
 }
 
 export interface Dated {
@@ -127,10 +130,15 @@ function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefine
         break
       }
     }
+    const period = FP.dosage.boundsPeriod(group[0])[0]
+    const startMs = isObject(period) ? parseFhirDate(period.start)?.ms : undefined
+    const endMs = isObject(period) ? parseFhirDate(period.end)?.ms : undefined
     return {
       ...(perAdministration !== undefined ? { perAdministration } : {}),
       ...(perDayTotal !== undefined ? { administrationsPerDay: perDayTotal } : {}),
-      ...(daily !== undefined ? { daily } : {})
+      ...(daily !== undefined ? { daily } : {}),
+      ...(startMs !== undefined ? { startMs } : {}),
+      ...(endMs !== undefined ? { endMs } : {})
     }
   })
 }
@@ -141,8 +149,9 @@ function dated (value: unknown): Dated | undefined {
 }
 
 /**
- * Planned end, most specific first: the dosage bounds (the therapy itself), then the dispensed supply
- * (expectedSupplyDuration × (1 + repeats)), then the prescription's validity period.
+ * Planned end, most specific first: the dosage bounds (the therapy itself), then the prescription's
+ * validity period, then the dispensed supply (expectedSupplyDuration × (1 + repeats)) — the last is
+ * only how long the dispensed amount lasts, which the rules do not treat as a plan to stop.
  */
 function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined): OrderFact['plannedEnd'] {
   const phaseEnds: Array<number | undefined> = dosages.map((d) => {
@@ -163,6 +172,8 @@ function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined
     return { ms, text: isoDay(ms), source }
   }
   const validity = FP.medicationRequest.validityPeriod(mr)[0]
+  const validityEnd = isObject(validity) ? dated(validity.end) : undefined
+  if (validityEnd !== undefined) return { ...validityEnd, source: 'validityPeriod' }
   const supply = FP.medicationRequest.expectedSupplyDuration(mr)[0]
   if (isObject(supply)) {
     const value = num(supply.value)
@@ -171,8 +182,7 @@ function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined
     const ms = value === undefined || from === undefined ? undefined : addDuration(from, value * (1 + repeats), str(supply.code) ?? str(supply.unit))
     if (ms !== undefined) return { ms, text: isoDay(ms), source: 'expectedSupplyDuration' }
   }
-  const validityEnd = isObject(validity) ? dated(validity.end) : undefined
-  return validityEnd === undefined ? undefined : { ...validityEnd, source: 'validityPeriod' }
+  return undefined
 }
 
 interface OrderContext {

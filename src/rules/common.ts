@@ -3,7 +3,7 @@
 import { lmwhAlternatives } from '../dosing/alternatives.js'
 import type { Lmwh } from '../dosing/lmwh.js'
 import type { VteFact } from '../facts/conditions.js'
-import type { OrderFact } from '../facts/orders.js'
+import type { OrderFact, PhaseDose } from '../facts/orders.js'
 import { missingFromLab, type MissingInput, type PatientSnapshot } from '../facts/snapshot.js'
 import type { AnticoagulantClass } from '../terminology/medications.js'
 import type { Blocked, Proposal, RuleContext } from './types.js'
@@ -56,6 +56,26 @@ export function plateletsText (s: PatientSnapshot): string {
   return `${r.comparator !== undefined ? `${r.comparator} ` : ''}${fmt(r.value)}`
 }
 
+/**
+ * A planned stop: the dosage bounds or the prescription's validity period. A dispensed supply
+ * (expectedSupplyDuration) is how much is handed out and is routinely renewed: not a plan to stop.
+ */
+export function plannedStop (o: OrderFact): OrderFact['plannedEnd'] {
+  return o.plannedEnd?.source === 'expectedSupplyDuration' ? undefined : o.plannedEnd
+}
+
+/**
+ * The dosing phase in effect at `nowMs`: the one whose boundsPeriod holds it, the last one once every
+ * bounded phase has ended, else the first (an order without phase bounds, or not yet started).
+ */
+export function phaseInEffect (o: OrderFact, nowMs: number): PhaseDose | undefined {
+  const current = o.phases.find((p) => (p.startMs === undefined || p.startMs <= nowMs) && (p.endMs === undefined || nowMs < p.endMs) && (p.startMs !== undefined || p.endMs !== undefined))
+  if (current !== undefined) return current
+  const last = o.phases.at(-1)
+  if (o.phases.length > 1 && o.phases.slice(0, -1).every((p) => p.endMs !== undefined && p.endMs <= nowMs)) return last
+  return o.phases[0]
+}
+
 /** The newest VTE in the treatment window (CAT patients always have one). */
 export function currentVte (s: PatientSnapshot): VteFact | undefined {
   return s.vtes.find((v) => v.inTreatmentWindow)
@@ -102,6 +122,11 @@ export interface LmwhOffer {
  */
 export function lmwhOffer (s: PatientSnapshot, ctx: RuleContext, prefer?: Lmwh): LmwhOffer {
   if (ctx.hook === 'patient-view' || !ctx.subjects.some((o) => o.draft)) return {}
+  // After a VTE recurred on LMWH the weight-based dose may be the one that failed: CAT-10 escalates it.
+  const failed = recurrenceOnTherapy(s)?.on
+  if (failed?.anticoagulant?.class === 'lmwh') {
+    return { notes: [`VTE recurred on ${failed.anticoagulant.agent}: no weight-based LMWH dose is offered here (it may be the dose that failed); the recurrence card (CAT-10) gives the escalated dose.`] }
+  }
   const missing = missingInputs(s, { crcl: true, platelets: true })
   const weightKg = s.labs.weight.reading?.value
   const platelets = s.labs.platelets.reading?.value
@@ -133,7 +158,7 @@ export function recurrenceOnTherapy (s: PatientSnapshot): Recurrence | undefined
     if (!vte.inTreatmentWindow || vte.onset === undefined) continue
     const onsetMs = vte.onset.ms
     const on = s.activeAnticoagulants.find((o) => o.start !== undefined && day(o.start.ms) < day(onsetMs) &&
-      (o.plannedEnd === undefined || o.plannedEnd.ms >= onsetMs) && isFullDose(o) !== false)
+      ((plannedStop(o)?.ms ?? Infinity) >= onsetMs) && isFullDose(o) !== false)
     if (on !== undefined) return { vte, on }
   }
   return undefined

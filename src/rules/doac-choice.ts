@@ -1,6 +1,7 @@
 // DOAC choice without a hazard (CAT-01, the policy-profile rule), at weight extremes (CAT-16), and in
 // the extended phase beyond six months (CAT-17).
 import { addMonths, isoDay } from '../fhir/dates.js'
+import { PLATELETS_FULL_DOSE } from '../dosing/alternatives.js'
 import { missingFromLab } from '../facts/snapshot.js'
 import { agentNames, anticoagulantOrders, currentVte, lmwhOffer, missingInputs, plateletsBelow, plateletsText, withArticle } from './common.js'
 import { EVIDENCE } from './evidence.js'
@@ -37,7 +38,7 @@ export const CAT01: Rule = {
     if (doacs.length === 0) return null
     if (DOAC_HAZARD_RULES.some((id) => ctx.fired.has(id))) return null
     // Platelets need only be known to be ≥ 50 (a censored "> 400" will do); CrCl needs a number.
-    const plateletsOk = plateletsBelow(s, 50) === false
+    const plateletsOk = plateletsBelow(s, PLATELETS_FULL_DOSE) === false
     const missing = missingInputs(s, { crcl: true, platelets: !plateletsOk })
     if (missing.length > 0 || s.crcl.state !== 'ok' || !plateletsOk) {
       return { blocked: { check: `whether ${agentNames(doacs)} is free of DOAC hazards (renal function and platelets are needed)`, missing } }

@@ -228,7 +228,7 @@ export const CAT04: Rule = {
         indicator: severe ? 'critical' : 'warning',
         summary: severe
           ? `CrCl ${fmtCrcl(crcl)} mL/min (< 15): ${agents} not recommended; use LMWH/UFH with renal dosing`
-          : `CrCl ${fmtCrcl(crcl)} mL/min (< 30): ${agents} not recommended in CAT (ITAC); consider renally dosed LMWH`,
+          : `CrCl ${fmtCrcl(crcl)} mL/min (${crcl < 30 ? '< 30' : '≤ 30, dabigatran'}): ${agents} not recommended in CAT (ITAC); consider renally dosed LMWH`,
         finding: `Cockcroft–Gault CrCl is ${fmtCrcl(crcl)} mL/min. ITAC accepts DOACs in cancer-associated VTE only with CrCl ≥ 30 mL/min. ` +
           [...new Set(low.map((o) => o.anticoagulant?.agent))].map((a) => RENAL_LABEL[a ?? ''] ?? '').filter((t) => t !== '').join(' '),
         values,
@@ -300,10 +300,6 @@ export const CAT05: Rule = {
     const full = orders.filter((o) => fullDoseAt(o, s))
     const notFull = orders.filter((o) => !fullDoseAt(o, s))
     const doacs = full.filter((o) => o.anticoagulant?.class === 'doac')
-    // A censored count ("< 40") may leave it open whether it is below 25.
-    const undecided = below25 === undefined
-      ? ` The result is censored (${count}), so whether platelets are below 25 × 10⁹/L is not known: obtain an exact count.`
-      : ''
     const common = {
       values: [plateletsLine(s), ...catValues(s).filter((l) => l.startsWith('VTE')), ...orders.map(orderLine)],
       inputs: { platelets: count, plateletsDate: reading?.date ?? null, orders: orders.map((o) => o.anticoagulant?.agent) }
@@ -324,17 +320,32 @@ export const CAT05: Rule = {
         }
       }
     }
-    if (full.length === 0) return null // prophylactic LMWH (or unreadable dose) at 25–50: an accepted option
+    if (full.length === 0) {
+      // Prophylactic LMWH (or unreadable dose) at 25–50 is an accepted option; below 25 it is held.
+      // A censored count that does not say which needs an exact count.
+      return below25 === undefined ? { blocked: { check: `platelet check of ${agentNames(orders)} (the censored count ${count} does not say whether it is below 25)`, missing: missingInputs(s, { platelets: true }) } } : null
+    }
     const agents = agentNames(full)
-    const band = below25 === false ? '25–50' : '< 50'
+    if (below25 === undefined) {
+      return withOffer({
+        ...common,
+        indicator: 'warning',
+        summary: `Platelets ${count} × 10⁹/L (< 50, below 25 not known): exact count needed — hold ${agents} if < 25, 50 % LMWH if 25–50`,
+        finding: `Platelets are ${count} × 10⁹/L: below 50, but the censored result does not say whether below 25. The ISTH SSC algorithm holds anticoagulation below 25 × 10⁹/L (full-dose LMWH/UFH with transfusion only for acute, high-risk VTE) and gives 50 % of the therapeutic LMWH dose between 25 and 50.` +
+          (doacs.length > 0 ? ' DOACs are not preferred below 50 × 10⁹/L (ITAC).' : ''),
+        recommendation: `Obtain an exact platelet count now. Below 25 × 10⁹/L hold anticoagulation; at 25–50 ${doacs.length > 0 ? 'replace the DOAC with LMWH at' : 'use'} 50 % of the therapeutic LMWH dose. ${LMWH_DOSE_NOTE}`,
+        subjects: full,
+        overrideReasons: [REASON.transfusion, REASON.haematology, REASON.intentionalReduction]
+      }, lmwhOffer(s, ctx, lmwhAgentOf(full)))
+    }
     return withOffer({
       ...common,
       indicator: 'warning',
       summary: doacs.length > 0
-        ? `Platelets ${count} × 10⁹/L (${band}): replace ${agents} with LMWH at 50 % dose (full dose + transfusion only if acute high-risk)`
-        : `Platelets ${count} × 10⁹/L (${band}): ${agents} at full dose — reduce to 50 %, or transfuse if acute high-risk VTE`,
+        ? `Platelets ${count} × 10⁹/L (25–50): replace ${agents} with LMWH at 50 % dose (full dose + transfusion only if acute high-risk)`
+        : `Platelets ${count} × 10⁹/L (25–50): ${agents} at full dose — reduce to 50 %, or transfuse if acute high-risk VTE`,
       finding: `Platelets are ${count} × 10⁹/L. Between 25 and 50 × 10⁹/L the ISTH SSC algorithm gives 50 % of the therapeutic LMWH dose (or a prophylactic dose), or — for acute, high-risk VTE — full-dose LMWH/UFH with platelet transfusion to keep ≥ 40–50 × 10⁹/L.` +
-        (doacs.length > 0 ? ' The algorithm is written for LMWH/UFH; DOACs are not preferred below 50 × 10⁹/L (ITAC), and the transfusion exception applies to full-dose LMWH/UFH, not to the DOAC.' : '') + undecided,
+        (doacs.length > 0 ? ' The algorithm is written for LMWH/UFH; DOACs are not preferred below 50 × 10⁹/L (ITAC), and the transfusion exception applies to full-dose LMWH/UFH, not to the DOAC.' : ''),
       recommendation: `${doacs.length > 0 ? 'Replace the DOAC with LMWH. ' : ''}Use 50 % of the therapeutic LMWH dose while platelets are 25–50 × 10⁹/L and return to the full dose above 50. ${LMWH_DOSE_NOTE}`,
       subjects: full,
       overrideReasons: [REASON.transfusion, REASON.haematology, REASON.intentionalReduction]

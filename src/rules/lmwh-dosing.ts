@@ -3,11 +3,11 @@
 import { LMWH_RENAL_THRESHOLD, PLATELETS_FULL_DOSE } from '../dosing/alternatives.js'
 import { DALTEPARIN_MAX_DAILY_IU, PROPHYLACTIC_MAX_DAILY } from '../dosing/lmwh.js'
 import type { OrderFact } from '../facts/orders.js'
-import { agentNames, anticoagulantOrders, currentVte, isFullDose, lmwhAgentOf, lmwhOffer, plateletsBelow, recurrenceOnTherapy } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, isFullDose, lmwhAgentOf, lmwhOffer, missingInputs, plateletsBelow, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
-import type { Blocked, Finding, Rule, RuleContext, RuleOutcome } from './types.js'
-import { catValues, creatinineLine, crclLine, doseWords, dosingValues, fmt, fmtCrcl, orderLine, plateletsLine, vteLine, weightLine } from './values.js'
+import type { Blocked, Finding, Rule, RuleOutcome } from './types.js'
+import { catValues, creatinineLine, crclLine, dosingValues, fmt, fmtCrcl, orderLine, plateletsLine, vteLine, weightLine } from './values.js'
 
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
 const LMWH_DOSE_NOTE = 'Doses are computed from the latest weight; round to the available syringe per local policy; pharmacist review.'
@@ -73,7 +73,7 @@ export const CAT09: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.DOSE_ASCO, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.ISTH_TP],
   inputs: ['LMWH order and its daily dose', 'VTE in the treatment window', 'platelets ≤ 7 days', 'other anticoagulant orders', 'weight, CrCl (for the therapeutic dose)'],
-  logic: `Fires when an LMWH order (drafted, or active on patient-view) has a prophylactic daily dose — enoxaparin ≤ ${PROPHYLACTIC_MAX_DAILY.enoxaparin} mg, dalteparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.dalteparin)} IU, tinzaparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.tinzaparin)} IU — while a VTE is in its treatment window (seed case a), or dalteparin above ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. Silent when platelets are below 50 × 10⁹/L (a reduced dose is then intended; CAT-05; a censored count such as "< 20" decides this too) and when another treatment-dose anticoagulant is active or drafted (the VTE is treated). Without a fresh platelet count the card still fires, says a low count would explain the dose, and offers no dose (CAT-15 asks for the count). Suggests the weight-based therapeutic dose of the same LMWH — except after a VTE recurred on LMWH, when that dose is the one that failed: then an above-maximum dalteparin order is offered at the 18 000 IU/day maximum, where CAT-10 caps its escalation.`,
+  logic: `Fires when an LMWH order (drafted, or active on patient-view) has a prophylactic daily dose — enoxaparin ≤ ${PROPHYLACTIC_MAX_DAILY.enoxaparin} mg, dalteparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.dalteparin)} IU, tinzaparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.tinzaparin)} IU — while a VTE is in its treatment window (seed case a), or dalteparin above ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. Silent when platelets are below 50 × 10⁹/L (a reduced dose is then intended; CAT-05; a censored count such as "< 20" decides this too) and when another treatment-dose anticoagulant is active or drafted (the VTE is treated). Without a fresh platelet count the card still fires, says a low count would explain the dose, and offers no dose (CAT-15 asks for the count). Suggests the weight-based therapeutic dose of the same LMWH — except after a VTE recurred on LMWH, when that dose may be the one that failed: then no dose is offered and CAT-10 gives the escalated one (as for every LMWH suggestion).`,
   notCoded: 'An intentional dose reduction documented in free text cannot be recognised; the override reason records it.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -98,7 +98,8 @@ export const CAT09: Rule = {
     if (flagged.length === 0) return null
     const agents = agentNames(flagged)
     const isLow = low.length > 0
-    // After a recurrence on LMWH the weight-based dose is the one that failed: CAT-10 escalates it.
+    // After a recurrence on LMWH, lmwhOffer offers no weight-based dose (it may be the one that
+    // failed; CAT-10 escalates it); the card shows the order it recurred on.
     const recurrence = recurrenceOnTherapy(s)
     const failedLmwh = recurrence?.on.anticoagulant?.class === 'lmwh' ? recurrence.on : undefined
     const plateletNote = plateletsUnknown
@@ -115,33 +116,16 @@ export const CAT09: Rule = {
       values: [vteLine(vte), ...catValues(s).filter((l) => !l.startsWith('VTE')), ...flagged.map(orderLine), ...(failedLmwh !== undefined ? [`VTE recurred on: ${orderLine(failedLmwh)}`] : []), ...dosingValues(s)],
       recommendation: isLow
         ? `Order the weight-based treatment dose: dalteparin 200 IU/kg once daily for the first month then 150 IU/kg, enoxaparin 1 mg/kg every 12 hours (or 1.5 mg/kg once daily), or tinzaparin 175 IU/kg once daily. ${LMWH_DOSE_NOTE}`
-        : `Dose dalteparin at 200 IU/kg (month 1) or 150 IU/kg once daily, at most ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. ${LMWH_DOSE_NOTE}`,
+        : failedLmwh !== undefined
+          ? `Keep dalteparin at most ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. VTE recurred on the current LMWH: increase that dose by 20–25 % within the maximum (the recurrence card, CAT-10). ${LMWH_DOSE_NOTE}`
+          : `Dose dalteparin at 200 IU/kg (month 1) or 150 IU/kg once daily, at most ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. ${LMWH_DOSE_NOTE}`,
       subjects: flagged,
       overrideReasons: [REASON.intentionalReduction, REASON.vteTreatedElsewhere, REASON.haematology],
       inputs: { orders: flagged.map((o) => o.anticoagulant?.agent), daily: flagged.map((o) => o.phases[0]?.daily?.value ?? null), doseClass: flagged.map((o) => o.lmwhDoseClass), vteOnset: vte.onset?.text ?? null, plateletsUnknown, recurrenceOnLmwh: failedLmwh !== undefined }
     }
-    if (failedLmwh === undefined || isLow) return offerInto(finding, lmwhOffer(s, ctx, lmwhAgentOf(flagged)))
-    return recurrenceOffer(ctx, finding, failedLmwh)
-  }
-}
-
-/**
- * CAT-09 for an above-maximum dalteparin order after a VTE recurred on LMWH: the weight-based dose is
- * the one that failed, so the order is offered at the 18 000 IU/day maximum (where CAT-10 caps its
- * escalation). A prophylactic order is not flagged then: the failed order is active and treats.
- */
-function recurrenceOffer (ctx: RuleContext, finding: Finding, failed: OrderFact): RuleOutcome {
-  if (ctx.hook === 'patient-view' || !finding.subjects.some((o) => o.draft)) return { fired: finding }
-  const failedText = `${failed.anticoagulant?.agent ?? 'LMWH'} ${doseWords(failed)}`
-  return {
-    fired: {
-      ...finding,
-      recommendation: `VTE recurred on ${failedText}: use dalteparin at the maximum of ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU once daily rather than returning to the weight-based dose that failed. ${LMWH_DOSE_NOTE}`,
-      proposal: {
-        kind: 'replace',
-        recommend: true,
-        options: [{ agent: 'dalteparin', steps: [{ dose: DALTEPARIN_MAX_DAILY_IU, unit: 'IU', everyHours: 24, capped: true }], basis: `the ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day maximum (VTE recurred on ${failedText})` }]
-      }
-    }
+    const plateletsBlocked: Blocked | undefined = plateletsUnknown
+      ? { check: `whether the low ${agents} dose is an intended platelet-related reduction`, missing: missingInputs(s, { platelets: true }) }
+      : undefined
+    return offerInto(finding, lmwhOffer(s, ctx, lmwhAgentOf(flagged)), plateletsBlocked)
   }
 }

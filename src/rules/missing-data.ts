@@ -4,7 +4,7 @@ import type { MissingInput, PatientSnapshot } from '../facts/snapshot.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { Rule } from './types.js'
-import { fmt } from './values.js'
+import { egfrText } from './values.js'
 
 const ORDERABLE = ['creatinine', 'platelets', 'weight'] as const
 
@@ -12,7 +12,7 @@ const ORDERABLE = ['creatinine', 'platelets', 'weight'] as const
 function egfrLine (s: PatientSnapshot, missing: ReadonlyMap<string, MissingInput>): string[] {
   const egfr = s.labs.egfr.reading
   if (egfr === undefined || !missing.has('creatinine')) return []
-  return [`eGFR ${fmt(egfr.value)} ${egfr.unit} (${egfr.date.slice(0, 10)}) is on file but is not used in place of Cockcroft–Gault CrCl, which the drug thresholds are set in: a serum creatinine is needed`]
+  return [`${egfrText(s)} (${egfr.date.slice(0, 10)}) is on file but is not used in place of Cockcroft–Gault CrCl, which the drug thresholds are set in: a serum creatinine is needed`]
 }
 
 export const CAT15: Rule = {
@@ -37,7 +37,7 @@ export const CAT15: Rule = {
     return {
       fired: {
         indicator: ctx.hook === 'patient-view' ? 'info' : 'warning',
-        summary: `Cannot check anticoagulant dosing safely: ${names} missing or out of date`,
+        summary: `Cannot check anticoagulant dosing safely: ${names} missing, out of date or not usable`,
         finding: `These checks could not run because an input is missing or too old (the service never guesses a value):\n${checks.map((c) => `- ${c}`).join('\n')}`,
         values: [...missing.map((m) => m.detail.charAt(0).toUpperCase() + m.detail.slice(1)), ...egfrLine(s, byInput)],
         recommendation: `${labs.length > 0 ? `Obtain ${labs.map((l) => l === 'weight' ? 'a current weight' : l === 'platelets' ? 'a platelet count' : 'a serum creatinine').join(' and ')}` : 'Record the missing patient details'} before relying on the anticoagulant dose; renal thresholds use Cockcroft–Gault CrCl, not eGFR.`,

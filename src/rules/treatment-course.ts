@@ -4,7 +4,7 @@ import { addMonths, isoDay } from '../fhir/dates.js'
 import { DALTEPARIN_MAX_DAILY_IU, escalatedDose, type CurrentDose } from '../dosing/lmwh.js'
 import { PLATELETS_FULL_DOSE, LMWH_RENAL_THRESHOLD } from '../dosing/alternatives.js'
 import type { OrderFact } from '../facts/orders.js'
-import { agentNames, anticoagulantOrders, currentVte, lmwhAgentOf, lmwhOffer, missingInputs, plateletsBelow, recurrenceOnTherapy } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plannedStop, plateletsBelow, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { VteFact } from '../facts/conditions.js'
@@ -59,7 +59,7 @@ export const CAT07: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CHEST21, EVIDENCE.ASH21, EVIDENCE.NCCN24],
   inputs: ['anticoagulant order: planned end from dosage bounds (boundsPeriod / boundsDuration) or dispenseRequest.validityPeriod.end (not expectedSupplyDuration: a dispensed supply is renewed, it is not a plan to stop)', 'anticoagulant order status and start (patient-view)', 'VTE onset', 'active cancer'],
-  logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). A dispensed supply (expectedSupplyDuration) is not a planned end. On patient-view it also fires when no anticoagulant is active and every order started for the newest VTE is stopped or completed, less than 6 months after its onset. Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months).',
+  logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). A dispensed supply (expectedSupplyDuration) is not a planned end. On patient-view it also fires when no anticoagulant is active and every order started since the first VTE still in its window is stopped or completed, less than 6 months after the newest VTE. Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months).',
   notCoded: 'A linked discontinue order cannot be recognised from the prefetch; only planned ends on the orders themselves are used.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -94,29 +94,24 @@ export const CAT07: Rule = {
 }
 
 /**
- * A planned stop: the dosage bounds or the prescription's validity period. A dispensed supply
- * (expectedSupplyDuration) is how much is handed out, and is routinely renewed, so it is not a plan
- * to stop.
- */
-function plannedStop (o: OrderFact): OrderFact['plannedEnd'] {
-  return o.plannedEnd?.source === 'expectedSupplyDuration' ? undefined : o.plannedEnd
-}
-
-/**
  * patient-view with no active anticoagulant: the orders started for the current VTE have all been
  * stopped or completed, and 6 months from its onset have not yet passed.
  */
 function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, metastatic: boolean): RuleOutcome | null {
   if (s.activeAnticoagulants.length > 0 || s.nowMs >= minimumEnd || vte.onset === undefined) return null
   const onsetDay = isoDay(vte.onset.ms)
-  const forThisVte = s.anticoagulantHistory.filter((o) => o.start !== undefined && o.start.text.slice(0, 10) >= onsetDay)
+  // Orders started for any VTE still in its window (a recurrence does not restart the count of orders).
+  const firstOnsetMs = Math.min(...s.vtes.filter((v) => v.inTreatmentWindow && v.onset !== undefined).map((v) => v.onset?.ms ?? Infinity))
+  const firstDay = isoDay(Math.min(firstOnsetMs, vte.onset.ms))
+  const forThisVte = s.anticoagulantHistory.filter((o) => o.start !== undefined && o.start.text.slice(0, 10) >= firstDay &&
+    o.status !== 'draft' && o.status !== 'unknown')
   const ended = forThisVte.filter((o) => o.status === 'stopped' || o.status === 'completed')
   if (ended.length === 0 || ended.length < forThisVte.length) return null
   return {
     fired: {
       indicator: 'warning',
-      summary: `No active anticoagulant ${monthsSince(vte.onset.ms, s.nowMs)} after the VTE (${onsetDay}); in active cancer treat ≥ 6 months`,
-      finding: `The ${agentNames(ended)} order${ended.length > 1 ? 's' : ''} started for the VTE of ${onsetDay} ${ended.length > 1 ? 'are' : 'is'} ${[...new Set(ended.map((o) => o.status))].join(' or ')} and no anticoagulant is active, before ${isoDay(minimumEnd)} (6 months after the VTE), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${SIX_MONTHS_WHY}`,
+      summary: `Anticoagulation stopped within 6 months of the VTE of ${onsetDay}; none active — in active cancer treat ≥ 6 months`,
+      finding: `The ${agentNames(ended)} order${ended.length > 1 ? 's' : ''} started for the VTE ${ended.length > 1 ? 'are' : 'is'} ${[...new Set(ended.map((o) => o.status))].join(' or ')}, and no anticoagulant is active ${monthsSince(vte.onset.ms, s.nowMs)} after the VTE of ${onsetDay} — before ${isoDay(minimumEnd)}, 6 months after it — while the cancer is active${metastatic ? ' and metastatic' : ''}. ${SIX_MONTHS_WHY}`,
       values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...ended.map(orderLine)],
       recommendation: `Unless anticoagulation was stopped deliberately (bleeding, a procedure, a decision documented elsewhere), resume it until at least ${isoDay(minimumEnd)} and continue while the cancer is active.`,
       subjects: [],
@@ -133,17 +128,29 @@ function monthsSince (fromMs: number, nowMs: number): string {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A draft of the same LMWH at ≥ 1.2 × the current daily dose, or dalteparin at its daily maximum. */
+/** Rounding to a syringe moves a dose a little: ±5 % of the current daily dose around +20–25 %. */
+const ESCALATION_TOLERANCE = 0.05
+
+/**
+ * A draft that already is the escalation CAT-10 asks for: the same LMWH at +20–25 % of the current
+ * daily dose (± rounding), or, for dalteparin, its 18 000 IU/day maximum when that is less. A larger
+ * jump is not the escalation and keeps the card.
+ */
 function isEscalationOf (draft: OrderFact, current: CurrentDose): boolean {
   const daily = draft.phases[0]?.daily
   if (draft.anticoagulant?.agent !== current.agent || daily === undefined || daily.unit !== current.unit) return false
   const currentDaily = current.dose * (current.everyHours === 12 ? 2 : 1)
-  return daily.value >= 1.2 * currentDaily - 0.5 || (current.agent === 'dalteparin' && daily.value >= DALTEPARIN_MAX_DAILY_IU)
+  const cap = current.agent === 'dalteparin' ? DALTEPARIN_MAX_DAILY_IU : Infinity
+  if (currentDaily >= cap) return false
+  const low = Math.min((1.2 - ESCALATION_TOLERANCE) * currentDaily, cap)
+  const high = Math.min((1.25 + ESCALATION_TOLERANCE) * currentDaily, cap)
+  return daily.value >= low && daily.value <= high
 }
 
-function currentDoseOf (o: OrderFact): CurrentDose | undefined {
+/** The dose the patient is on today (the phase in effect: month 2 of dalteparin is 150, not 200 IU/kg). */
+function currentDoseOf (o: OrderFact, nowMs: number): CurrentDose | undefined {
   const agent = lmwhAgentOf([o])
-  const phase = o.phases[0]
+  const phase = phaseInEffect(o, nowMs)
   const per = phase?.perAdministration
   const perDay = phase?.administrationsPerDay
   if (agent === undefined || per === undefined || (perDay !== 1 && perDay !== 2)) return undefined
@@ -158,7 +165,7 @@ export const CAT10: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ITAC19, EVIDENCE.ASCO19, EVIDENCE.ISTH13, EVIDENCE.CHEST16, EVIDENCE.ITAC22],
   inputs: ['VTE conditions with onset', 'active anticoagulant orders with start date and dose', 'weight, CrCl, platelets (for the suggested doses)'],
-  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). Silent on an order hook whose draft already is the escalation (the same LMWH at ≥ 1.2 × the daily dose, or dalteparin at the maximum). On a DOAC or VKA: switch to weight-based LMWH.',
+  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). The current dose is the dosing phase in effect today (month 2 of dalteparin is 150 IU/kg, not 200). Silent on an order hook whose draft already is the escalation (the same LMWH at +20–25 % of that daily dose, ±5 % for rounding to a syringe; dalteparin at its 18 000 IU/day maximum when that is less). After a recurrence on LMWH no other rule offers the weight-based LMWH dose, which may be the one that failed. On a DOAC or VKA: switch to weight-based LMWH.',
   unverified: ['CHEST 2016 wording on recurrent VTE (increase LMWH by one-quarter to one-third) was not retrieved (knowledge.md §1.5).'],
   requiresCat: true,
   evaluate (s, ctx) {
@@ -169,7 +176,7 @@ export const CAT10: Rule = {
     if (ctx.hook !== 'patient-view' && drafts.length === 0) return null
     const { vte, on } = recurrence
     const cls = on.anticoagulant?.class
-    const current = cls === 'lmwh' ? currentDoseOf(on) : undefined
+    const current = cls === 'lmwh' ? currentDoseOf(on, s.nowMs) : undefined
     // The draft already is the escalation (same LMWH, ≥ 20 % more per day, or dalteparin at its
     // maximum): the card would only repeat what the clinician is doing.
     if (ctx.hook !== 'patient-view' && current !== undefined && drafts.some((d) => isEscalationOf(d, current))) return null
@@ -200,7 +207,7 @@ export const CAT10: Rule = {
         } else if (missing.length > 0 || s.crcl.state !== 'ok' || below50 === undefined) {
           blocked = { check: 'platelets and CrCl before escalating the LMWH dose', missing }
         } else if (escalations.length === 0) {
-          notes.push(`No escalated dose is offered: dalteparin is already at the maximum of ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day — discuss switching agent (ITAC) with haematology.`)
+          notes.push(`No escalated dose is offered: dalteparin is already at or above the maximum of ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day — discuss switching agent (ITAC) with haematology.`)
         } else {
           proposal = {
             kind: 'replace',

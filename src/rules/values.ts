@@ -25,13 +25,16 @@ export function fmt (value: number, digits = 0): string {
 const CRCL_THRESHOLDS = [15, 20, 30, 50]
 
 /**
- * CrCl for display: whole mL/min, or one decimal (rounded down) where rounding would cross a
- * threshold, so a card never says "CrCl 30 mL/min (< 30)".
+ * CrCl for display: whole mL/min, or one decimal where the whole number would land on or across a
+ * threshold the value is not on, so a card never says "CrCl 30 mL/min (< 30)" for 29.6 nor "50"
+ * for 50.4 next to an "edoxaban at 15–50" rule. Rounded toward the value's own side.
  */
 export function fmtCrcl (value: number): string {
   const whole = Math.round(value)
-  if (!CRCL_THRESHOLDS.some((t) => (value < t) !== (whole < t))) return fmt(whole)
-  return (Math.floor(value * 10) / 10).toFixed(1)
+  const misleading = CRCL_THRESHOLDS.some((t) => ((value < t) !== (whole < t)) || (whole === t && value !== t))
+  if (!misleading) return fmt(whole)
+  const tenths = value < whole ? Math.floor(value * 10) / 10 : Math.ceil(value * 10) / 10
+  return tenths.toFixed(1)
 }
 
 function when (lab: LabInput): string {
@@ -70,8 +73,15 @@ export function crclLine (s: PatientSnapshot): string {
     return `CrCl ${fmtCrcl(c.value)} mL/min (Cockcroft–Gault: age ${c.ageYears}, ${c.sex}, actual body weight ${fmt(c.weightKg, 1)} kg, creatinine ${fmt(c.creatinineMgDl, 2)} mg/dL)`
   }
   const egfr = s.labs.egfr.reading
-  const egfrNote = egfr !== undefined ? `; eGFR ${fmt(egfr.value)} ${egfr.unit} on ${egfr.date.slice(0, 10)} is not used in its place (thresholds are Cockcroft–Gault CrCl)` : ''
+  const egfrNote = egfr !== undefined ? `; ${egfrText(s)} on ${egfr.date.slice(0, 10)} is not used in its place (thresholds are Cockcroft–Gault CrCl)` : ''
   return `CrCl not computed (${s.crcl.missing.map((m) => m.detail).join('; ')})${egfrNote}`
+}
+
+/** "eGFR > 60 mL/min/1.73 m²" — with its comparator (labs often report "> 60"). */
+export function egfrText (s: PatientSnapshot): string {
+  const r = s.labs.egfr.reading
+  if (r === undefined) return 'eGFR: no result'
+  return `eGFR ${r.comparator !== undefined ? `${r.comparator} ` : ''}${fmt(r.value)} mL/min/1.73 m²`
 }
 
 export function plateletsLine (s: PatientSnapshot): string {
@@ -136,7 +146,11 @@ export function orderLine (o: OrderFact): string {
     ? 'Draft order'
     : o.status === 'stopped' || o.status === 'completed' ? `Earlier order (${o.status})` : `Current order (${o.status ?? 'status not recorded'})`
   const start = o.start !== undefined && !o.draft ? `, started ${o.start.text.slice(0, 10)}` : ''
-  const end = o.plannedEnd !== undefined ? `, planned end ${o.plannedEnd.text.slice(0, 10)} (from ${o.plannedEnd.source})` : ''
+  const end = o.plannedEnd === undefined
+    ? ''
+    : o.plannedEnd.source === 'expectedSupplyDuration'
+      ? `, dispensed supply lasts to ${o.plannedEnd.text.slice(0, 10)}`
+      : `, planned end ${o.plannedEnd.text.slice(0, 10)} (from ${o.plannedEnd.source})`
   return `${kind}: ${o.name} — ${o.resourceType === 'MedicationRequest' ? doseWords(o) : 'procedure'}${start}${end}`
 }
 

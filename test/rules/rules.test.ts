@@ -10,6 +10,7 @@ import { CAT15 } from '../../src/rules/missing-data.js'
 import { CAT11, CAT12, CAT13, CAT14 } from '../../src/rules/special-situations.js'
 import { CAT06, CAT07, CAT10 } from '../../src/rules/treatment-course.js'
 import type { Blocked, Finding, Profile, Rule, RuleOutcome } from '../../src/rules/types.js'
+import { fmtCrcl, orderLine } from '../../src/rules/values.js'
 import {
   acuteDvt, apixaban, condition, creatinine, dalteparin, daysAgo, daysAhead, ddimer, enoxaparin, gastricCancer, medicationRequest, normalLabs,
   observation, patient, pe, platelets, rivaroxaban, sarcoma, snapshotOf, weight, type CallSpec
@@ -167,6 +168,14 @@ describe('CAT-04 DOAC and renal function', () => {
     expect(edox.finding).toMatch(/Edoxaban: not recommended below CrCl 15/)
   })
 
+  it('dabigatran at exactly CrCl 30 says "≤ 30", and 50.4 is not shown as "50"', () => {
+    expect(firedOf(evaluate(CAT04, { ...renal(5600 / (72 * 30)), drafts: [medicationRequest({ rxnorm: '1037045', dose: 150, perDay: 2 })] })).summary).toMatch(/^CrCl 30 mL\/min \(≤ 30, dabigatran\)/)
+    expect(fmtCrcl(50.4)).toBe('50.4')
+    expect(fmtCrcl(49.6)).toBe('49.6')
+    expect(fmtCrcl(30)).toBe('30')
+    expect(fmtCrcl(86.4)).toBe('86')
+  })
+
   it('never rounds CrCl across the threshold it is compared with (29.6 is not "30 (< 30)")', () => {
     // (140 − 70) × 80 / (72 × SCr) = 29.6 → SCr = 5600 / (72 × 29.6)
     const f = firedOf(evaluate(CAT04, { ...renal(5600 / (72 * 29.6)), drafts: [apixaban()] }))
@@ -220,8 +229,11 @@ describe('CAT-05 platelets', () => {
     const band = evaluate(CAT05, withCount(censoredPlatelets('<', 40), [rivaroxaban()]))
     expect(indicatorOf(band)).toBe('warning')
     expect(firedOf(band).proposal).toBeUndefined()
-    expect(firedOf(band).finding).toMatch(/whether platelets are below 25 × 10⁹\/L is not known/)
+    expect(firedOf(band).summary).toMatch(/< 50, below 25 not known\): exact count needed — hold rivaroxaban if < 25, 50 % LMWH if 25–50/)
+    expect(firedOf(band).finding).toMatch(/does not say whether below 25/)
     expect(blockedOf(band)).toEqual(['platelets'])
+    // a prophylactic dose is right at 25–50 and held below 25: "< 40" cannot say which, so ask for a count
+    expect(blockedOf(evaluate(CAT05, withCount(censoredPlatelets('<', 40), [enoxaparin(40, 1)])))).toEqual(['platelets'])
     expect(evaluate(CAT05, withCount(censoredPlatelets('>', 100), [rivaroxaban()]))).toBeNull()
     // "< 60" cannot say whether the count is below 50
     expect(blockedOf(evaluate(CAT05, withCount(censoredPlatelets('<', 60), [rivaroxaban()])))).toEqual(['platelets'])
@@ -255,8 +267,10 @@ describe('CAT-07 early stop', () => {
     expect(evaluate(CAT07, cat({ drafts: [leadIn, medicationRequest({ id: 'edox', rxnorm: '1599555', dose: 60 })] }))).toBeNull()
   })
 
-  it('a dispensed supply (expectedSupplyDuration) is not a planned stop', () => {
+  it('a dispensed supply (expectedSupplyDuration) is not a planned stop, and is shown as a supply', () => {
     const supplied = dalteparin(16_000, { extra: { dispenseRequest: { numberOfRepeatsAllowed: 0, expectedSupplyDuration: { value: 30, unit: 'days', code: 'd' } } } })
+    const draft = snapshotOf(cat({ drafts: [supplied] })).drafts[0]
+    expect(draft !== undefined ? orderLine(draft) : '').toMatch(/dispensed supply lasts to \d{4}-\d{2}-\d{2}$/)
     expect(evaluate(CAT07, cat({ drafts: [supplied] }))).toBeNull()
     expect(evaluate(CAT07, cat({ hook: 'patient-view', medications: [{ ...supplied, id: 'a', status: 'active', authoredOn: daysAgo(5) }] }))).toBeNull()
   })
@@ -266,8 +280,8 @@ describe('CAT-07 early stop', () => {
     const stopped = dalteparin(16_000, { id: 'd', status: 'stopped', authoredOn: daysAgo(39) })
     const f = firedOf(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [stopped] })))
     expect(f.indicator).toBe('warning')
-    expect(f.summary).toMatch(/^No active anticoagulant 1 month after the VTE/)
-    expect(f.finding).toMatch(/dalteparin order started for the VTE of .* is stopped and no anticoagulant is active/)
+    expect(f.summary).toMatch(/^Anticoagulation stopped within 6 months of the VTE of \d{4}-\d{2}-\d{2}; none active/)
+    expect(f.finding).toMatch(/dalteparin order started for the VTE is stopped, and no anticoagulant is active 1 month after the VTE/)
     expect(f.proposal).toBeUndefined()
     expect(f.values.join('\n')).toMatch(/Earlier order \(stopped\): dalteparin/)
     // completed counts too; on-hold (a deliberate pause), an active one, an order from before this VTE, or after 6 months: silent
@@ -276,6 +290,18 @@ describe('CAT-07 early stop', () => {
     expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [stopped, apixaban({ id: 'a', status: 'active', authoredOn: daysAgo(10) })] }))).toBeNull()
     expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), vte], medications: [{ ...stopped, authoredOn: daysAgo(300) }] }))).toBeNull()
     expect(evaluate(CAT07, cat({ hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(200) })], medications: [{ ...stopped, authoredOn: daysAgo(199) }] }))).toBeNull()
+  })
+
+  it('a validity period counts even when the order also has a dispensed supply', () => {
+    const both = dalteparin(16_000, { extra: { dispenseRequest: { validityPeriod: { start: daysAgo(1), end: daysAhead(60) }, expectedSupplyDuration: { value: 30, unit: 'days', code: 'd' } } } })
+    const f = firedOf(evaluate(CAT07, cat({ drafts: [both] })))
+    expect(f.values.join('\n')).toMatch(/planned end .* \(from validityPeriod\)/)
+  })
+
+  it('patient-view: a course stopped after a recurrence is still a course for this CAT', () => {
+    const vtes = [sarcoma(), acuteDvt({ id: 'first', onset: daysAgo(120) }), acuteDvt({ id: 'second', onset: daysAgo(30) })]
+    const stopped = dalteparin(16_000, { id: 'd', status: 'stopped', authoredOn: daysAgo(119) })
+    expect(indicatorOf(evaluate(CAT07, cat({ hook: 'patient-view', conditions: vtes, medications: [stopped] })))).toBe('warning')
   })
 
   it('patient-view: an active order whose validity period ends early', () => {
@@ -319,6 +345,12 @@ describe('CAT-09 prophylactic dose when treatment is needed', () => {
     expect(evaluate(CAT09, cat({ drafts: [enoxaparin(80, 2)] }))).toBeNull()
   })
 
+  it('on patient-view without a platelet count it reports the count as blocked (CAT-15 asks for it)', () => {
+    const o = evaluate(CAT09, cat({ hook: 'patient-view', observations: [weight(80), creatinine(0.9)], medications: [enoxaparin(40, 1, { id: 'p', status: 'active', authoredOn: daysAgo(3) })] }))
+    expect(indicatorOf(o)).toBe('warning')
+    expect(blockedOf(o)).toEqual(['platelets'])
+  })
+
   it('fires without a platelet count, offering no dose and saying a low count would explain it', () => {
     const o = evaluate(CAT09, cat({ observations: [weight(80), creatinine(0.9)], drafts: [enoxaparin(40, 1)] }))
     expect(indicatorOf(o)).toBe('warning')
@@ -334,8 +366,12 @@ describe('CAT-09 prophylactic dose when treatment is needed', () => {
   it('after a VTE recurred on dalteparin, never offers the weight-based dose that failed', () => {
     const recurrence = { conditions: [sarcoma(), acuteDvt({ id: 'new', onset: daysAgo(0) }), acuteDvt({ id: 'old', onset: daysAgo(60) })], medications: [dalteparin(16_000, { id: 'on', status: 'active', authoredOn: daysAgo(59) })] }
     const above = firedOf(evaluate(CAT09, cat({ ...recurrence, drafts: [dalteparin(20_000)] })))
-    expect(above.proposal?.kind === 'replace' ? above.proposal.options.map((o) => o.steps) : []).toEqual([[{ dose: 18_000, unit: 'IU', everyHours: 24, capped: true }]])
-    expect(above.recommendation).toMatch(/rather than returning to the weight-based dose that failed/)
+    expect(above.proposal).toBeUndefined()
+    expect(above.proposalNotes?.join(' ')).toMatch(/no weight-based LMWH dose is offered here .*CAT-10\) gives the escalated dose/)
+    expect(above.recommendation).toMatch(/increase that dose by 20–25 % within the maximum/)
+    // nor does any other rule's LMWH suggestion (CAT-02 for a DOAC in GI cancer)
+    const doac = firedOf(evaluate(CAT02, { ...recurrence, conditions: [gastricCancer(), ...recurrence.conditions.slice(1)], observations: normalLabs(), drafts: [rivaroxaban()] }))
+    expect(doac.proposal).toBeUndefined()
     // on patient-view nothing is proposed
     expect(firedOf(evaluate(CAT09, cat({ ...recurrence, hook: 'patient-view', medications: [...recurrence.medications, dalteparin(20_000, { id: 'big', status: 'active', authoredOn: daysAgo(1) })] }))).proposal).toBeUndefined()
   })
@@ -357,13 +393,40 @@ describe('CAT-10 recurrence on therapy', () => {
     expect(capped.proposal?.kind === 'replace' ? capped.proposal.options.map((o) => [o.steps[0]?.dose, o.steps[0]?.capped, o.basis]) : []).toEqual([[18_000, true, expect.stringMatching(/capped at the 18 000 IU\/day maximum/)]])
     const atMax = firedOf(evaluate(CAT10, cat(onDalteparin(18_000))))
     expect(atMax.proposal).toBeUndefined()
-    expect(atMax.proposalNotes?.join(' ')).toMatch(/already at the maximum of 18 000 IU\/day/)
+    expect(atMax.proposalNotes?.join(' ')).toMatch(/already at or above the maximum of 18 000 IU\/day/)
   })
 
-  it('silent when the draft already is the escalation', () => {
+  it('silent when the draft already is the escalation (+20–25 %), not for a far larger jump', () => {
     const on = { conditions: [sarcoma(), recurrent], medications: [tinzaparin()] }
     expect(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'up', atc: 'B01AB10', dose: 16_800, unit: 'IU' })] }))).toBeNull()
+    expect(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'up', atc: 'B01AB10', dose: 17_500, unit: 'IU' })] }))).toBeNull()
+    expect(indicatorOf(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'big', atc: 'B01AB10', dose: 28_000, unit: 'IU' })] })))).toBe('warning')
+    // dalteparin 16 000: the escalation is the 18 000 IU maximum
+    const onDalt = { conditions: [sarcoma(), recurrent], medications: [dalteparin(16_000, { id: 'on', status: 'active', authoredOn: daysAgo(40) })] }
+    expect(evaluate(CAT10, cat({ ...onDalt, drafts: [dalteparin(18_000)] }))).toBeNull()
     expect(indicatorOf(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'same', atc: 'B01AB10', dose: 15_000, unit: 'IU' })] })))).toBe('warning')
+  })
+
+  it('escalates the dose in effect today: month 3 of a two-phase dalteparin order is the 150 IU/kg phase', () => {
+    const twoPhase = medicationRequest({
+      id: 'on',
+      status: 'active',
+      atc: 'B01AB04',
+      authoredOn: daysAgo(90),
+      extra: {
+        dosageInstruction: [
+          { sequence: 1, timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: daysAgo(90), end: daysAgo(60) } } }, doseAndRate: [{ doseQuantity: { value: 14_000, unit: 'IU', code: '[iU]' } }] },
+          { sequence: 2, timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: daysAgo(60) } } }, doseAndRate: [{ doseQuantity: { value: 10_500, unit: 'IU', code: '[iU]' } }] }
+        ]
+      }
+    })
+    const f = firedOf(evaluate(CAT10, cat({ conditions: [sarcoma(), recurrent], medications: [twoPhase], drafts: [enoxaparin(40, 1, { id: 'other' })] })))
+    expect(f.proposal?.kind === 'replace' ? f.proposal.options.map((o) => o.steps[0]?.dose) : []).toEqual([12_600, 13_100])
+  })
+
+  it('an order whose dispensed supply ran out is still the therapy the VTE recurred on', () => {
+    const supplied = tinzaparin({ authoredOn: daysAgo(60), extra: { dispenseRequest: { numberOfRepeatsAllowed: 0, expectedSupplyDuration: { value: 30, unit: 'days', code: 'd' } } } })
+    expect(indicatorOf(evaluate(CAT10, cat({ hook: 'patient-view', conditions: [sarcoma(), recurrent], medications: [supplied] })))).toBe('warning')
   })
 
   it('a censored platelet count above 50 allows the escalation (it is a multiple of the current dose)', () => {
@@ -467,7 +530,9 @@ describe('CAT-15 missing data', () => {
     const egfr = observation('62238-1', 55, 'mL/min/{1.73_m2}', daysAgo(1))
     const creatinineBlocked: Blocked[] = [{ check: 'renal check of apixaban', missing: [{ input: 'creatinine', state: 'missing', detail: 'serum creatinine: no result' }] }]
     const f = firedOf(evaluate(CAT15, cat({ observations: [weight(80), platelets(220), egfr], drafts: [apixaban()], blocked: creatinineBlocked })))
-    expect(f.values.join('\n')).toMatch(/eGFR 55 .* is on file but is not used in place of Cockcroft–Gault CrCl/)
+    expect(f.values.join('\n')).toMatch(/eGFR 55 mL\/min\/1\.73 m² .* is on file but is not used in place of Cockcroft–Gault CrCl/)
+    const censored = observation('62238-1', 60, 'mL/min/{1.73_m2}', daysAgo(1), { valueQuantity: { value: 60, comparator: '>', unit: 'mL/min/{1.73_m2}', code: 'mL/min/{1.73_m2}' } })
+    expect(firedOf(evaluate(CAT15, cat({ observations: [weight(80), platelets(220), censored], drafts: [apixaban()], blocked: creatinineBlocked }))).values.join('\n')).toMatch(/eGFR > 60 mL\/min\/1\.73 m²/)
     expect(firedOf(evaluate(CAT15, cat({ observations: [weight(80), platelets(220)], drafts: [apixaban()], blocked: creatinineBlocked }))).values.join('\n')).not.toMatch(/eGFR/)
   })
 
