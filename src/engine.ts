@@ -4,18 +4,21 @@
 import type { CdsEngine, Decision, HookCall } from './cds/engine.js'
 import type { HookName } from './cds/services.js'
 import type { Card } from './cds/response.js'
-import { sortCards, toCard } from './cards/card.js'
+import { toCards, type FiredRule } from './cards/card.js'
+import { DEFAULT_FORMULARY, type Formulary } from './dosing/presentations.js'
 import { indexResources } from './fhir/resource-index.js'
 import { orderFacts, type OrderFact } from './facts/orders.js'
 import { buildSnapshot, type Freshness } from './facts/snapshot.js'
 import { EVALUATION_ORDER } from './rules/catalogue.js'
-import type { Blocked, Profile, Rule, RuleContext } from './rules/types.js'
+import type { Blocked, Indicator, Profile, Rule, RuleContext } from './rules/types.js'
 
 export interface CatEngineOptions {
   readonly profile: Profile
   readonly freshness: Freshness
   /** The rules to run, in evaluation order (tests pass subsets). */
   readonly rules?: readonly Rule[]
+  /** The LMWH products the site stocks (CDS_FORMULARY); all three when omitted. */
+  readonly formulary?: Formulary
 }
 
 /** Orders a rule may be about: anticoagulants, thrombolytics, IVC filters. A draft of anything else gets no card. */
@@ -32,6 +35,7 @@ export function subjectsFor (hook: HookName, drafts: readonly OrderFact[], activ
 
 export function createCatEngine (options: CatEngineOptions): CdsEngine {
   const rules = options.rules ?? EVALUATION_ORDER
+  const formulary = options.formulary ?? DEFAULT_FORMULARY
   return {
     evaluate (call: HookCall) {
       const hook = call.service.hook
@@ -44,9 +48,9 @@ export function createCatEngine (options: CatEngineOptions): CdsEngine {
 
       const snapshot = buildSnapshot({ index, orders, patientId: context.patientId, encounterId: context.encounterId, now: call.now, freshness: options.freshness })
       const subjects = subjectsFor(hook, snapshot.drafts, snapshot.activeAnticoagulants)
-      const fired = new Set<string>()
+      const fired = new Map<string, Indicator>()
       const blocked: Blocked[] = []
-      const cards: Card[] = []
+      const findings: FiredRule[] = []
       const decisions: Decision[] = []
 
       for (const rule of rules) {
@@ -55,7 +59,7 @@ export function createCatEngine (options: CatEngineOptions): CdsEngine {
           decisions.push({ ruleId: rule.id, ruleVersion: rule.version, fired: false, inputs: { cat: false } })
           continue
         }
-        const ctx: RuleContext = { hook, profile: options.profile, subjects, fired, blocked }
+        const ctx: RuleContext = { hook, profile: options.profile, subjects, fired, blocked, formulary }
         const outcome = rule.evaluate(snapshot, ctx)
         if (outcome === null) {
           decisions.push({ ruleId: rule.id, ruleVersion: rule.version, fired: false })
@@ -66,12 +70,20 @@ export function createCatEngine (options: CatEngineOptions): CdsEngine {
           decisions.push({ ruleId: rule.id, ruleVersion: rule.version, fired: false, inputs: { blocked: outcome.blocked.missing.map((m) => ({ input: m.input, state: m.state })) } })
           continue
         }
-        const card = toCard(rule, outcome.fired, snapshot)
-        fired.add(rule.id)
-        cards.push(card)
-        decisions.push({ ruleId: rule.id, ruleVersion: rule.version, fired: true, cardUuid: card.uuid, indicator: card.indicator, inputs: outcome.fired.inputs })
+        fired.set(rule.id, outcome.fired.indicator)
+        findings.push({ rule, finding: outcome.fired })
+        decisions.push({ ruleId: rule.id, ruleVersion: rule.version, fired: true, inputs: outcome.fired.inputs })
       }
-      return { cards: sortCards(cards), decisions }
+      // Cards are made once every rule has spoken: one alternative per response (src/cards/card.ts).
+      const cards: Card[] = toCards(findings, snapshot, formulary)
+      const byRule = new Map(cards.map((c) => [c.source.topic?.code, c]))
+      return {
+        cards,
+        decisions: decisions.map((d) => {
+          const card = d.fired ? byRule.get(d.ruleId) : undefined
+          return card === undefined ? d : { ...d, cardUuid: card.uuid, indicator: card.indicator }
+        })
+      }
     }
   }
 }

@@ -51,7 +51,8 @@ describe('FHIRPath and the one-pass index', () => {
       ...base,
       data: {
         patient: base.data.patient,
-        conditions: counted('conditions', [gastricCancer(), pe()]),
+        // Day 31 of treatment: rivaroxaban 20 mg once daily is the label dose (no regimen card).
+        conditions: counted('conditions', [gastricCancer(), pe({ onset: daysAgo(30) })]),
         observations: counted('observations', normalLabs()),
         medications: counted('medications', [keto])
       },
@@ -77,7 +78,7 @@ describe('FHIRPath and the one-pass index', () => {
 })
 
 describe('which orders each hook evaluates', () => {
-  const patient = { conditions: [gastricCancer(), pe()], observations: normalLabs() }
+  const patient = { conditions: [gastricCancer(), pe({ onset: daysAgo(30) })], observations: normalLabs() }
   const drafts = [dalteparin(12_000), rivaroxaban()]
 
   it('order-select: only the selections; order-sign: every draft; a non-anticoagulant draft: nothing', () => {
@@ -124,7 +125,7 @@ describe('cards', () => {
   it('one card per rule, most severe first, each valid and traceable in the decisions', () => {
     const rifampin = medicationRequest({ id: 'rif', status: 'active', rxnorm: '9384' })
     const { cards, decisions } = engine.evaluate(hookCall({
-      conditions: [gastricCancer(), condition({ id: 'brain', icd: 'C79.31' }), pe()],
+      conditions: [gastricCancer(), condition({ id: 'brain', icd: 'C79.31' }), pe({ onset: daysAgo(30) })],
       observations: normalLabs(),
       drafts: [rivaroxaban(), apixaban()],
       medications: [rifampin]
@@ -135,17 +136,27 @@ describe('cards', () => {
       expect(card.summary.length).toBeLessThanOrEqual(140)
       expect(decisions).toContainEqual(expect.objectContaining({ ruleId: card.source.topic?.code, fired: true, cardUuid: card.uuid, indicator: card.indicator }))
     }
-    expect(decisions.find((d) => d.ruleId === 'CAT-01')).toEqual({ ruleId: 'CAT-01', ruleVersion: '1.0.0', fired: false })
+    expect(decisions.find((d) => d.ruleId === 'CAT-01')).toEqual({ ruleId: 'CAT-01', ruleVersion: '1.1.0', fired: false })
   })
 
   it('profile decides CAT-01 only', () => {
-    const call = () => hookCall({ conditions: [sarcoma(), acuteDvt()], observations: normalLabs(), drafts: [apixaban()] })
+    const call = () => hookCall({ conditions: [sarcoma(), acuteDvt({ onset: daysAgo(30) })], observations: normalLabs(), drafts: [apixaban()] })
     expect(rules(engine.evaluate(call()).cards)).toEqual(['CAT-01:warning'])
     expect(rules(guideline.evaluate(call()).cards)).toEqual(['CAT-01:info'])
   })
 
+  it('a wrong regimen (apixaban 5 mg bid on day 6): lmwh-first keeps its policy card and points to CAT-18; guideline-2023 shows CAT-18 alone, saying the drug is acceptable', () => {
+    const call = () => hookCall({ conditions: [sarcoma(), acuteDvt()], observations: normalLabs(), drafts: [apixaban()] })
+    const policy = engine.evaluate(call()).cards
+    expect(rules(policy)).toEqual(['CAT-01:warning', 'CAT-18:warning'])
+    expect(policy[0]?.detail).toMatch(/The DOAC regimen itself needs correcting: see the regimen card \(CAT-18\)/)
+    const honest = guideline.evaluate(call()).cards
+    expect(rules(honest)).toEqual(['CAT-18:warning'])
+    expect(honest[0]?.detail).toMatch(/No DOAC hazard was found: the drug is a guideline-acceptable choice here; its regimen is what needs correcting/)
+  })
+
   it('missing inputs: the hazard card without a suggestion, and CAT-15 saying what is missing', () => {
-    const { cards } = engine.evaluate(hookCall({ conditions: [gastricCancer(), pe()], observations: [creatinine(0.9, 12)], drafts: [rivaroxaban()] }))
+    const { cards } = engine.evaluate(hookCall({ conditions: [gastricCancer(), pe({ onset: daysAgo(30) })], observations: [creatinine(0.9, 12)], drafts: [rivaroxaban()] }))
     expect(rules(cards)).toEqual(['CAT-02:warning', 'CAT-15:warning'])
     expect(cards[0]?.suggestions).toBeUndefined()
     expect(cards[1]?.detail).toMatch(/serum creatinine: last result 0.9 mg\/dL, 12 days ago[\s\S]*body weight: no result[\s\S]*platelet count: no result/i)

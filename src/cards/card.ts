@@ -4,12 +4,13 @@
 // alternative, selectionBehavior, and override reasons a clinician would pick.
 import { randomUUID } from 'node:crypto'
 import type { Card, Suggestion } from '../cds/response.js'
+import type { Formulary } from '../dosing/presentations.js'
 import type { PatientSnapshot } from '../facts/snapshot.js'
 import { RULE_CATALOGUE_SYSTEM, SOURCE_LABEL } from '../rules/catalogue.js'
 import { currentVte } from '../rules/common.js'
 import type { Evidence, Finding, RuleMeta } from '../rules/types.js'
 import { fmt } from '../rules/values.js'
-import { labOrderFor, medicationRequestFor, optionText, type OrderContext } from './orders.js'
+import { labOrderFor, medicationRequestsFor, optionText, type OrderContext } from './orders.js'
 
 export const OVERRIDE_REASON_SYSTEM = 'urn:cat-cds:override-reason'
 const SUMMARY_MAX = 140
@@ -23,13 +24,14 @@ function evidenceLine (e: Evidence): string {
   return `- ${e.guideline}${e.year !== undefined ? ` ${e.year}` : ''}: ${e.ref}`
 }
 
-function detailOf (rule: RuleMeta, f: Finding): string {
+function detailOf (rule: RuleMeta, f: Finding, offeredOn: readonly string[]): string {
   const unverified = f.unverified ?? rule.unverified ?? []
   const parts = [
     f.finding,
     `**Patient values used**\n${f.values.map((v) => `- ${v}`).join('\n')}`,
     `**Recommendation.** ${f.recommendation}`,
     ...(f.proposalNotes !== undefined && f.proposalNotes.length > 0 ? [`**About the suggested order.** ${f.proposalNotes.join(' ')}`] : []),
+    ...(offeredOn.length > 0 ? [`**Suggested orders.** The alternative for this order is offered once per response, on the ${offeredOn.join(' and ')} card.`] : []),
     ...(unverified.length > 0 ? [`**Unverified.** ${unverified.join(' ')}`] : []),
     `**Evidence**\n${rule.evidence.map(evidenceLine).join('\n')}`,
     `_${rule.id} v${rule.version}, ${SOURCE_LABEL}._`
@@ -37,12 +39,13 @@ function detailOf (rule: RuleMeta, f: Finding): string {
   return parts.join('\n\n')
 }
 
-function orderContext (s: PatientSnapshot): OrderContext {
+function orderContext (s: PatientSnapshot, formulary: Formulary): OrderContext {
   const vte = currentVte(s)
   const weight = s.labs.weight.reading
   return {
     patientId: s.patientId,
     nowMs: s.nowMs,
+    formulary,
     ...(s.encounterId !== undefined ? { encounterId: s.encounterId } : {}),
     ...(vte?.conditionId !== undefined ? { conditionId: vte.conditionId } : {}),
     ...(weight !== undefined ? { weightText: `weight ${fmt(weight.value, 1)} kg on ${weight.date.slice(0, 10)}` } : {})
@@ -56,12 +59,14 @@ interface Suggestions {
 
 /**
  * Suggestions exist only where there is a draft to act on: every subject draft must be deletable by
- * `resourceId` (a create without the delete would leave two anticoagulants on the order).
+ * `resourceId` (a create without the delete would leave two anticoagulants on the order). A replacing
+ * suggestion lists its creates before the delete: the public CDS Hooks sandbox applies only the first
+ * action, and a lone delete would empty the order.
  */
-function suggestionsOf (f: Finding, s: PatientSnapshot): Suggestions | undefined {
+function suggestionsOf (f: Finding, s: PatientSnapshot, formulary: Formulary): Suggestions | undefined {
   const proposal = f.proposal
   if (proposal === undefined) return undefined
-  const ctx = orderContext(s)
+  const ctx = orderContext(s, formulary)
   if (proposal.kind === 'labs') {
     const names = proposal.labs.map((l) => l === 'weight' ? 'a weight' : l === 'platelets' ? 'a platelet count' : 'a serum creatinine')
     return {
@@ -86,34 +91,62 @@ function suggestionsOf (f: Finding, s: PatientSnapshot): Suggestions | undefined
   return {
     selectionBehavior: 'at-most-one',
     suggestions: proposal.options.map((option, i) => {
-      const text = optionText(option)
+      const text = optionText(option, s.nowMs)
       const then = option.discontinue !== undefined ? `; discontinue ${option.discontinue}` : ''
+      const creates = medicationRequestsFor(option, ctx).map((resource) => ({ type: 'create' as const, description: `Order ${orderWords(resource)}`, resource }))
       return {
         label: `Replace with ${text}${then}`,
         uuid: randomUUID(),
         isRecommended: proposal.recommend && i === 0,
-        actions: [...deletes, { type: 'create' as const, description: `Order ${text}`, resource: medicationRequestFor(option, ctx) }]
+        actions: [...creates, ...deletes]
       }
     })
   }
 }
 
-export function toCard (rule: RuleMeta, f: Finding, s: PatientSnapshot): Card {
-  const suggestions = suggestionsOf(f, s)
-  return {
-    uuid: randomUUID(),
-    summary: summaryOf(f.summary),
-    detail: detailOf(rule, f),
-    indicator: f.indicator,
-    source: { label: SOURCE_LABEL, topic: { system: RULE_CATALOGUE_SYSTEM, code: rule.id, display: rule.title } },
-    ...(suggestions !== undefined ? { suggestions: suggestions.suggestions, selectionBehavior: suggestions.selectionBehavior } : {}),
-    overrideReasons: f.overrideReasons.map((r) => ({ system: OVERRIDE_REASON_SYSTEM, code: r.code, display: r.display }))
-  }
+/** "dalteparin 15 000 IU/0.6 mL prefilled syringe: 15 000 IU SC once daily until 2026-11-30". */
+function orderWords (mr: Record<string, unknown>): string {
+  const text = (mr.medicationCodeableConcept as { text?: string } | undefined)?.text ?? 'medication'
+  const steps = (mr.dosageInstruction as Array<{ text?: string }> | undefined ?? []).map((d) => d.text ?? '').join(', then ')
+  return `${text}: ${steps}`
+}
+
+export interface FiredRule {
+  readonly rule: RuleMeta
+  readonly finding: Finding
 }
 
 const RANK: Readonly<Record<Card['indicator'], number>> = { critical: 0, warning: 1, info: 2 }
 
-/** Most severe first; rule id breaks ties so the order is stable. */
-export function sortCards (cards: Card[]): Card[] {
-  return cards.sort((a, b) => RANK[a.indicator] - RANK[b.indicator] || (a.source.topic?.code ?? '').localeCompare(b.source.topic?.code ?? ''))
+/** The identity of a suggestion: what it does, not its uuid or label. */
+const suggestionKey = (sg: Suggestion): string => JSON.stringify(sg.actions ?? [])
+
+/**
+ * One card per fired rule, most severe first. One alternative per response: a suggestion that an
+ * earlier (more severe) card already carries is dropped from the later card, which names the card
+ * that offers it, so no two cards suggest the same order.
+ */
+export function toCards (fired: readonly FiredRule[], s: PatientSnapshot, formulary: Formulary): Card[] {
+  const ordered = [...fired].sort((a, b) => RANK[a.finding.indicator] - RANK[b.finding.indicator] || a.rule.id.localeCompare(b.rule.id))
+  const owner = new Map<string, string>()
+  return ordered.map(({ rule, finding }) => {
+    const built = suggestionsOf(finding, s, formulary)
+    const offeredOn = new Set<string>()
+    const kept = (built?.suggestions ?? []).filter((sg) => {
+      const key = suggestionKey(sg)
+      const by = owner.get(key)
+      if (by !== undefined) { offeredOn.add(by); return false }
+      owner.set(key, rule.id)
+      return true
+    })
+    return {
+      uuid: randomUUID(),
+      summary: summaryOf(finding.summary),
+      detail: detailOf(rule, finding, [...offeredOn]),
+      indicator: finding.indicator,
+      source: { label: SOURCE_LABEL, topic: { system: RULE_CATALOGUE_SYSTEM, code: rule.id, display: rule.title } },
+      ...(built !== undefined && kept.length > 0 ? { suggestions: kept, selectionBehavior: built.selectionBehavior } : {}),
+      overrideReasons: finding.overrideReasons.map((r) => ({ system: OVERRIDE_REASON_SYSTEM, code: r.code, display: r.display }))
+    }
+  })
 }

@@ -1,9 +1,12 @@
-// The FHIR R4 resources a suggestion creates: a fully coded, weight-dosed MedicationRequest (draft,
-// intent order) and laboratory ServiceRequests. What goes out is accurate: verified codes only
-// (src/terminology/orderables.ts), UCUM units, and the dose basis written on the order.
-import { isoDay } from '../fhir/dates.js'
+// The FHIR R4 resources a suggestion creates: fully coded, dosed MedicationRequests (draft, intent
+// order) and laboratory ServiceRequests. Each order names the product the ward gives (the syringe that
+// holds the dose, the tablet strength; src/terminology/orderables.ts), so a regimen whose steps need
+// different products becomes consecutive orders. Every dosage carries timing, route, dose and a
+// boundsPeriod, in UCUM units.
+import { DAY_MS, isoDay } from '../fhir/dates.js'
+import type { Formulary } from '../dosing/presentations.js'
 import { ORDERABLE_LOINC } from '../terminology/labs.js'
-import { ORDERABLE, ROUTE } from '../terminology/orderables.js'
+import { orderableFor, ROUTE, routeOf } from '../terminology/orderables.js'
 import { SYSTEM } from '../terminology/systems.js'
 import type { OptionStep, OrderOption } from '../rules/types.js'
 import { fmt } from '../rules/values.js'
@@ -16,6 +19,8 @@ export interface OrderContext {
   readonly nowMs: number
   /** "weight 78.4 kg on 2026-10-30", written on the order. */
   readonly weightText?: string
+  /** Stocked syringes decide the product an LMWH dose is coded to. */
+  readonly formulary?: Formulary
 }
 
 /** A FHIR resource as a suggestion action carries it. */
@@ -27,36 +32,63 @@ function frequencyWords (everyHours: 12 | 24): string {
   return everyHours === 12 ? 'every 12 hours' : 'once daily'
 }
 
-export function stepText (step: OptionStep, route: string): string {
-  const perKg = step.perKg !== undefined ? ` (${fmt(step.perKg, 2)} ${step.unit === 'mg' ? 'mg' : 'IU'}/kg${step.capped === true ? ', capped at the maximum' : ''})` : ''
-  return `${fmt(step.dose)} ${step.unit} ${route} ${frequencyWords(step.everyHours)}${perKg}`
+export function stepText (step: OptionStep, route: string, explain = true): string {
+  const why = !explain
+    ? ''
+    : step.band !== undefined
+      ? ` (label weight band ${step.band})`
+      : step.perKg !== undefined ? ` (${fmt(step.perKg, 2)} ${step.unit === 'mg' ? 'mg' : 'IU'}/kg${step.capped === true ? ', capped at the maximum' : ''})` : ''
+  return `${fmt(step.dose, 1)} ${step.unit} ${route} ${frequencyWords(step.everyHours)}${why}`
 }
 
-/** One line for a suggestion label: "dalteparin 15 700 IU SC once daily until 2026-11-30, then 11 800 IU SC once daily". */
-export function optionText (option: OrderOption): string {
-  const route = ORDERABLE[option.agent].route === 'oral' ? 'orally' : 'SC'
+/** The last day of a step that ends at `untilMs` (the next step starts that day): FHIR period ends are inclusive. */
+export const lastDay = (untilMs: number): string => isoDay(untilMs - DAY_MS)
+
+const routeWord = (option: OrderOption): string => routeOf(option.agent) === 'oral' ? 'orally' : 'SC'
+
+function stepsText (option: OrderOption, today: string): string {
+  // The weight band is said once when every step comes from the same band.
   return `${option.agent} ` + option.steps.map((s, i) =>
-    `${i > 0 ? 'then ' : ''}${stepText(s, route)}${s.untilMs !== undefined ? ` until ${isoDay(s.untilMs)}` : ''}`).join(', ')
+    `${i > 0 ? 'then ' : ''}${stepText(s, routeWord(option), i === 0 || s.band !== option.steps[i - 1]?.band)}${s.fromMs !== undefined && isoDay(s.fromMs) !== today ? ` from ${isoDay(s.fromMs)}` : ''}${s.untilMs !== undefined ? ` through ${lastDay(s.untilMs)}` : ''}`).join(', ')
 }
 
-export function medicationRequestFor (option: OrderOption, ctx: OrderContext): ActionResource {
-  const orderable = ORDERABLE[option.agent]
-  const route = ROUTE[orderable.route]
-  const routeShort = orderable.route === 'oral' ? 'orally' : 'SC'
-  const today = isoDay(ctx.nowMs)
-  const dosageInstruction = option.steps.map((step, i) => {
-    const previousEnd = option.steps[i - 1]?.untilMs
-    const bounds = step.untilMs !== undefined
-      ? { boundsPeriod: { start: previousEnd !== undefined ? isoDay(previousEnd) : today, end: isoDay(step.untilMs) } }
-      : previousEnd !== undefined ? { boundsPeriod: { start: isoDay(previousEnd) } } : {}
-    return {
-      sequence: i + 1,
-      text: `${stepText(step, routeShort)}${step.untilMs !== undefined ? ` until ${isoDay(step.untilMs)}` : ''}`,
-      timing: { repeat: { frequency: 1, period: step.everyHours === 12 ? 12 : 1, periodUnit: step.everyHours === 12 ? 'h' : 'd', ...bounds } },
-      route: { coding: [{ system: route.system, code: route.code, display: route.display }], text: orderable.route },
-      doseAndRate: [{ doseQuantity: { value: step.dose, unit: UCUM_UNIT[step.unit].unit, system: SYSTEM.ucum, code: UCUM_UNIT[step.unit].code } }]
-    }
+/** One line for a suggestion label: "dalteparin 15 000 IU SC once daily through 2026-11-29, then 12 500 IU SC once daily". */
+export function optionText (option: OrderOption, nowMs = Date.now()): string {
+  const today = isoDay(nowMs)
+  return option.leadIn !== undefined ? `${stepsText(option.leadIn, today)}, then ${stepsText(option, today)}` : stepsText(option, today)
+}
+
+/** When each step starts and ends, as days: the step's own start, else the previous step's end, else today. */
+function spans (option: OrderOption, nowMs: number): Array<{ step: OptionStep, start: number, end?: number }> {
+  let from = option.steps[0]?.fromMs ?? nowMs
+  return option.steps.map((step) => {
+    const start = step.fromMs ?? from
+    if (step.untilMs !== undefined) from = step.untilMs
+    return { step, start, ...(step.untilMs !== undefined ? { end: step.untilMs } : {}) }
   })
+}
+
+function oneOrder (option: OrderOption, group: Array<{ step: OptionStep, start: number, end?: number }>, ctx: OrderContext): ActionResource {
+  const first = group[0]?.step as OptionStep
+  const orderable = orderableFor(option.agent, first.dose, ctx.formulary?.syringes[option.agent as keyof Formulary['syringes']])
+  const route = ROUTE[orderable.route]
+  const today = isoDay(ctx.nowMs)
+  const dosageInstruction = group.map(({ step, start, end }, i) => ({
+    sequence: i + 1,
+    text: `${stepText(step, routeWord(option))}${end !== undefined ? ` through ${lastDay(end)}` : ''}`,
+    timing: {
+      repeat: {
+        boundsPeriod: { start: isoDay(start), ...(end !== undefined ? { end: lastDay(end) } : {}) },
+        frequency: 1,
+        period: step.everyHours === 12 ? 12 : 1,
+        periodUnit: step.everyHours === 12 ? 'h' : 'd'
+      }
+    },
+    route: { coding: [{ system: route.system, code: route.code, display: route.display }], text: orderable.route },
+    doseAndRate: [{ doseQuantity: { value: step.dose, unit: UCUM_UNIT[step.unit].unit, system: SYSTEM.ucum, code: UCUM_UNIT[step.unit].code } }]
+  }))
+  const weightBased = group.some(({ step }) => step.perKg !== undefined || step.band !== undefined)
+  const needsTwo = orderable.productCode === undefined && routeOf(option.agent) === 'subcutaneous'
   return {
     resourceType: 'MedicationRequest',
     status: 'draft',
@@ -68,11 +100,31 @@ export function medicationRequestFor (option: OrderOption, ctx: OrderContext): A
     ...(ctx.conditionId !== undefined ? { reasonReference: [{ reference: `Condition/${ctx.conditionId}` }] } : {}),
     dosageInstruction,
     note: [{
-      text: `Suggested by CAT-CDS: ${option.basis}${ctx.weightText !== undefined && option.steps.some((s) => s.perKg !== undefined) ? `, from ${ctx.weightText}` : ''}. ` +
+      text: `Suggested by CAT-CDS: ${option.basis}${ctx.weightText !== undefined && weightBased ? `, from ${ctx.weightText}` : ''}. ` +
         (option.discontinue !== undefined ? `Replaces ${option.discontinue}: discontinue it. ` : '') +
-        'Round to the available syringe per local policy; pharmacist review.'
+        (needsTwo ? 'No single syringe holds this dose: give it as two injections. ' : '') +
+        'Pharmacist review.'
     }]
   }
+}
+
+/**
+ * The orders of one option, in the order they are given: the lead-in first, then one order per run of
+ * steps given from the same product (dalteparin 15 000 IU then 12 500 IU are two syringes, two orders).
+ */
+export function medicationRequestsFor (option: OrderOption, ctx: OrderContext): ActionResource[] {
+  const out: ActionResource[] = option.leadIn !== undefined ? medicationRequestsFor(option.leadIn, ctx) : []
+  const stocked = ctx.formulary?.syringes[option.agent as keyof Formulary['syringes']]
+  const groups: Array<Array<{ step: OptionStep, start: number, end?: number }>> = []
+  let lastCode: string | undefined
+  for (const span of spans(option, ctx.nowMs)) {
+    const code = orderableFor(option.agent, span.step.dose, stocked).codings[0]?.code
+    const last = groups.at(-1)
+    if (last !== undefined && code === lastCode) last.push(span)
+    else groups.push([span])
+    lastCode = code
+  }
+  return [...out, ...groups.map((g) => oneOrder(option, g, ctx))]
 }
 
 export function labOrderFor (lab: keyof typeof ORDERABLE_LOINC, ctx: OrderContext): ActionResource {

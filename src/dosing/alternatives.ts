@@ -2,6 +2,7 @@
 // Pure: numbers in, regimens out. Callers pass only fresh values; with a missing input there is no
 // alternative at all (decisions.md: no suggestion when an input needed for the dose is missing).
 import { dalteparinTreatment, enoxaparinTreatment, halfDose, tinzaparinTreatment, type Lmwh, type Regimen } from './lmwh.js'
+import { DEFAULT_FORMULARY, syringeFor, type Formulary } from './presentations.js'
 
 /** CrCl below which LMWH is reduced or anti-Xa-guided (knowledge.md §1.8). */
 export const LMWH_RENAL_THRESHOLD = 30
@@ -10,6 +11,8 @@ export const LMWH_NO_DOSE_BELOW_CRCL = 20
 /** Platelet thresholds of the ISTH SSC 2018 algorithm (knowledge.md §1.7), × 10⁹/L. */
 export const PLATELETS_FULL_DOSE = 50
 export const PLATELETS_HOLD = 25
+/** Dalteparin label (US, cancer VTE): platelets 50–100 × 10⁹/L → the daily dose less 2 500 IU. */
+export const PLATELETS_DALTEPARIN_REDUCE = 100
 
 export interface AlternativeInputs {
   readonly weightKg: number
@@ -18,8 +21,10 @@ export interface AlternativeInputs {
   /** Start of treatment for the dalteparin month-1 step: the VTE onset, or undefined (start today). */
   readonly treatmentDay0Ms: number | undefined
   readonly nowMs: number
-  /** Offer this agent first (CAT-09 keeps the clinician's LMWH). */
+  /** Offer only this agent, when stocked (a dose fix keeps the clinician's LMWH). */
   readonly prefer?: Lmwh | undefined
+  /** What the site stocks; all three LMWHs and every marketed syringe when omitted. */
+  readonly formulary?: Formulary
 }
 
 export interface Alternatives {
@@ -29,7 +34,14 @@ export interface Alternatives {
   readonly notes: readonly string[]
 }
 
+/** The regimen can be given from the stocked syringes (tinzaparin above its largest syringe: two injections). */
+function stocked (r: Regimen, f: Formulary): boolean {
+  const syringes = f.syringes[r.agent]
+  return r.steps.every((s) => syringeFor(r.agent, s.dose, syringes) !== undefined || (r.agent !== 'dalteparin' && syringes.some((x) => x.graduated)))
+}
+
 export function lmwhAlternatives (p: AlternativeInputs): Alternatives {
+  const formulary = p.formulary ?? DEFAULT_FORMULARY
   if (p.platelets < PLATELETS_HOLD) {
     return {
       regimens: [],
@@ -43,20 +55,27 @@ export function lmwhAlternatives (p: AlternativeInputs): Alternatives {
     }
   }
   const notes: string[] = []
+  const agents = p.prefer !== undefined && formulary.lmwh.includes(p.prefer) ? [p.prefer] : formulary.lmwh
   let regimens: Regimen[]
   if (p.crcl < LMWH_RENAL_THRESHOLD) {
-    regimens = [enoxaparinTreatment(p.weightKg, true)]
-    notes.push('CrCl below 30 mL/min: enoxaparin 1 mg/kg once daily (NCCN, CrCl 20–30); dalteparin or tinzaparin only with anti-Xa-guided dosing, which is not computed here.')
+    regimens = formulary.lmwh.includes('enoxaparin') ? [enoxaparinTreatment(p.weightKg, true)] : []
+    notes.push('CrCl below 30 mL/min: enoxaparin 1 mg/kg once daily (NCCN, CrCl 20–30); dalteparin or tinzaparin only with anti-Xa-guided dosing, which is not computed here.' +
+      (regimens.length === 0 ? ' Enoxaparin is not stocked (site formulary), so no dose is suggested.' : ''))
   } else {
-    const dalteparin = dalteparinTreatment(p.weightKg, p.treatmentDay0Ms ?? p.nowMs, p.nowMs)
-    const enoxaparin = enoxaparinTreatment(p.weightKg, false)
-    if (p.prefer === 'tinzaparin') regimens = [tinzaparinTreatment(p.weightKg)]
-    else if (p.prefer === 'enoxaparin') regimens = [enoxaparin, dalteparin]
-    else regimens = [dalteparin, enoxaparin]
+    const dalteparinReduced = p.platelets < PLATELETS_DALTEPARIN_REDUCE && p.platelets >= PLATELETS_FULL_DOSE
+    regimens = agents.map((agent) => agent === 'dalteparin'
+      ? dalteparinTreatment(p.weightKg, p.treatmentDay0Ms ?? p.nowMs, p.nowMs, { table: formulary.dalteparinTable, plateletReduction: dalteparinReduced })
+      : agent === 'enoxaparin' ? enoxaparinTreatment(p.weightKg, false) : tinzaparinTreatment(p.weightKg))
+    if (dalteparinReduced && agents.includes('dalteparin')) notes.push('Platelets 50–100 × 10⁹/L: the dalteparin dose is the label band less 2 500 IU until platelets recover to ≥ 100 × 10⁹/L (US label, cancer VTE).')
   }
   if (p.platelets < PLATELETS_FULL_DOSE) {
     regimens = regimens.map(halfDose)
     notes.push('Platelets 25–50 × 10⁹/L: 50 % of the therapeutic dose (or a prophylactic dose) unless the VTE is acute and high-risk, when full dose with platelet transfusion to keep ≥ 40–50 × 10⁹/L is advised (ISTH SSC 2018).')
+  }
+  const unstocked = regimens.filter((r) => !stocked(r, formulary))
+  if (unstocked.length > 0) {
+    notes.push(`Not offered: ${unstocked.map((r) => `${r.agent} ${r.steps.map((s) => `${s.dose} ${s.unit}`).join(' then ')}`).join('; ')} — no stocked syringe holds the dose (site formulary).`)
+    regimens = regimens.filter((r) => stocked(r, formulary))
   }
   return { regimens, notes }
 }

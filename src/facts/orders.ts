@@ -6,7 +6,7 @@ import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '..
 import type { ResourceIndex } from '../fhir/resource-index.js'
 import { classifyLmwhDailyDose, type Lmwh, type LmwhDoseClass } from '../dosing/lmwh.js'
 import {
-  matchAnticoagulant, matchInteracting, matchThrombolytic, ORAL_STRENGTH_MG,
+  matchAnticoagulant, matchInteracting, matchThrombolytic, ORAL_STRENGTH_MG, STARTER_PACKS,
   type Anticoagulant, type AnticoagulantClass, type InteractingDrug, type MatchedBy
 } from '../terminology/medications.js'
 import { isIvcFilterInsertion, isThrombolysisProcedure } from '../terminology/procedures.js'
@@ -25,9 +25,11 @@ export interface PhaseDose {
   readonly perAdministration?: Amount
   readonly administrationsPerDay?: number
   readonly daily?: Amount
-  /** The phase's timing.repeat.boundsPeriod, when it has one (which phase is in effect today). */
+  /** When the phase starts and ends: its boundsPeriod, or a boundsDuration counted from its start. */
   readonly startMs?: number
   readonly endMs?: number
+  /** Why the dose cannot be read, in words ("2 {pill} of a product whose strength is not known"). */
+  readonly doseProblem?: string
 }
 
 export interface Dated {
@@ -60,10 +62,17 @@ export interface OrderFact {
   readonly plannedEnd?: Dated & { readonly source: PlannedEndSource }
   /** Has `priorPrescription` (a renewal). */
   readonly renewal: boolean
+  /** A DOAC starter pack: the order is the label's loading regimen, whatever its dose says. */
+  readonly starterPack?: boolean
 }
 
 const IU_UNITS = new Set(['[iu]', 'iu', 'u', '[u]', 'unit', 'units', 'anti-xa iu', '{units}', '[iu]/dose'])
-const TABLET_UNITS = new Set(['{tbl}', 'tbl', 'tab', 'tabs', 'tablet', 'tablets', '{tablet}', '{capsule}', 'capsule', 'capsules', 'cap', '{cap}'])
+// Count units EHRs send for oral doses: UCUM annotations ({pill} is the CDS Hooks sandbox's), plain
+// words, and UCUM "1" when the unit text names the dose form.
+const COUNT_UNITS = new Set(['{pill}', '{pills}', '{tbl}', '{tablet}', '{tablets}', '{capsule}', '{capsules}', '{cap}', 'pill', 'pills', 'tbl', 'tab', 'tabs', 'tablet', 'tablets', 'capsule', 'capsules', 'cap'])
+const COUNT_WORDS = /^(pills?|tab(let)?s?|tbl|cap(sule)?s?)$/
+/** A strength written in a medication's name: "5 MG", "15 mg", "2.5mg". */
+const STRENGTH_IN_TEXT = /(\d+(?:[.,]\d+)?)\s*mg\b(?!\s*\/)/gi
 
 /** GTS timing abbreviations (v3-GTSAbbreviation) → administrations per day. */
 const TIMING_CODES: Readonly<Record<string, number>> = {
@@ -89,35 +98,58 @@ function administrationsPerDay (dosage: unknown): number | undefined {
   return undefined
 }
 
-/** Dose per administration in mg or IU; a tablet of a known single-strength product counts in mg. */
-function amountOf (dosage: unknown, agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[]): Amount | undefined {
+/**
+ * The strength of one tablet or capsule: from the RxNorm product code, else from a single strength
+ * written in the medication's name. Undefined when neither tells (a pack, two strengths, no number).
+ */
+function unitStrength (codings: readonly Code[], names: readonly string[]): number | undefined {
+  const coded = codings.map((c) => c.system === SYSTEM.rxnorm ? ORAL_STRENGTH_MG.get(c.code) : undefined).find((v) => v !== undefined)
+  if (coded !== undefined) return coded
+  if (codings.some((c) => c.system === SYSTEM.rxnorm && STARTER_PACKS.has(c.code))) return undefined
+  const written = new Set(names.flatMap((n) => [...n.matchAll(STRENGTH_IN_TEXT)].map((m) => Number((m[1] as string).replace(',', '.')))))
+  return written.size === 1 ? [...written][0] : undefined
+}
+
+type AmountRead = Amount | { readonly problem: string }
+
+/** Dose per administration in mg or IU; a count of tablets or capsules is multiplied by their strength. */
+function amountOf (dosage: unknown, agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[], names: readonly string[]): AmountRead {
   const q = FP.dosage.doseQuantity(dosage)[0]
-  if (!isObject(q)) return undefined
+  if (!isObject(q)) return { problem: 'no dose quantity' }
   const value = num(q.value)
-  const unit = (str(q.code) ?? str(q.unit))?.toLowerCase()
-  if (value === undefined || unit === undefined) return undefined
+  const code = str(q.code)?.toLowerCase()
+  const text = str(q.unit)?.toLowerCase().trim()
+  const unit = code ?? text
+  if (value === undefined || unit === undefined) return { problem: 'no dose value or unit' }
   if (unit === 'mg') return { value, unit: 'mg' }
   // Units are anti-Xa IU for the heparins dosed in units; enoxaparin is dosed in mg here.
   if (IU_UNITS.has(unit) && (agentClass === 'ufh' || agent === 'dalteparin' || agent === 'tinzaparin')) return { value, unit: 'IU' }
-  if (TABLET_UNITS.has(unit)) {
-    const strength = codings.map((c) => c.system === SYSTEM.rxnorm ? ORAL_STRENGTH_MG.get(c.code) : undefined).find((s) => s !== undefined)
-    if (strength !== undefined) return { value: value * strength, unit: 'mg' }
+  const count = COUNT_UNITS.has(unit) || (code === '1' && text !== undefined && COUNT_WORDS.test(text))
+  if (count) {
+    const strength = unitStrength(codings, names)
+    return strength === undefined
+      ? { problem: `${value} ${str(q.code) ?? str(q.unit) ?? ''} of a product whose strength is not known (no product code with a known strength, no single strength in its name)` }
+      : { value: value * strength, unit: 'mg' }
   }
-  return undefined
+  return { problem: `dose unit "${str(q.code) ?? str(q.unit) ?? ''}" not understood` }
 }
 
-function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[]): PhaseDose[] {
+function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[], names: readonly string[], orderStartMs: number | undefined): PhaseDose[] {
   const bySequence = new Map<number, unknown[]>()
   dosages.forEach((d, i) => {
     const seq = isObject(d) ? num(d.sequence) ?? i + 1 : i + 1
     bySequence.set(seq, [...(bySequence.get(seq) ?? []), d])
   })
+  let previousEndMs: number | undefined
   return [...bySequence.entries()].sort(([a], [b]) => a - b).map(([, group]) => {
     let daily: Amount | undefined
     let perAdministration: Amount | undefined
     let perDayTotal: number | undefined
+    let doseProblem: string | undefined
     for (const dosage of group) {
-      const amount = amountOf(dosage, agentClass, agent, codings)
+      const read = amountOf(dosage, agentClass, agent, codings, names)
+      const amount = 'problem' in read ? undefined : read
+      if ('problem' in read) doseProblem ??= read.problem
       const perDay = administrationsPerDay(dosage)
       perAdministration ??= amount
       if (amount !== undefined && perDay !== undefined && (daily === undefined || daily.unit === amount.unit)) {
@@ -132,13 +164,22 @@ function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefine
     }
     const period = FP.dosage.boundsPeriod(group[0])[0]
     const startMs = isObject(period) ? parseFhirDate(period.start)?.ms : undefined
-    const endMs = isObject(period) ? parseFhirDate(period.end)?.ms : undefined
+    let endMs = isObject(period) ? parseFhirDate(period.end)?.ms : undefined
+    // A boundsDuration runs from the phase's start: its own, the end of the phase before, or the order's.
+    const duration = FP.dosage.boundsDuration(group[0])[0]
+    const from = startMs ?? previousEndMs ?? orderStartMs
+    if (endMs === undefined && isObject(duration) && from !== undefined) {
+      const value = num(duration.value)
+      endMs = value === undefined ? undefined : addDuration(from, value, str(duration.code) ?? str(duration.unit))
+    }
+    previousEndMs = endMs
     return {
       ...(perAdministration !== undefined ? { perAdministration } : {}),
       ...(perDayTotal !== undefined ? { administrationsPerDay: perDayTotal } : {}),
       ...(daily !== undefined ? { daily } : {}),
       ...(startMs !== undefined ? { startMs } : {}),
-      ...(endMs !== undefined ? { endMs } : {})
+      ...(endMs !== undefined ? { endMs } : {}),
+      ...(perAdministration === undefined && doseProblem !== undefined ? { doseProblem } : {})
     }
   })
 }
@@ -209,13 +250,13 @@ function medicationRequestFact (mr: Json, draft: { ref: string | undefined, sele
   const agent = anticoagulant?.entry.key
   const agentClass = anticoagulant?.entry.class
   const dosages = FP.medicationRequest.dosages(mr)
-  const phases = phasesOf(dosages, agentClass, agent, codings)
-
   const firstBounds = dosages.map((d) => FP.dosage.boundsPeriod(d)[0]).find(isObject)
   const validity = FP.medicationRequest.validityPeriod(mr)[0]
   // A draft starts when it is signed: today, unless it says otherwise.
   const start = dated(FP.medicationRequest.authoredOn(mr)[0]) ?? dated(firstBounds?.start) ??
     (isObject(validity) ? dated(validity.start) : undefined) ?? (draft !== undefined ? { ms: ctx.nowMs, text: isoDay(ctx.nowMs) } : undefined)
+  // A draft's phases run from its own bounds, else from when it is signed; an earlier order's from its start.
+  const phases = phasesOf(dosages, agentClass, agent, codings, names, draft !== undefined ? dated(firstBounds?.start)?.ms ?? ctx.nowMs : start?.ms)
   const plannedEnd = plannedEndOf(mr, dosages, start?.ms)
 
   const firstDaily = phases[0]?.daily
@@ -241,7 +282,8 @@ function medicationRequestFact (mr: Json, draft: { ref: string | undefined, sele
     ...(lmwhDoseClass !== undefined ? { lmwhDoseClass } : {}),
     ...(start !== undefined ? { start } : {}),
     ...(plannedEnd !== undefined ? { plannedEnd } : {}),
-    renewal: FP.medicationRequest.priorPrescription(mr)[0] === true
+    renewal: FP.medicationRequest.priorPrescription(mr)[0] === true,
+    ...(agentClass === 'doac' && codings.some((c) => c.system === SYSTEM.rxnorm && STARTER_PACKS.has(c.code)) ? { starterPack: true } : {})
   }
 }
 

@@ -19,7 +19,7 @@ export type Sex = 'male' | 'female'
 
 /** An input a check needs that is absent, stale or unusable, in words a clinician can act on. */
 export interface MissingInput {
-  readonly input: 'creatinine' | 'weight' | 'platelets' | 'age' | 'sex'
+  readonly input: 'creatinine' | 'weight' | 'platelets' | 'age' | 'sex' | 'dose'
   readonly state: 'missing' | 'stale' | 'unusable'
   readonly detail: string
 }

@@ -1,13 +1,17 @@
 // Helpers several rules share: picking the orders a rule is about, the LMWH alternative with the
 // inputs it needs, and recurrence detection (CAT-10 and CAT-14).
 import { lmwhAlternatives } from '../dosing/alternatives.js'
-import type { Lmwh } from '../dosing/lmwh.js'
+import { DALTEPARIN_MONTH_ONE_DAYS, DALTEPARIN_PLATELET_REDUCTION_IU, dalteparinBandDose, type Lmwh } from '../dosing/lmwh.js'
+import { DAY_MS } from '../fhir/dates.js'
 import type { VteFact } from '../facts/conditions.js'
 import type { OrderFact, PhaseDose } from '../facts/orders.js'
 import { missingFromLab, type MissingInput, type PatientSnapshot } from '../facts/snapshot.js'
 import type { AnticoagulantClass } from '../terminology/medications.js'
 import type { Blocked, Proposal, RuleContext } from './types.js'
 import { fmt } from './values.js'
+
+/** What every card offering an LMWH dose says about it. */
+export const LMWH_DOSE_NOTE = 'Suggested doses come from the latest weight, on the label weight bands (dalteparin) or the measurable steps of the marketed syringes (enoxaparin 10 mg, tinzaparin 1 000 IU); pharmacist review.'
 
 export function anticoagulantOrders (orders: readonly OrderFact[], ...classes: AnticoagulantClass[]): OrderFact[] {
   return orders.filter((o) => o.anticoagulant !== undefined && (classes.length === 0 || classes.includes(o.anticoagulant.class)))
@@ -108,6 +112,20 @@ export function missingInputs (s: PatientSnapshot, needs: { crcl?: boolean, plat
   return out
 }
 
+/**
+ * The dalteparin label dose for this patient today (US label weight bands; month 1 until day 30 after
+ * the VTE, then months 2–6), and that dose less 2 500 IU, the label's reduction for platelets
+ * 50–100 × 10⁹/L. Undefined without a fresh weight.
+ */
+export function dalteparinLabelDose (s: PatientSnapshot, ctx: Pick<RuleContext, 'formulary'>): { dose: number, reduced: number, band: string, phase: 'month 1' | 'months 2–6' } | undefined {
+  const weightKg = s.labs.weight.state === 'fresh' ? s.labs.weight.reading?.value : undefined
+  if (weightKg === undefined) return undefined
+  const onset = currentVte(s)?.onset?.ms ?? s.nowMs
+  const monthOne = s.nowMs < onset + DALTEPARIN_MONTH_ONE_DAYS * DAY_MS
+  const { dose, band } = dalteparinBandDose(weightKg, monthOne ? 'month1' : 'maintenance', ctx.formulary.dalteparinTable)
+  return { dose, reduced: dose - DALTEPARIN_PLATELET_REDUCTION_IU, band, phase: monthOne ? 'month 1' : 'months 2–6' }
+}
+
 export interface LmwhOffer {
   readonly proposal?: Proposal
   readonly notes?: readonly string[]
@@ -134,7 +152,7 @@ export function lmwhOffer (s: PatientSnapshot, ctx: RuleContext, prefer?: Lmwh):
     return { blocked: { check: 'weight-based LMWH dose for the suggested alternative', missing } }
   }
   const onset = currentVte(s)?.onset?.ms
-  const alternatives = lmwhAlternatives({ weightKg, crcl: s.crcl.value, platelets, treatmentDay0Ms: onset, nowMs: s.nowMs, prefer })
+  const alternatives = lmwhAlternatives({ weightKg, crcl: s.crcl.value, platelets, treatmentDay0Ms: onset, nowMs: s.nowMs, prefer, formulary: ctx.formulary })
   return {
     notes: alternatives.notes,
     ...(alternatives.regimens.length > 0 ? { proposal: { kind: 'replace', options: alternatives.regimens, recommend: true } } : {})

@@ -3,7 +3,7 @@
 import { addMonths, isoDay } from '../fhir/dates.js'
 import { PLATELETS_FULL_DOSE } from '../dosing/alternatives.js'
 import { missingFromLab } from '../facts/snapshot.js'
-import { agentNames, anticoagulantOrders, currentVte, lmwhOffer, missingInputs, plateletsBelow, plateletsText, withArticle } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, LMWH_DOSE_NOTE, lmwhOffer, missingInputs, plateletsBelow, plateletsText, withArticle } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { Finding, Rule } from './types.js'
@@ -22,13 +22,13 @@ const HONEST = 'ASCO 2023, ITAC 2022, NCCN, CHEST 2021 and ESC 2022 also accept 
 
 export const CAT01: Rule = {
   id: 'CAT-01',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'DOAC in CAT without a DOAC hazard',
   hooks: ORDER_HOOKS,
   severity: { 'lmwh-first': 'warning (LMWH preferred by local policy)', 'guideline-2023': 'info (DOAC acceptable; checks listed)' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ESC22, EVIDENCE.ASH21],
   inputs: ['DOAC draft', 'active cancers', 'interacting drugs', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)', 'platelets ≤ 7 days'],
-  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets) or CAT-10 (VTE recurring on anticoagulation) fired, with CrCl and platelets known. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal of a DOAC the patient already takes (the choice was made; CAT-17 covers the extended phase).',
+  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets) or CAT-10 (VTE recurring on anticoagulation) fired, with CrCl and platelets known. When the regimen card CAT-18 fired, guideline-2023 stays silent (CAT-18 already says the drug is acceptable and only its regimen is wrong) and lmwh-first points to it. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal of a DOAC the patient already takes (the choice was made; CAT-17 covers the extended phase).',
   notCoded: 'GI mucosal lesions, impaired GI absorption and hepatic disease are not coded in knowledge.md, so the card lists them as not checked.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -37,6 +37,9 @@ export const CAT01: Rule = {
       .filter((o) => !o.renewal && !s.activeAnticoagulants.some((a) => a.anticoagulant?.agent === o.anticoagulant?.agent))
     if (doacs.length === 0) return null
     if (DOAC_HAZARD_RULES.some((id) => ctx.fired.has(id))) return null
+    // guideline-2023: the regimen card (CAT-18) already says the drug is acceptable; "no hazard" beside it would mislead.
+    const regimenCard = ctx.fired.has('CAT-18')
+    if (regimenCard && ctx.profile === 'guideline-2023') return null
     // Platelets need only be known to be ≥ 50 (a censored "> 400" will do); CrCl needs a number.
     const plateletsOk = plateletsBelow(s, PLATELETS_FULL_DOSE) === false
     const missing = missingInputs(s, { crcl: true, platelets: !plateletsOk })
@@ -75,9 +78,9 @@ export const CAT01: Rule = {
     const fired: Finding = {
       indicator: 'warning',
       summary: `${agents} in CAT: LMWH is preferred by local policy (DOACs are also guideline-accepted here)`,
-      finding: `${withArticle(agents)} order is drafted for a patient with cancer-associated VTE and no DOAC hazard was found. This site's policy prefers LMWH. ${HONEST}${dabigatran}${edoxaban}\n\n**Checks performed**\n${checks.map((c) => `- ${c}`).join('\n')}`,
+      finding: `${withArticle(agents)} order is drafted for a patient with cancer-associated VTE and no DOAC hazard was found. This site's policy prefers LMWH. ${HONEST}${dabigatran}${edoxaban}${regimenCard ? ' The DOAC regimen itself needs correcting: see the regimen card (CAT-18).' : ''}\n\n**Checks performed**\n${checks.map((c) => `- ${c}`).join('\n')}`,
       values,
-      recommendation: 'Consider weight-based LMWH as local policy prefers; the DOAC is a guideline-concordant alternative when the patient prefers an oral agent. Round to the available syringe per local policy; pharmacist review.',
+      recommendation: `Consider weight-based LMWH as local policy prefers; the DOAC is a guideline-concordant alternative when the patient prefers an oral agent. ${LMWH_DOSE_NOTE}`,
       subjects: doacs,
       ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
       ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {}),

@@ -1,23 +1,21 @@
 // DOAC hazards in CAT (decisions.md): luminal GI/GU cancer (CAT-02), strong CYP3A4/P-gp interacting
 // drugs (CAT-03), CrCl < 30 mL/min (CAT-04), platelets < 50 × 10⁹/L (CAT-05, any full-dose
 // anticoagulant). Each is `warning`, `critical` only at the label/hold thresholds decisions.md names.
-import { LMWH_RENAL_THRESHOLD, PLATELETS_FULL_DOSE, PLATELETS_HOLD } from '../dosing/alternatives.js'
+import { LMWH_RENAL_THRESHOLD, PLATELETS_DALTEPARIN_REDUCE, PLATELETS_FULL_DOSE, PLATELETS_HOLD } from '../dosing/alternatives.js'
 import { isReducedDose } from '../dosing/lmwh.js'
 import type { PatientSnapshot } from '../facts/snapshot.js'
 import type { OrderFact } from '../facts/orders.js'
 import { normaliseIcd10 } from '../terminology/conditions.js'
 import { isStrongDualInducer, type Anticoagulant, type InteractingDrug } from '../terminology/medications.js'
 import { SYSTEM } from '../terminology/systems.js'
-import { agentNames, anticoagulantOrders, isFullDose, lmwhAgentOf, lmwhOffer, missingInputs, plateletsBelow, plateletsText, withArticle } from './common.js'
+import { agentNames, anticoagulantOrders, dalteparinLabelDose, isFullDose, LMWH_DOSE_NOTE, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plateletsBelow, plateletsText, withArticle } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
-import type { Finding, Indicator, Rule, RuleOutcome } from './types.js'
+import type { Finding, Indicator, Rule, RuleContext, RuleOutcome } from './types.js'
 import { cancerLine, catValues, creatinineLine, crclLine, dosingValues, fmt, fmtCrcl, orderLine, plateletsLine, weightLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
-
-const LMWH_DOSE_NOTE = 'Doses are computed from the latest weight; round to the available syringe per local policy; pharmacist review.'
 
 function withOffer (finding: Omit<Finding, 'proposal' | 'proposalNotes'>, offer: ReturnType<typeof lmwhOffer>): RuleOutcome {
   const fired: Finding = {
@@ -275,15 +273,44 @@ function fullDoseAt (o: OrderFact, s: PatientSnapshot): boolean {
   return !isReducedDose(agent, daily, weightKg, s.crcl.state === 'ok' && s.crcl.value < LMWH_RENAL_THRESHOLD)
 }
 
+/**
+ * Platelets 50–100 × 10⁹/L on treatment-dose dalteparin: the US label (cancer VTE) reduces the daily
+ * dose by 2 500 IU until the count recovers to ≥ 100. Silent when the order is already at or below the
+ * reduced label dose.
+ */
+function dalteparinPlatelets (s: PatientSnapshot, ctx: RuleContext, orders: readonly OrderFact[]): RuleOutcome | null {
+  const dalteparin = orders.filter((o) => o.anticoagulant?.agent === 'dalteparin' && isFullDose(o) === true)
+  if (dalteparin.length === 0 || plateletsBelow(s, PLATELETS_DALTEPARIN_REDUCE) !== true) return null
+  const label = dalteparinLabelDose(s, ctx)
+  if (label === undefined) return { blocked: { check: 'the dalteparin dose for platelets 50–100 × 10⁹/L (label weight band)', missing: missingInputs(s, { weight: true }) } }
+  const daily = (o: OrderFact): number | undefined => {
+    const phase = o.draft ? o.phases[0] : phaseInEffect(o, s.nowMs)
+    return phase?.daily?.unit === 'IU' ? phase.daily.value : undefined
+  }
+  const high = dalteparin.filter((o) => (daily(o) ?? 0) > label.reduced)
+  if (high.length === 0) return null
+  const count = plateletsText(s)
+  return withOffer({
+    indicator: 'warning',
+    summary: `Platelets ${count} × 10⁹/L (50–100) on dalteparin: the label reduces the daily dose by 2 500 IU, to ${fmt(label.reduced)} IU`,
+    finding: `Platelets are ${count} × 10⁹/L. For cancer-associated VTE the US dalteparin label reduces the daily dose by 2 500 IU while platelets are 50–100 × 10⁹/L, until they recover to ≥ 100 × 10⁹/L (below 50 it stops dalteparin). The label dose for this patient's weight (band ${label.band}, ${label.phase}) is ${fmt(label.dose)} IU, so ${fmt(label.reduced)} IU once daily.`,
+    values: [plateletsLine(s), weightLine(s), ...catValues(s).filter((l) => l.startsWith('VTE')), ...high.map(orderLine)],
+    recommendation: `Give dalteparin ${fmt(label.reduced)} IU once daily and recheck platelets; return to ${fmt(label.dose)} IU once they are ≥ 100 × 10⁹/L.`,
+    subjects: high,
+    overrideReasons: [REASON.intentionalReduction, REASON.haematology, REASON.transfusion],
+    inputs: { platelets: count, plateletsDate: s.labs.platelets.reading?.date ?? null, labelDose: label.dose, reducedDose: label.reduced, daily: high.map(daily) }
+  }, lmwhOffer(s, ctx, 'dalteparin'))
+}
+
 export const CAT05: Rule = {
   id: 'CAT-05',
-  version: '1.0.0',
-  title: 'Anticoagulant with platelets below 50 × 10⁹/L',
+  version: '1.1.0',
+  title: 'Anticoagulant with platelets below 50 × 10⁹/L (dalteparin below 100)',
   hooks: ALL_HOOKS,
   severity: { 'lmwh-first': 'critical if platelets < 25 on a full dose; otherwise warning', 'guideline-2023': 'critical if platelets < 25 on a full dose; otherwise warning' },
-  evidence: [EVIDENCE.ISTH_TP, EVIDENCE.ITAC22, EVIDENCE.ASCO_SP],
+  evidence: [EVIDENCE.ISTH_TP, EVIDENCE.ITAC22, EVIDENCE.ASCO_SP, EVIDENCE.FRAGMIN_US],
   inputs: ['anticoagulant order (class and dose)', 'platelets ≤ 7 days', 'weight, CrCl (for the LMWH suggestion)'],
-  logic: 'ISTH SSC 2018 thrombocytopenia algorithm. Platelets < 25 × 10⁹/L on a full dose (DOAC, VKA, LMWH above the prophylactic threshold and above 50 % of its weight-based treatment dose) → critical: hold, unless the VTE is acute and high-risk and platelet transfusion is given; one-click removal of the draft. Platelets < 25 with a reduced, prophylactic or unclassified dose → warning. Platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; with another full-dose anticoagulant → warning, 50 % or prophylactic LMWH, or full dose with transfusion if acute and high-risk. A prophylactic or 50 % LMWH dose at 25–50 is what the algorithm asks for (no card).',
+  logic: 'ISTH SSC 2018 thrombocytopenia algorithm. Platelets < 25 × 10⁹/L on a full dose (DOAC, VKA, LMWH above the prophylactic threshold and above 50 % of its weight-based treatment dose) → critical: hold, unless the VTE is acute and high-risk and platelet transfusion is given; one-click removal of the draft. Platelets < 25 with a reduced, prophylactic or unclassified dose → warning. Platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; with another full-dose anticoagulant → warning, 50 % or prophylactic LMWH, or full dose with transfusion if acute and high-risk. A prophylactic or 50 % LMWH dose at 25–50 is what the algorithm asks for (no card). Platelets 50–100 with treatment-dose dalteparin above its label band less 2 500 IU → warning: the US label reduces the daily dose by 2 500 IU until platelets recover to ≥ 100, with a one-click reduced dalteparin order.',
   notCoded: '"Acute high-risk" VTE (progression risk) is a clinical judgement with no code; the card states both branches.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -294,7 +321,7 @@ export const CAT05: Rule = {
     if (below50 === undefined) {
       return { blocked: { check: `platelet check of ${agentNames(orders)}`, missing: missingInputs(s, { platelets: true }) } }
     }
-    if (!below50) return null
+    if (!below50) return dalteparinPlatelets(s, ctx, orders)
     const reading = s.labs.platelets.reading
     const count = plateletsText(s)
     const full = orders.filter((o) => fullDoseAt(o, s))

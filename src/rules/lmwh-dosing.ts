@@ -1,16 +1,15 @@
 // LMWH dosing: renal impairment (CAT-08) and a prophylactic or above-maximum dose where treatment is
 // needed (CAT-09, seed case a: enoxaparin 40 mg daily with an acute DVT).
-import { LMWH_RENAL_THRESHOLD, PLATELETS_FULL_DOSE } from '../dosing/alternatives.js'
+import { LMWH_RENAL_THRESHOLD, PLATELETS_DALTEPARIN_REDUCE, PLATELETS_FULL_DOSE } from '../dosing/alternatives.js'
 import { DALTEPARIN_MAX_DAILY_IU, PROPHYLACTIC_MAX_DAILY } from '../dosing/lmwh.js'
 import type { OrderFact } from '../facts/orders.js'
-import { agentNames, anticoagulantOrders, currentVte, isFullDose, lmwhAgentOf, lmwhOffer, missingInputs, plateletsBelow, recurrenceOnTherapy } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, dalteparinLabelDose, isFullDose, LMWH_DOSE_NOTE, lmwhAgentOf, lmwhOffer, missingInputs, plateletsBelow, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { Blocked, Finding, Rule, RuleOutcome } from './types.js'
 import { catValues, creatinineLine, crclLine, dosingValues, fmt, fmtCrcl, orderLine, plateletsLine, vteLine, weightLine } from './values.js'
 
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
-const LMWH_DOSE_NOTE = 'Doses are computed from the latest weight; round to the available syringe per local policy; pharmacist review.'
 
 function offerInto (fired: Finding, offer: ReturnType<typeof lmwhOffer>, blocked?: Blocked): RuleOutcome {
   const withOffer: Finding = {
@@ -67,18 +66,21 @@ export const CAT08: Rule = {
 
 export const CAT09: Rule = {
   id: 'CAT-09',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Prophylactic-dose LMWH when VTE treatment is needed (or above the maximum)',
   hooks: ALL_HOOKS,
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.DOSE_ASCO, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.ISTH_TP],
   inputs: ['LMWH order and its daily dose', 'VTE in the treatment window', 'platelets ≤ 7 days', 'other anticoagulant orders', 'weight, CrCl (for the therapeutic dose)'],
-  logic: `Fires when an LMWH order (drafted, or active on patient-view) has a prophylactic daily dose — enoxaparin ≤ ${PROPHYLACTIC_MAX_DAILY.enoxaparin} mg, dalteparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.dalteparin)} IU, tinzaparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.tinzaparin)} IU — while a VTE is in its treatment window (seed case a), or dalteparin above ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. Silent when platelets are below 50 × 10⁹/L (a reduced dose is then intended; CAT-05; a censored count such as "< 20" decides this too) and when another treatment-dose anticoagulant is active or drafted (the VTE is treated). Without a fresh platelet count the card still fires, says a low count would explain the dose, and offers no dose (CAT-15 asks for the count). Suggests the weight-based therapeutic dose of the same LMWH — except after a VTE recurred on LMWH, when that dose may be the one that failed: then no dose is offered and CAT-10 gives the escalated one (as for every LMWH suggestion).`,
+  logic: `Fires when an LMWH order (drafted, or active on patient-view) has a prophylactic daily dose — enoxaparin ≤ ${PROPHYLACTIC_MAX_DAILY.enoxaparin} mg, dalteparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.dalteparin)} IU, tinzaparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.tinzaparin)} IU — while a VTE is in its treatment window (seed case a), or dalteparin above ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. Silent when platelets are below 50 × 10⁹/L (a reduced dose is then intended; CAT-05; a censored count such as "< 20" decides this too), for dalteparin at its label band less 2 500 IU while platelets are 50–100 (the label's reduction) and when another treatment-dose anticoagulant is active or drafted (the VTE is treated). Without a fresh platelet count the card still fires, says a low count would explain the dose, and offers no dose (CAT-15 asks for the count). Suggests the weight-based therapeutic dose of the same LMWH — except after a VTE recurred on LMWH, when that dose may be the one that failed: then no dose is offered and CAT-10 gives the escalated one (as for every LMWH suggestion).`,
   notCoded: 'An intentional dose reduction documented in free text cannot be recognised; the override reason records it.',
   requiresCat: true,
   evaluate (s, ctx) {
     const lmwh = anticoagulantOrders(ctx.subjects, 'lmwh')
-    const prophylactic = lmwh.filter((o) => o.lmwhDoseClass === 'prophylactic')
+    // Dalteparin 5 000 IU can be the label dose less 2 500 IU for platelets 50–100 (CAT-05): intended.
+    const labelReduced = plateletsBelow(s, PLATELETS_DALTEPARIN_REDUCE) === true ? dalteparinLabelDose(s, ctx)?.reduced : undefined
+    const prophylactic = lmwh.filter((o) => o.lmwhDoseClass === 'prophylactic' &&
+      !(o.anticoagulant?.agent === 'dalteparin' && labelReduced !== undefined && o.phases[0]?.daily?.value === labelReduced))
     const aboveMax = lmwh.filter((o) => o.lmwhDoseClass === 'above-maximum')
     if (prophylactic.length === 0 && aboveMax.length === 0) return null
     const vte = currentVte(s)
@@ -115,10 +117,10 @@ export const CAT09: Rule = {
         : `The dalteparin order exceeds ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day, the maximum daily dose (CLOT used up to 132 kg).`) + plateletNote,
       values: [vteLine(vte), ...catValues(s).filter((l) => !l.startsWith('VTE')), ...flagged.map(orderLine), ...(failedLmwh !== undefined ? [`VTE recurred on: ${orderLine(failedLmwh)}`] : []), ...dosingValues(s)],
       recommendation: isLow
-        ? `Order the weight-based treatment dose: dalteparin 200 IU/kg once daily for the first month then 150 IU/kg, enoxaparin 1 mg/kg every 12 hours (or 1.5 mg/kg once daily), or tinzaparin 175 IU/kg once daily. ${LMWH_DOSE_NOTE}`
+        ? `Order the weight-based treatment dose: dalteparin by the label weight bands (≈ 200 IU/kg once daily for the first month, then ≈ 150 IU/kg), enoxaparin 1 mg/kg every 12 hours (or 1.5 mg/kg once daily), or tinzaparin 175 IU/kg once daily. ${LMWH_DOSE_NOTE}`
         : failedLmwh !== undefined
           ? `Keep dalteparin at most ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. VTE recurred on the current LMWH: increase that dose by 20–25 % within the maximum (the recurrence card, CAT-10). ${LMWH_DOSE_NOTE}`
-          : `Dose dalteparin at 200 IU/kg (month 1) or 150 IU/kg once daily, at most ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. ${LMWH_DOSE_NOTE}`,
+          : `Dose dalteparin by the label weight bands (≈ 200 IU/kg in month 1, ≈ 150 IU/kg after), at most ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. ${LMWH_DOSE_NOTE}`,
       subjects: flagged,
       overrideReasons: [REASON.intentionalReduction, REASON.vteTreatedElsewhere, REASON.haematology],
       inputs: { orders: flagged.map((o) => o.anticoagulant?.agent), daily: flagged.map((o) => o.phases[0]?.daily?.value ?? null), doseClass: flagged.map((o) => o.lmwhDoseClass), vteOnset: vte.onset?.text ?? null, plateletsUnknown, recurrenceOnLmwh: failedLmwh !== undefined }

@@ -17,13 +17,13 @@ function egfrLine (s: PatientSnapshot, missing: ReadonlyMap<string, MissingInput
 
 export const CAT15: Rule = {
   id: 'CAT-15',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Missing or stale data needed for a check',
   hooks: ['order-select', 'order-sign', 'patient-view'],
   severity: { 'lmwh-first': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view', 'guideline-2023': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view' },
   evidence: [EVIDENCE.ISTH_TP, EVIDENCE.NCCN24, EVIDENCE.ITAC22],
   inputs: ['the checks other rules could not run, with the inputs they lacked'],
-  logic: 'Fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl; when only an eGFR is on file the card shows it and says so.',
+  logic: 'Fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value), or because the dose of a DOAC order cannot be read (a tablet count of a product whose strength is not known; the regimen check CAT-18 needs it). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl; when only an eGFR is on file the card shows it and says so.',
   requiresCat: true,
   evaluate (s, ctx) {
     if (ctx.blocked.length === 0) return null
@@ -32,7 +32,8 @@ export const CAT15: Rule = {
     if (byInput.size === 0) return null
     const missing = [...byInput.values()]
     const labs = ORDERABLE.filter((k) => byInput.has(k))
-    const names = missing.map((m) => m.input === 'creatinine' ? 'creatinine' : m.input).join(', ')
+    const names = missing.map((m) => m.input === 'dose' ? 'the ordered dose' : m.input).join(', ')
+    const dose = byInput.has('dose')
     const checks = [...new Set(ctx.blocked.map((b) => b.check))]
     return {
       fired: {
@@ -40,7 +41,7 @@ export const CAT15: Rule = {
         summary: `Cannot check anticoagulant dosing safely: ${names} missing, out of date or not usable`,
         finding: `These checks could not run because an input is missing or too old (the service never guesses a value):\n${checks.map((c) => `- ${c}`).join('\n')}`,
         values: [...missing.map((m) => m.detail.charAt(0).toUpperCase() + m.detail.slice(1)), ...egfrLine(s, byInput)],
-        recommendation: `${labs.length > 0 ? `Obtain ${labs.map((l) => l === 'weight' ? 'a current weight' : l === 'platelets' ? 'a platelet count' : 'a serum creatinine').join(' and ')}` : 'Record the missing patient details'} before relying on the anticoagulant dose; renal thresholds use Cockcroft–Gault CrCl, not eGFR.`,
+        recommendation: `${labs.length > 0 ? `Obtain ${labs.map((l) => l === 'weight' ? 'a current weight' : l === 'platelets' ? 'a platelet count' : 'a serum creatinine').join(' and ')}` : dose ? 'Write the dose in mg (or as tablets of a coded product)' : 'Record the missing patient details'} before relying on the anticoagulant dose${dose && labs.length > 0 ? ', and write the dose in mg (or as tablets of a coded product)' : ''}; renal thresholds use Cockcroft–Gault CrCl, not eGFR.`,
         subjects: ctx.subjects.filter((o) => o.anticoagulant !== undefined),
         ...(labs.length > 0 ? { proposal: { kind: 'labs', labs } as const } : {}),
         overrideReasons: [REASON.labsPending, REASON.palliative],

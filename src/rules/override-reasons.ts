@@ -26,5 +26,6 @@ export const REASON = {
   drugLevels: { code: 'drug-levels', display: 'Dose checked with drug levels or specialist advice' },
   contraindication: { code: 'absolute-contraindication', display: 'Absolute contraindication to anticoagulation (active bleeding) documented' },
   progression: { code: 'progression-despite-anticoagulation', display: 'Progression despite optimal anticoagulation' },
+  regimenGivenElsewhere: { code: 'regimen-started-elsewhere', display: 'Loading dose or parenteral lead-in already given (not in this record)' },
   continueExtended: { code: 'extended-plan-documented', display: 'Extended-phase plan already documented' }
 } as const satisfies Record<string, OverrideReason>

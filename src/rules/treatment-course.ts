@@ -4,7 +4,7 @@ import { addMonths, isoDay } from '../fhir/dates.js'
 import { DALTEPARIN_MAX_DAILY_IU, escalatedDose, type CurrentDose } from '../dosing/lmwh.js'
 import { PLATELETS_FULL_DOSE, LMWH_RENAL_THRESHOLD } from '../dosing/alternatives.js'
 import type { OrderFact } from '../facts/orders.js'
-import { agentNames, anticoagulantOrders, currentVte, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plannedStop, plateletsBelow, recurrenceOnTherapy } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, LMWH_DOSE_NOTE, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plannedStop, plateletsBelow, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { VteFact } from '../facts/conditions.js'
@@ -14,7 +14,6 @@ import { catValues, dosingValues, fmt, orderLine, vteLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
-const LMWH_DOSE_NOTE = 'Doses are computed from the latest weight; round to the available syringe per local policy; pharmacist review.'
 
 export const CAT06: Rule = {
   id: 'CAT-06',
@@ -133,15 +132,18 @@ const ESCALATION_TOLERANCE = 0.05
 
 /**
  * A draft that already is the escalation CAT-10 asks for: the same LMWH at +20–25 % of the current
- * daily dose (± rounding), or, for dalteparin, its 18 000 IU/day maximum when that is less. A larger
- * jump is not the escalation and keeps the card.
+ * daily dose (± rounding), or at the measurable escalated dose this rule would offer (dalteparin's next
+ * syringe, capped at its 18 000 IU/day maximum). A larger jump is not the escalation and keeps the card.
  */
 function isEscalationOf (draft: OrderFact, current: CurrentDose): boolean {
   const daily = draft.phases[0]?.daily
   if (draft.anticoagulant?.agent !== current.agent || daily === undefined || daily.unit !== current.unit) return false
-  const currentDaily = current.dose * (current.everyHours === 12 ? 2 : 1)
+  const perDay = current.everyHours === 12 ? 2 : 1
+  const currentDaily = current.dose * perDay
   const cap = current.agent === 'dalteparin' ? DALTEPARIN_MAX_DAILY_IU : Infinity
   if (currentDaily >= cap) return false
+  const offered = ([1.2, 1.25] as const).map((f) => escalatedDose(current, f)?.dose).filter((d): d is number => d !== undefined).map((d) => d * perDay)
+  if (offered.some((d) => Math.abs(d - daily.value) < 1e-6)) return true
   const low = Math.min((1.2 - ESCALATION_TOLERANCE) * currentDaily, cap)
   const high = Math.min((1.25 + ESCALATION_TOLERANCE) * currentDaily, cap)
   return daily.value >= low && daily.value <= high
@@ -159,13 +161,13 @@ function currentDoseOf (o: OrderFact, nowMs: number): CurrentDose | undefined {
 
 export const CAT10: Rule = {
   id: 'CAT-10',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Recurrent VTE on anticoagulation',
   hooks: ALL_HOOKS,
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ITAC19, EVIDENCE.ASCO19, EVIDENCE.ISTH13, EVIDENCE.CHEST16, EVIDENCE.ITAC22],
   inputs: ['VTE conditions with onset', 'active anticoagulant orders with start date and dose', 'weight, CrCl, platelets (for the suggested doses)'],
-  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). The current dose is the dosing phase in effect today (month 2 of dalteparin is 150 IU/kg, not 200). Silent on an order hook whose draft already is the escalation (the same LMWH at +20–25 % of that daily dose, ±5 % for rounding to a syringe; dalteparin at its 18 000 IU/day maximum when that is less). After a recurrence on LMWH no other rule offers the weight-based LMWH dose, which may be the one that failed. On a DOAC or VKA: switch to weight-based LMWH.',
+  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). The current dose is the dosing phase in effect today (month 2 of dalteparin is 150 IU/kg, not 200). Escalated doses land on measurable doses (dalteparin: the next syringe; enoxaparin 10 mg; tinzaparin 1 000 IU). Silent on an order hook whose draft already is the escalation (the same LMWH at +20–25 % of that daily dose, ±5 % for rounding to a syringe, or the measurable dose this rule offers; dalteparin at its 18 000 IU/day maximum when that is less). After a recurrence on LMWH no other rule offers the weight-based LMWH dose, which may be the one that failed. On a DOAC or VKA: switch to weight-based LMWH.',
   unverified: ['CHEST 2016 wording on recurrent VTE (increase LMWH by one-quarter to one-third) was not retrieved (knowledge.md §1.5).'],
   requiresCat: true,
   evaluate (s, ctx) {
@@ -219,7 +221,7 @@ export const CAT10: Rule = {
                 steps: [{ dose: dose.dose, unit: dose.unit, everyHours: dose.everyHours, ...(dose.capped === true ? { capped: true } as const : {}) }],
                 basis: dose.capped === true
                   ? `current dose × ${factor.toFixed(2)}, capped at the ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day maximum (recurrence on LMWH)`
-                  : `current dose × ${factor.toFixed(2)} (recurrence on LMWH)`,
+                  : `current dose × ${factor.toFixed(2)}, to the nearest measurable dose: +${Math.round((dose.dose / current.dose - 1) * 100)} % (recurrence on LMWH)`,
                 discontinue: `the current ${on.anticoagulant?.agent ?? 'LMWH'} order${on.start !== undefined ? ` started ${on.start.text.slice(0, 10)}` : ''}`
               }
             })

@@ -1,9 +1,10 @@
 // What a rule is: metadata (for the catalogue, the cards and the audit trail) and a pure evaluate()
 // from a PatientSnapshot and the hook's context to a finding, nothing, or "blocked by missing data".
 import type { HookName } from '../cds/services.js'
-import type { Lmwh } from '../dosing/lmwh.js'
 import type { OrderFact } from '../facts/orders.js'
 import type { MissingInput, PatientSnapshot } from '../facts/snapshot.js'
+import type { Formulary } from '../dosing/presentations.js'
+import type { OrderableAgent } from '../terminology/orderables.js'
 
 export type Indicator = 'info' | 'warning' | 'critical'
 export type Profile = 'lmwh-first' | 'guideline-2023'
@@ -19,7 +20,7 @@ export interface Evidence {
 }
 
 export interface RuleMeta {
-  /** CAT-01 … CAT-17; also `source.topic.code` on the card. */
+  /** CAT-01 … CAT-18; also `source.topic.code` on the card. */
   readonly id: string
   readonly version: string
   readonly title: string
@@ -51,14 +52,18 @@ export interface OptionStep {
   readonly everyHours: 12 | 24
   /** The weight-based rate behind the dose, when it is weight-based. */
   readonly perKg?: number
+  /** The label weight band the dose was read from ("57–68 kg"). */
+  readonly band?: string
+  /** When this step starts, when not today (a DOAC after its parenteral lead-in). */
+  readonly fromMs?: number
   /** When this step ends (the next one starts). */
   readonly untilMs?: number
   readonly capped?: true
 }
 
-/** A medication order a suggestion can create: an LMWH regimen (src/dosing) or a fixed-dose order. */
+/** A medication order a suggestion can create: an LMWH regimen (src/dosing) or a DOAC regimen. */
 export interface OrderOption {
-  readonly agent: Lmwh | 'edoxaban'
+  readonly agent: OrderableAgent
   readonly steps: readonly OptionStep[]
   /** How the dose was derived, in words. */
   readonly basis: string
@@ -67,6 +72,8 @@ export interface OrderOption {
    * only; an EHR may not accept deleting an active order).
    */
   readonly discontinue?: string
+  /** An order given before this one and created with it (the parenteral lead-in before edoxaban). */
+  readonly leadIn?: OrderOption
 }
 
 export type Proposal =
@@ -116,10 +123,12 @@ export interface RuleContext {
    * patient-view the active anticoagulant orders.
    */
   readonly subjects: readonly OrderFact[]
-  /** Rules that already fired in this evaluation (CAT-01 depends on CAT-02…05). */
-  readonly fired: ReadonlySet<string>
+  /** Rules that already fired in this evaluation, with their indicator (CAT-01 depends on CAT-02…05). */
+  readonly fired: ReadonlyMap<string, Indicator>
   /** Checks other rules could not run (CAT-15 reports them). */
   readonly blocked: readonly Blocked[]
+  /** The LMWH products and syringes the site stocks (CDS_FORMULARY). */
+  readonly formulary: Formulary
 }
 
 export interface Rule extends RuleMeta {

@@ -131,14 +131,19 @@ export function vteLine (v: VteFact): string {
   return `VTE: ${v.display} (${codeText(v.coding.system, v.coding.code)}), ${onset}${ago}, status ${v.clinicalStatus ?? 'not recorded'}`
 }
 
-export function doseWords (o: OrderFact): string {
-  const phase = o.phases[0]
-  if (phase?.perAdministration === undefined) return 'dose not readable'
+function phaseWords (phase: OrderFact['phases'][number]): string {
+  if (phase.perAdministration === undefined) return 'dose not readable'
   const per = `${fmt(phase.perAdministration.value, 1)} ${phase.perAdministration.unit}`
   if (phase.administrationsPerDay === undefined || phase.daily === undefined) return `${per} per dose, frequency not readable`
   const n = phase.administrationsPerDay
   const freq = n === 1 ? 'once daily' : n === 2 ? 'twice daily' : `${fmt(n, 2)} times daily`
   return `${per} ${freq} (${fmt(phase.daily.value, 1)} ${phase.daily.unit}/day)`
+}
+
+/** Every phase of the order, with its bounds: "15 mg twice daily (30 mg/day) to 2026-11-18, then 20 mg once daily (20 mg/day)". */
+export function doseWords (o: OrderFact): string {
+  if (o.phases.length === 0) return 'dose not readable'
+  return o.phases.map((p, i) => `${i > 0 ? 'then ' : ''}${phaseWords(p)}${p.startMs !== undefined && i > 0 ? ` from ${new Date(p.startMs).toISOString().slice(0, 10)}` : ''}${p.endMs !== undefined ? ` to ${new Date(p.endMs).toISOString().slice(0, 10)}` : ''}`).join(', ')
 }
 
 export function orderLine (o: OrderFact): string {

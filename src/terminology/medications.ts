@@ -32,6 +32,7 @@ interface DrugEntry<K extends string> {
 }
 
 const UNVERIFIED_RXCUI = 'RxCUI marked UNVERIFIED in knowledge.md §4.3 (resolve via RxNav before use)'
+const SECONDARY_ONLY = 'RxCUI confirmed only in secondary code lists, not in RxNorm itself (UNVERIFIED)'
 
 const rx = (code: string, display: string, unverified?: string): DrugCode =>
   ({ system: SYSTEM.rxnorm, code, display, ...(unverified !== undefined ? { unverified } : {}) })
@@ -58,7 +59,7 @@ export const ANTICOAGULANTS: readonly AnticoagulantEntry[] = [
     key: 'rivaroxaban',
     class: 'doac',
     names: ['rivaroxaban'],
-    codes: [rx('1114195', 'rivaroxaban'), rx('1114198', 'rivaroxaban 10 MG Oral Tablet'), rx('1232082', 'rivaroxaban 15 MG Oral Tablet'),
+    codes: [rx('1114195', 'rivaroxaban'), rx('2059015', 'rivaroxaban 2.5 MG Oral Tablet', SECONDARY_ONLY), rx('1114198', 'rivaroxaban 10 MG Oral Tablet'), rx('1232082', 'rivaroxaban 15 MG Oral Tablet'),
       rx('1232086', 'rivaroxaban 20 MG Oral Tablet'), rx('1549682', '{42 (rivaroxaban 15 MG Oral Tablet) / 9 (rivaroxaban 20 MG Oral Tablet) } Pack'), atc('B01AF01', 'rivaroxaban')]
   },
   {
@@ -107,14 +108,15 @@ export const ANTICOAGULANTS: readonly AnticoagulantEntry[] = [
       rx('978736', '0.3 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'), rx('978740', '0.5 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'),
       rx('978744', '0.6 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'), rx('978746', '0.72 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe'),
       rx('978755', '1 ML dalteparin sodium 10000 UNT/ML Prefilled Syringe'), rx('978759', 'dalteparin sodium 10000 UNT/ML Injectable Solution'),
-      rx('978777', 'dalteparin sodium 25000 UNT/ML Injectable Solution'), rx('2618839', 'dalteparin sodium injectable product (knowledge.md §4.3)'),
+      rx('978777', 'dalteparin sodium 25000 UNT/ML Injectable Solution'), rx('2618839', 'dalteparin sodium injectable product', 'RxCUI from a VSAC range; no source names the product (UNVERIFIED)'),
       atc('B01AB04', 'dalteparin'), sct('372563008', 'Dalteparin')]
   },
   {
     key: 'tinzaparin',
     class: 'lmwh',
     names: ['tinzaparin'],
-    codes: [rx('69528', 'tinzaparin', UNVERIFIED_RXCUI), atc('B01AB10', 'tinzaparin'), sct('412608008', 'Tinzaparin')]
+    // 69646, not the 69528 knowledge lists gave: in the one source naming both, 69528 is parnaparin.
+    codes: [rx('69646', 'tinzaparin', SECONDARY_ONLY), atc('B01AB10', 'tinzaparin'), sct('412608008', 'Tinzaparin')]
   },
   {
     key: 'fondaparinux',
@@ -145,15 +147,22 @@ export const ANTICOAGULANTS: readonly AnticoagulantEntry[] = [
 ]
 
 /**
- * Strength of the single-strength oral DOAC products above (knowledge.md §4.3 SCD table), so that a
- * dose ordered as "1 tablet" of a coded product can be read in mg.
+ * Strength of the single-strength oral DOAC products above (SCD codes; docs/clinical/codes.md), so that
+ * a dose ordered as "1 tablet" or "2 {pill}" of a coded product can be read in mg.
  */
 export const ORAL_STRENGTH_MG: ReadonlyMap<string, number> = new Map([
   ['1364435', 2.5], ['1364445', 5],
-  ['1114198', 10], ['1232082', 15], ['1232086', 20],
+  ['2059015', 2.5], ['1114198', 10], ['1232082', 15], ['1232086', 20],
   ['1599543', 15], ['1599551', 30], ['1599555', 60],
   ['1037179', 75], ['1723476', 110], ['1037045', 150]
 ])
+
+/**
+ * Starter packs hold the label's loading regimen (apixaban: 74 × 5 mg = 10 mg bid for 7 days then
+ * 5 mg bid; rivaroxaban: 42 × 15 mg then 9 × 20 mg = 15 mg bid for 21 days then 20 mg daily), so the
+ * regimen, not a tablet strength, is what such an order means.
+ */
+export const STARTER_PACKS: ReadonlyMap<string, 'apixaban' | 'rivaroxaban'> = new Map([['1992427', 'apixaban'], ['1549682', 'rivaroxaban']])
 
 // ---------------------------------------------------------------------------------------------
 // Thrombolytics — VSAC 2.16.840.1.113762.1.4.1170.4 ingredients (the infusion procedure is in

@@ -1,5 +1,5 @@
 // Card content as decisions.md asks: detail with values, dates and evidence; source topic = rule id;
-// suggestions that delete the draft by resourceId and create a fully coded, weight-dosed order.
+// suggestions that create a fully coded order a ward can give, then delete the draft by resourceId.
 import { describe, expect, it } from 'vitest'
 import { Card, type Action, type Suggestion } from '../../src/cds/response.js'
 import { createCatEngine } from '../../src/engine.js'
@@ -50,16 +50,21 @@ describe('a CAT-02 card', () => {
     expect(card.detail).toContain('ASCO 2023')
   })
 
-  it('offers dalteparin (recommended) and enoxaparin, each deleting the draft by resourceId', () => {
+  it('offers dalteparin (recommended), enoxaparin and tinzaparin, each creating before deleting the draft by resourceId', () => {
     expect(card.selectionBehavior).toBe('at-most-one')
-    expect(card.suggestions?.map((s) => [s.isRecommended, s.actions?.map((a) => a.type)])).toEqual([[true, ['delete', 'create']], [false, ['delete', 'create']]])
-    expect(card.suggestions?.[0]?.actions?.[0]).toEqual({ type: 'delete', description: expect.any(String), resourceId: 'MedicationRequest/draft-riva' })
-    expect(new Set(card.suggestions?.map((s) => s.uuid)).size).toBe(2)
+    // The public CDS Hooks sandbox applies only the first action: a create, never the delete.
+    expect(card.suggestions?.map((s) => [s.isRecommended, s.actions?.map((a) => a.type)])).toEqual([
+      [true, ['create', 'create', 'delete']], [false, ['create', 'delete']], [false, ['create', 'delete']]
+    ])
+    expect(card.suggestions?.[0]?.actions?.at(-1)).toEqual({ type: 'delete', description: expect.any(String), resourceId: 'MedicationRequest/draft-riva' })
+    expect(new Set(card.suggestions?.map((s) => s.uuid)).size).toBe(3)
   })
 
-  it('creates a fully coded, weight-dosed dalteparin order: 200 IU/kg to day 30, then 150 IU/kg', () => {
-    const mr = created(card.suggestions?.[0])
-    expect(mr).toMatchObject({
+  it('creates dalteparin from the label weight band (57–68 kg): a 12 500 IU syringe to day 30, then a 10 000 IU syringe', () => {
+    const creates = card.suggestions?.[0]?.actions?.filter((a) => a.type === 'create').map((a) => a.resource as Record<string, any>) ?? []
+    expect(creates).toHaveLength(2)
+    const [month1, later] = creates
+    expect(month1).toMatchObject({
       resourceType: 'MedicationRequest',
       status: 'draft',
       intent: 'order',
@@ -67,31 +72,30 @@ describe('a CAT-02 card', () => {
       encounter: { reference: 'Encounter/enc-9' },
       reasonReference: [{ reference: 'Condition/vte' }],
       medicationCodeableConcept: {
-        text: expect.stringMatching(/dalteparin/),
+        text: 'dalteparin 12 500 IU/0.5 mL prefilled syringe',
         coding: [
-          { system: SYSTEM.rxnorm, code: '978777', display: 'dalteparin sodium 25000 UNT/ML Injectable Solution' },
+          { system: SYSTEM.rxnorm, code: '978740', display: '0.5 ML dalteparin sodium 25000 UNT/ML Prefilled Syringe' },
+          { system: SYSTEM.rxnorm, code: '67109', display: 'dalteparin' },
           { system: SYSTEM.snomed, code: '372563008', display: 'Dalteparin' },
           { system: SYSTEM.atc, code: 'B01AB04', display: 'dalteparin' }
         ]
       }
     })
-    const dosage = mr.dosageInstruction as Array<Record<string, any>>
-    expect(dosage.map((d) => [d.sequence, d.doseAndRate[0].doseQuantity])).toEqual([
-      [1, { value: 12_500, unit: 'IU', system: SYSTEM.ucum, code: '[iU]' }],
-      [2, { value: 9400, unit: 'IU', system: SYSTEM.ucum, code: '[iU]' }]
-    ])
-    expect(dosage[0]?.timing.repeat).toEqual({ frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: daysAgo(0), end: daysAgo(-26) } })
-    expect(dosage[1]?.timing.repeat.boundsPeriod).toEqual({ start: daysAgo(-26) })
-    expect(dosage[0]?.route.coding[0]).toEqual({ system: SYSTEM.snomed, code: '34206005', display: 'Subcutaneous route' })
-    expect((mr.note as Array<{ text: string }>)[0]?.text).toMatch(/weight 62.5 kg[\s\S]*pharmacist review/)
+    expect(later?.medicationCodeableConcept.coding[0]).toEqual({ system: SYSTEM.rxnorm, code: '978755', display: '1 ML dalteparin sodium 10000 UNT/ML Prefilled Syringe' })
+    const dose = (mr: Record<string, any> | undefined) => (mr?.dosageInstruction as Array<Record<string, any>>).map((d) => [d.doseAndRate[0].doseQuantity, d.timing.repeat])
+    expect(dose(month1)).toEqual([[{ value: 12_500, unit: 'IU', system: SYSTEM.ucum, code: '[iU]' }, { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: daysAgo(0), end: daysAgo(-25) } }]])
+    expect(dose(later)).toEqual([[{ value: 10_000, unit: 'IU', system: SYSTEM.ucum, code: '[iU]' }, { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: daysAgo(-26) } }]])
+    expect(month1?.dosageInstruction[0].route.coding[0]).toEqual({ system: SYSTEM.snomed, code: '34206005', display: 'Subcutaneous route' })
+    expect(month1?.dosageInstruction[0].text).toMatch(/12 500 IU SC once daily \(label weight band 57–68 kg\) through/)
+    expect((month1?.note as Array<{ text: string }>)[0]?.text).toMatch(/US label weight band 57–68 kg[\s\S]*weight 62.5 kg[\s\S]*Pharmacist review/)
   })
 
-  it('creates enoxaparin 1 mg/kg every 12 h with its verified RxNorm code first', () => {
+  it('creates enoxaparin 1 mg/kg every 12 h to the nearest 10 mg, coded to the graduated syringe that holds it', () => {
     const mr = created(card.suggestions?.[1])
-    expect((mr.medicationCodeableConcept as { coding: Array<{ code: string }> }).coding[0]?.code).toBe('67108')
+    expect((mr.medicationCodeableConcept as { coding: Array<{ code: string }> }).coding.map((c) => c.code)).toEqual(['854238', '67108', '372562003', 'B01AB05'])
     const dosage = (mr.dosageInstruction as Array<Record<string, any>>)[0]
-    expect(dosage?.doseAndRate[0].doseQuantity).toEqual({ value: 63, unit: 'mg', system: SYSTEM.ucum, code: 'mg' })
-    expect(dosage?.timing.repeat).toEqual({ frequency: 1, period: 12, periodUnit: 'h' })
+    expect(dosage?.doseAndRate[0].doseQuantity).toEqual({ value: 60, unit: 'mg', system: SYSTEM.ucum, code: 'mg' })
+    expect(dosage?.timing.repeat).toEqual({ frequency: 1, period: 12, periodUnit: 'h', boundsPeriod: { start: daysAgo(0) } })
   })
 
   it('offers override reasons a clinician would pick, with displays', () => {
@@ -124,8 +128,8 @@ describe('other suggestion kinds', () => {
     })
     expect(card.suggestions?.map((s) => s.isRecommended)).toEqual([false, false])
     const doses = card.suggestions?.map((s) => ((created(s).dosageInstruction as Array<Record<string, any>>)[0]?.doseAndRate[0].doseQuantity.value))
-    expect(doses).toEqual([16_800, 17_500])
-    expect((created(card.suggestions?.[0]).medicationCodeableConcept as { coding: Array<{ code: string }> }).coding.map((c) => c.code)).toEqual(['69528', '412608008', 'B01AB10'])
+    expect(doses).toEqual([17_000, 18_000]) // 16 800 and 17 500 to the 1 000 IU graduation
+    expect((created(card.suggestions?.[0]).medicationCodeableConcept as { coding: Array<{ code: string }> }).coding.map((c) => c.code)).toEqual(['69646', '412608008', 'B01AB10'])
   })
 
   it('no suggestion on patient-view, nor for a draft without an id (it could not be deleted)', () => {

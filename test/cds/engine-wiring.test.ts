@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { apixaban, creatinine, gastricCancer, pe, platelets, rivaroxaban, sarcoma, acuteDvt, searchset, patient, weight } from '../helpers/fhir-builders.js'
+import { apixaban, creatinine, gastricCancer, pe, platelets, rivaroxaban, sarcoma, acuteDvt, daysAgo, searchset, patient, weight } from '../helpers/fhir-builders.js'
 
 let t: TestApp | undefined
 afterEach(async () => { await t?.app.close(); t = undefined })
@@ -36,7 +36,7 @@ describe('engine wiring', () => {
   })
 
   it('uses the configured laboratory window', async () => {
-    const body = request([apixaban()], [sarcoma(), acuteDvt()], [weight(80), creatinine(0.9, 20), platelets(220, 20)])
+    const body = request([apixaban()], [sarcoma(), acuteDvt({ onset: daysAgo(30) })], [weight(80), creatinine(0.9, 20), platelets(220, 20)])
     t = await buildTestApp({ CDS_AUTH: 'off' })
     expect(codes((await t.app.inject({ method: 'POST', url: '/cds-services/cat-order-sign', payload: body })).json())).toEqual(['CAT-15:warning'])
     await t.app.close()
@@ -46,9 +46,9 @@ describe('engine wiring', () => {
 
   it('uses the configured profile and counts cards by rule and indicator', async () => {
     t = await buildTestApp({ CDS_AUTH: 'off', CDS_GUIDELINE_PROFILE: 'guideline-2023' })
-    const gastric = request([rivaroxaban()], [gastricCancer(), pe()], [weight(62.5), creatinine(0.9), platelets(265)])
+    const gastric = request([rivaroxaban()], [gastricCancer(), pe({ onset: daysAgo(30) })], [weight(62.5), creatinine(0.9), platelets(265)])
     expect(codes((await t.app.inject({ method: 'POST', url: '/cds-services/cat-order-sign', payload: gastric })).json())).toEqual(['CAT-02:warning'])
-    const sarcomaBody = request([apixaban()], [sarcoma(), acuteDvt()], [weight(80), creatinine(0.9), platelets(220)])
+    const sarcomaBody = request([apixaban()], [sarcoma(), acuteDvt({ onset: daysAgo(30) })], [weight(80), creatinine(0.9), platelets(220)])
     expect(codes((await t.app.inject({ method: 'POST', url: '/cds-services/cat-order-sign', payload: sarcomaBody })).json())).toEqual(['CAT-01:info'])
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
     expect(metrics).toMatch(/cds_cards_total\{rule="CAT-02",indicator="warning"\} 1/)

@@ -1,7 +1,8 @@
 // The acceptance tests' own view of the drugs, written from the clinical documents and never from the
-// engine: which codes name which drug (knowledge.md §4.3), how drafts are written the way EHRs write
-// them, and which doses are right for a patient (knowledge.md §2, §1.7). Doses carry a ±10 % margin
-// because rounding to a syringe size is a local choice (knowledge.md §2.2).
+// engine: which codes name which drug (docs/clinical/codes.md), how drafts are written the way EHRs
+// write them, and which doses are right for a patient (docs/clinical/dosing.md): dalteparin from the US
+// label's weight-band table, enoxaparin and tinzaparin within half a syringe step of the weight-based
+// dose, on the steps a ward can measure (10 mg; 1 000 IU).
 
 type Json = Record<string, unknown>
 
@@ -34,8 +35,8 @@ export const CLASS_OF: Record<Drug, DrugClass> = {
   alteplase: 'other'
 }
 
-// knowledge.md §4.3. RxNorm ingredient codes marked UNVERIFIED there (dalteparin 67109, tinzaparin
-// 69528, edoxaban 1599538, fondaparinux 321208) are accepted as names of the drug but never required.
+// docs/clinical/codes.md. RxNorm ingredient codes confirmed only in secondary lists (dalteparin 67109,
+// tinzaparin 69646, edoxaban 1599538, fondaparinux 321208) are accepted as names of the drug but never required.
 // SCD strengths of the verified VSAC product lists are named in comments.
 const CODE_TABLE: ReadonlyArray<readonly [string, string, Drug]> = [
   [RXNORM, '1364430', 'apixaban'],
@@ -45,6 +46,7 @@ const CODE_TABLE: ReadonlyArray<readonly [string, string, Drug]> = [
   [ATC, 'B01AF02', 'apixaban'],
   [RXNORM, '1114195', 'rivaroxaban'],
   [RXNORM, '1114198', 'rivaroxaban'], // 10 mg
+  [RXNORM, '2059015', 'rivaroxaban'], // 2.5 mg (secondary lists only)
   [RXNORM, '1232082', 'rivaroxaban'], // 15 mg
   [RXNORM, '1232086', 'rivaroxaban'], // 20 mg
   [RXNORM, '1549682', 'rivaroxaban'], // starter pack
@@ -64,7 +66,7 @@ const CODE_TABLE: ReadonlyArray<readonly [string, string, Drug]> = [
   ...['855288', '855296', '855302', '855312', '855318', '855324', '855332', '855338', '855344']
     .map((c) => [RXNORM, c, 'warfarin'] as const),
   [ATC, 'B01AA03', 'warfarin'],
-  [RXNORM, '67109', 'dalteparin'], // UNVERIFIED ingredient
+  [RXNORM, '67109', 'dalteparin'], // ingredient, secondary lists only
   ...['978725', '978733', '978736', '978740', '978744', '978746', '978755', '978759', '978777', '2618839']
     .map((c) => [RXNORM, c, 'dalteparin'] as const),
   [ATC, 'B01AB04', 'dalteparin'],
@@ -74,7 +76,7 @@ const CODE_TABLE: ReadonlyArray<readonly [string, string, Drug]> = [
     .map((c) => [RXNORM, c, 'enoxaparin'] as const),
   [ATC, 'B01AB05', 'enoxaparin'],
   [SNOMED, '372562003', 'enoxaparin'],
-  [RXNORM, '69528', 'tinzaparin'], // UNVERIFIED
+  [RXNORM, '69646', 'tinzaparin'], // secondary lists only (69528 is parnaparin)
   [ATC, 'B01AB10', 'tinzaparin'],
   [SNOMED, '412608008', 'tinzaparin'],
   [RXNORM, '321208', 'fondaparinux'], // UNVERIFIED
@@ -166,6 +168,30 @@ export interface DraftOptions {
   contained?: Json[]
   /** Write it as the CDS Hooks sandbox does: `category`, `reasonCode` and `doseAndRate` as single objects. */
   sandboxQuirks?: boolean
+  /** Several dosing phases (sequence 1, 2, …), in place of dose/repeat/bounds. */
+  phases?: ReadonlyArray<{ dose: Json, repeat: Json, bounds?: Json }>
+}
+
+const FIXTURE_ANCHOR_MS = Date.parse('2026-11-01T00:00:00Z')
+const anchorDay = (offsetDays: number): string => new Date(FIXTURE_ANCHOR_MS + offsetDays * 86_400_000).toISOString().slice(0, 10)
+
+/**
+ * The label's start regimen for a VTE that began `vteAgeDays` before the fixture anchor (day 1 = the
+ * onset day): apixaban 10 mg bid to day 7 then 5 mg bid; rivaroxaban 15 mg bid to day 21 then 20 mg
+ * daily (Eliquis and Xarelto labels; docs/clinical/dosing.md). Past the loading phase, the maintenance
+ * dose alone.
+ */
+export function labelStart (agent: 'apixaban' | 'rivaroxaban', vteAgeDays: number): Pick<DraftOptions, 'phases'> {
+  const [loading, maintenance, days] = agent === 'apixaban' ? [mg(10), mg(5), 7] : [mg(15), mg(20), 21]
+  const maintenanceRepeat = agent === 'apixaban' ? BID : DAILY
+  // Day 1 is the onset day: the loading dose is given through day `days`, the maintenance dose from the day after.
+  if (days - vteAgeDays <= 1) return { phases: [{ dose: maintenance, repeat: maintenanceRepeat }] }
+  return {
+    phases: [
+      { dose: loading, repeat: BID, bounds: { boundsPeriod: { start: anchorDay(0), end: anchorDay(days - vteAgeDays - 1) } } },
+      { dose: maintenance, repeat: maintenanceRepeat, bounds: { boundsPeriod: { start: anchorDay(days - vteAgeDays) } } }
+    ]
+  }
 }
 
 /** A draft MedicationRequest dated as if today were the fixture anchor (the scenario runner shifts it). */
@@ -185,6 +211,9 @@ export function medicationDraft (id: string, patientId: string, o: DraftOptions 
         route: { text: o.route ?? 'subcutaneous' },
         doseAndRate: o.sandboxQuirks === true ? doseAndRate : [doseAndRate]
       }
+  const dosages = o.phases !== undefined
+    ? o.phases.map((p, i) => ({ sequence: i + 1, timing: { repeat: { ...p.repeat, ...(p.bounds ?? {}) } }, route: { text: o.route ?? 'subcutaneous' }, doseAndRate: o.sandboxQuirks === true ? { doseQuantity: p.dose } : [{ doseQuantity: p.dose }] }))
+    : dosage === undefined ? undefined : [dosage]
   return {
     resourceType: 'MedicationRequest',
     id,
@@ -196,7 +225,7 @@ export function medicationDraft (id: string, patientId: string, o: DraftOptions 
     ...med,
     subject: { reference: `Patient/${patientId}` },
     authoredOn: '2026-11-01T09:00:00Z',
-    ...(dosage === undefined ? {} : { dosageInstruction: [dosage] }),
+    ...(dosages === undefined ? {} : { dosageInstruction: dosages }),
     ...(o.dispenseRequest === undefined ? {} : { dispenseRequest: o.dispenseRequest }),
     ...(o.priorPrescription === undefined ? {} : { priorPrescription: { reference: o.priorPrescription } })
   }
@@ -212,8 +241,8 @@ export function serviceDraft (id: string, patientId: string, code: Json): Json {
 
 /** What the dose of a suggested order must be, computed from the patient by hand. */
 export type DoseRule =
-  /** knowledge.md §2.1: dalteparin 200 IU/kg/day for the first 30 days (then 150–200), max 18 000 IU;
-   * enoxaparin 1 mg/kg q12h or 1.5 mg/kg daily; tinzaparin 175 IU/kg daily. */
+  /** dalteparin: the US label band for month 1 (to day 30 after the VTE) or months 2–6, max 18 000 IU;
+   * enoxaparin 1 mg/kg q12h or 1.5 mg/kg daily; tinzaparin 175 IU/kg daily (docs/clinical/dosing.md). */
   | { kind: 'therapeutic', weightKg: number, vteAgeDays: number }
   /** CrCl < 30: enoxaparin 1 mg/kg once daily (§2.1, CAT-08); dalteparin anti-Xa-guided (150–200 IU/kg,
    * §2.1); UFH (§1.8, dose aPTT-adjusted, not checked). Tinzaparin has no renal rule in the documents. */
@@ -224,7 +253,14 @@ export type DoseRule =
   /** Recurrence on LMWH: the same drug at the current dose + 20–25 % (§1.5, §2.2, CAT-10); ±5 %. */
   | { kind: 'escalated', drug: Drug, currentDailyDose: number }
 
-export interface ReadDose { perDose: number, perDay: number, administrationsPerDay: number, unitKind: 'mg' | 'IU' }
+export interface ReadDose {
+  perDose: number
+  perDay: number
+  administrationsPerDay: number
+  unitKind: 'mg' | 'IU'
+  /** Days from today to the step's boundsPeriod.start (0 when it starts today or has none). */
+  startsInDays: number
+}
 
 const IU_UNITS = new Set(['iu', '[iu]', 'u', '[u]', 'unit', 'units', '[iu]/d'])
 const PERIOD_DAYS: Record<string, number> = { h: 1 / 24, d: 1, wk: 7 }
@@ -257,63 +293,90 @@ function readStep (d: Json): ReadDose | string {
   const days = PERIOD_DAYS[String(repeat.periodUnit ?? 'd')]
   if (days === undefined) return `timing periodUnit "${String(repeat.periodUnit)}" not understood`
   const administrationsPerDay = frequency / (period * days)
-  return { perDose: q.value, perDay: q.value * administrationsPerDay, administrationsPerDay, unitKind }
+  const start = (repeat.boundsPeriod as Json | undefined)?.start
+  const startsInDays = typeof start === 'string' ? Math.round((Date.parse(start.slice(0, 10)) - Date.parse(new Date().toISOString().slice(0, 10))) / 86_400_000) : 0
+  return { perDose: q.value, perDay: q.value * administrationsPerDay, administrationsPerDay, unitKind, startsInDays }
 }
 
 const DALTEPARIN_MAX = 18_000
 const within = (v: number, lo: number, hi: number): boolean => v >= lo - 1e-9 && v <= hi + 1e-9
 const fmt = (n: number): string => String(Math.round(n * 10) / 10)
 
+/**
+ * US Fragmin label, cancer VTE: month 1 — ≤ 56 kg 10 000, 57–68 12 500, 69–82 15 000, ≥ 83 18 000 IU;
+ * months 2–6 — ≤ 56 kg 7 500, 57–68 10 000, 69–82 12 500, 83–98 15 000, ≥ 99 18 000 IU.
+ */
+function dalteparinLabel (kg: number, month1: boolean): number {
+  const w = Math.round(kg)
+  if (month1) return w <= 56 ? 10_000 : w <= 68 ? 12_500 : w <= 82 ? 15_000 : 18_000
+  return w <= 56 ? 7500 : w <= 68 ? 10_000 : w <= 82 ? 12_500 : w <= 98 ? 15_000 : 18_000
+}
+const DALTEPARIN_SYRINGES = [2500, 5000, 7500, 10_000, 12_500, 15_000, 18_000]
+const STEP: Partial<Record<Drug, number>> = { enoxaparin: 10, tinzaparin: 1000 }
+
 function expectUnit (drug: Drug, dose: ReadDose): string | undefined {
   const want = drug === 'enoxaparin' ? 'mg' : 'IU'
   return dose.unitKind === want ? undefined : `${drug} dosed in ${dose.unitKind}, expected ${want}`
 }
 
+/** A dose a ward can give: a dalteparin syringe, or a whole number of enoxaparin/tinzaparin steps. */
+function measurable (drug: Drug, dose: ReadDose): string | undefined {
+  if (drug === 'dalteparin') return DALTEPARIN_SYRINGES.includes(dose.perDose) ? undefined : `dalteparin ${dose.perDose} IU is not a marketed syringe (${DALTEPARIN_SYRINGES.join(', ')})`
+  const step = STEP[drug]
+  return step === undefined || dose.perDose % step === 0 ? undefined : `${drug} ${dose.perDose} is not a multiple of its ${step} syringe step`
+}
+
 function perDayRange (drug: Drug, dose: ReadDose, lo: number, hi: number, cap = Infinity): string | undefined {
-  const min = Math.min(lo, cap) * 0.9
-  const max = Math.min(hi * 1.1, cap)
+  const min = Math.min(lo, cap)
+  const max = Math.min(hi, cap)
   return within(dose.perDay, min, max) ? undefined : `${drug} ${fmt(dose.perDay)}/day outside ${fmt(min)}–${fmt(max)}`
 }
 
 /** undefined when the dose of `drug` satisfies the rule, else what is wrong. */
 export function checkDose (drug: Drug, dose: ReadDose, rule: DoseRule): string | undefined {
-  if (rule.kind === 'escalated') {
-    if (drug !== rule.drug) return `escalation should keep ${rule.drug}, got ${drug}`
-    const lo = rule.currentDailyDose * 1.2 * 0.95
-    const hi = rule.currentDailyDose * 1.25 * 1.05
-    return expectUnit(drug, dose) ?? (within(dose.perDay, lo, hi) ? undefined : `${drug} ${fmt(dose.perDay)}/day is not the current ${rule.currentDailyDose} + 20–25 % (${fmt(lo)}–${fmt(hi)})`)
-  }
   if (rule.kind === 'renal' && drug === 'heparin') return undefined
   if (CLASS_OF[drug] !== 'LMWH') return `${drug} is not a low-molecular-weight heparin`
-  const unit = expectUnit(drug, dose)
+  const unit = expectUnit(drug, dose) ?? measurable(drug, dose)
   if (unit !== undefined) return unit
+  const step = STEP[drug] ?? 2500
+  if (rule.kind === 'escalated') {
+    if (drug !== rule.drug) return `escalation should keep ${rule.drug}, got ${drug}`
+    // +20–25 %, on the nearest measurable dose (dalteparin: the next syringe up), within 18 000 IU/day.
+    const lo = drug === 'dalteparin' ? rule.currentDailyDose * 1.2 - 2500 : rule.currentDailyDose * 1.2 - step / 2
+    const hi = drug === 'dalteparin' ? rule.currentDailyDose * 1.2 + 2500 : rule.currentDailyDose * 1.25 + step / 2
+    return within(dose.perDay, Math.max(lo, rule.currentDailyDose + 1), drug === 'dalteparin' ? Math.min(hi, DALTEPARIN_MAX) : hi)
+      ? undefined
+      : `${drug} ${fmt(dose.perDay)}/day is not the current ${rule.currentDailyDose} + 20–25 % on a measurable dose`
+  }
   const w = rule.weightKg
   switch (rule.kind) {
     case 'therapeutic': {
       if (drug === 'dalteparin') {
         if (dose.administrationsPerDay !== 1) return `dalteparin ${dose.administrationsPerDay}×/day, expected once daily`
-        return perDayRange(drug, dose, (rule.vteAgeDays <= 30 ? 200 : 150) * w, 200 * w, DALTEPARIN_MAX)
+        // Month 1 runs to day 30 after the VTE; a step starting on the boundary may carry either band.
+        const age = rule.vteAgeDays + dose.startsInDays
+        const allowed = new Set([...(age <= 30 ? [dalteparinLabel(w, true)] : []), ...(age >= 29 ? [dalteparinLabel(w, false)] : [])])
+        return allowed.has(dose.perDay) ? undefined : `dalteparin ${dose.perDay} IU on day ${age} after the VTE is not the label band dose for ${w} kg (${[...allowed].join(' or ')})`
       }
       if (drug === 'tinzaparin') {
         if (dose.administrationsPerDay !== 1) return `tinzaparin ${dose.administrationsPerDay}×/day, expected once daily`
-        return perDayRange(drug, dose, 175 * w, 175 * w)
+        return perDayRange(drug, dose, 175 * w - 500, 175 * w + 500)
       }
       const perKg = dose.administrationsPerDay === 2 ? 1 : dose.administrationsPerDay === 1 ? 1.5 : undefined
       if (perKg === undefined) return `enoxaparin ${dose.administrationsPerDay}×/day, expected q12h or once daily`
-      return within(dose.perDose, perKg * w * 0.9, perKg * w * 1.1) ? undefined : `enoxaparin ${fmt(dose.perDose)} mg × ${dose.administrationsPerDay}/day is not ${perKg} mg/kg (${fmt(perKg * w)} mg)`
+      return within(dose.perDose, perKg * w - 5, perKg * w + 5) ? undefined : `enoxaparin ${fmt(dose.perDose)} mg × ${dose.administrationsPerDay}/day is not ${perKg} mg/kg (${fmt(perKg * w)} mg) to the nearest 10 mg`
     }
     case 'renal': {
       if (drug === 'enoxaparin') {
         if (dose.administrationsPerDay !== 1) return `enoxaparin ${dose.administrationsPerDay}×/day with CrCl < 30, expected 1 mg/kg once daily`
-        return perDayRange(drug, dose, w, w)
+        return perDayRange(drug, dose, w - 5, w + 5)
       }
-      if (drug === 'dalteparin') return perDayRange(drug, dose, 150 * w, 200 * w, DALTEPARIN_MAX)
-      return `${drug} has no CrCl < 30 dosing in knowledge.md §2.1`
+      return `${drug} has no CrCl < 30 dosing in docs/clinical/dosing.md (anti-Xa-guided)`
     }
     case 'platelet-reduced': {
-      const [prophylactic, halfTherapeuticPerKg] = drug === 'dalteparin' ? [5000, 100] : drug === 'enoxaparin' ? [40, 1] : [4500, 87.5]
-      const half = halfTherapeuticPerKg * w
-      return perDayRange(drug, dose, Math.min(prophylactic, half), Math.max(prophylactic, half))
+      // 50 % of the therapeutic dose (rounded down to a measurable dose) or the prophylactic dose.
+      const [prophylactic, half] = drug === 'dalteparin' ? [5000, dalteparinLabel(w, true) / 2] : drug === 'enoxaparin' ? [40, w] : [4500, 87.5 * w]
+      return perDayRange(drug, dose, Math.min(prophylactic, half) - (drug === 'dalteparin' ? 2500 : step), Math.max(prophylactic, half))
     }
   }
 }

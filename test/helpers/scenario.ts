@@ -144,7 +144,7 @@ export function hookRequestFor (s: Scenario, now: Date, datedToday = false): Jso
 // ---------------------------------------------------------------------------------------------
 // Checking an answer
 
-const RULE_ID = /^CAT-(0[1-9]|1[0-7])$/
+const RULE_ID = /^CAT-(0[1-9]|1[0-8])$/
 // decisions.md: the detail carries the evidence (guideline and year). CAT-14 rests on case reports and
 // CAT-15 on a design principle, so they are not held to a guideline name.
 const EVIDENCE = /\b(ASCO|ITAC|NCCN|CHEST|ESC|ASH|ISTH|CLOT|Caravaggio|Hokusai|SELECT-D|API-CAT)\b|label|SmPC|prescribing information/i
@@ -171,6 +171,16 @@ function orderProblems (mr: Json, patientId: string, where: string): string[] {
   if (cc === undefined || typeof cc.text !== 'string' || typeof codings[0]?.code !== 'string') problems.push(`${where}: medicationCodeableConcept needs text and coding[0].code`)
   // decisions.md: "create a weight-based LMWH MedicationRequest with RxNorm coding".
   if (!codings.some(isRxNorm)) problems.push(`${where}: no RxNorm coding (decisions.md: "MedicationRequest with RxNorm coding")`)
+  // An order the EHR can apply as it stands: every dosage has a dose, timing, a route and its bounds.
+  const dosages = Array.isArray(mr.dosageInstruction) ? mr.dosageInstruction as Json[] : []
+  if (dosages.length === 0) problems.push(`${where}: no dosageInstruction`)
+  dosages.forEach((d, i) => {
+    const repeat = (d.timing as Json | undefined)?.repeat as Json | undefined
+    if (repeat === undefined) problems.push(`${where}: dosageInstruction[${i}] has no timing.repeat`)
+    else if (typeof (repeat.boundsPeriod as Json | undefined)?.start !== 'string') problems.push(`${where}: dosageInstruction[${i}] has no boundsPeriod.start`)
+    if (codingsOf(d.route)[0]?.code === undefined) problems.push(`${where}: dosageInstruction[${i}] has no coded route`)
+    if (!Array.isArray(d.doseAndRate) || typeof ((d.doseAndRate as Json[])[0]?.doseQuantity as Json | undefined)?.value !== 'number') problems.push(`${where}: dosageInstruction[${i}] has no dose`)
+  })
   return problems
 }
 
@@ -206,9 +216,8 @@ function replacementProblems (card: Card, r: Replacement, patientId: string): st
       const steps = readDoses(resource)
       if (typeof steps === 'string') { problems.push(`${where}: ${steps}`); continue }
       steps.forEach((dose, i) => {
-        // Later steps follow the first month (dalteparin 150 IU/kg from day 31, knowledge.md §2.1).
-        const rule: DoseRule = i > 0 && r.dose.kind === 'therapeutic' ? { ...r.dose, vteAgeDays: Math.max(r.dose.vteAgeDays, 31) } : r.dose
-        const wrong = checkDose(drug.drug, dose, rule)
+        // Each step is judged on the day it starts (dalteparin's months 2–6 band from day 31).
+        const wrong = checkDose(drug.drug, dose, r.dose)
         if (wrong !== undefined) problems.push(`${where}, dose step ${i + 1}: ${wrong}`)
       })
     }
@@ -243,9 +252,27 @@ export function responseProblems (s: Scenario, patientId: string, status: number
   if (systems.size > 1) problems.push(`cards use different topic systems: ${[...systems].join(', ')}`)
   if (new Set(cards.map((c) => c.uuid)).size !== cards.length) problems.push('card uuids are not unique')
 
+  // One alternative per response: no two cards suggest the same order.
+  const offered = new Map<string, string>()
+  for (const card of cards) {
+    for (const sg of card.suggestions ?? []) {
+      const key = JSON.stringify(sg.actions ?? [])
+      const other = offered.get(key)
+      if (other !== undefined) problems.push(`${ruleOf(card)} repeats the suggestion "${sg.label}" of the ${other} card`)
+      offered.set(key, ruleOf(card))
+    }
+  }
+
   for (const card of cards) {
     const rule = ruleOf(card)
     if (!RULE_ID.test(rule)) problems.push(`card "${card.summary}": source.topic.code ${rule} is not a rule id`)
+    // The public CDS Hooks sandbox applies only the first action: a replacing suggestion creates first.
+    for (const sg of card.suggestions ?? []) {
+      const types = (sg.actions ?? []).map((a) => a.type)
+      if (types.includes('create') && types.includes('delete') && types.indexOf('delete') < types.lastIndexOf('create')) {
+        problems.push(`${rule}: suggestion "${sg.label}" deletes before it creates (${types.join(', ')}); the sandbox applies only the first action`)
+      }
+    }
     if (card.indicator !== 'info' && card.overrideReasons === undefined) problems.push(`${rule}: ${card.indicator} card without overrideReasons (decisions.md)`)
     if (card.detail === undefined) problems.push(`${rule}: no detail (decisions.md: finding, values, recommendation, evidence)`)
     else if (!NO_GUIDELINE_EVIDENCE.has(rule) && !EVIDENCE.test(card.detail)) problems.push(`${rule}: detail names no guideline or label as evidence`)

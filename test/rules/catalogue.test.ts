@@ -1,4 +1,4 @@
-// The catalogue itself: every rule CAT-01…CAT-17 present with complete metadata, and docs/rules.md
+// The catalogue itself: every rule CAT-01…CAT-18 present with complete metadata, and docs/rules.md
 // exactly what the metadata renders (run `npm run docs:rules` after changing a rule).
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -8,14 +8,18 @@ import { renderRuleCatalogue } from '../../src/rules/catalogue-doc.js'
 import { PROFILES } from '../../src/rules/types.js'
 
 describe('rule catalogue', () => {
-  it('has exactly CAT-01 … CAT-17, each evaluated once', () => {
-    expect(RULES.map((r) => r.id)).toEqual(Array.from({ length: 17 }, (_, i) => `CAT-${String(i + 1).padStart(2, '0')}`))
-    expect(new Set(EVALUATION_ORDER).size).toBe(17)
+  it('has exactly CAT-01 … CAT-18, each evaluated once', () => {
+    expect(RULES.map((r) => r.id)).toEqual(Array.from({ length: 18 }, (_, i) => `CAT-${String(i + 1).padStart(2, '0')}`))
+    expect(new Set(EVALUATION_ORDER).size).toBe(18)
   })
 
-  it('evaluates the hazards before CAT-01 and CAT-15 last', () => {
+  it('evaluates the hazards before CAT-18 and CAT-01, CAT-18 before CAT-01, and CAT-15 last', () => {
     const at = (id: string) => EVALUATION_ORDER.findIndex((r) => r.id === id)
-    for (const hazard of ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10']) expect(at(hazard)).toBeLessThan(at('CAT-01'))
+    for (const hazard of ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10']) {
+      expect(at(hazard)).toBeLessThan(at('CAT-01'))
+      expect(at(hazard)).toBeLessThan(at('CAT-18'))
+    }
+    expect(at('CAT-18')).toBeLessThan(at('CAT-01'))
     expect(EVALUATION_ORDER.at(-1)?.id).toBe('CAT-15')
   })
 

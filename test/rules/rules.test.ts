@@ -7,6 +7,7 @@ import { CAT01, CAT16, CAT17 } from '../../src/rules/doac-choice.js'
 import { CAT02, CAT03, CAT04, CAT05 } from '../../src/rules/doac-hazards.js'
 import { CAT08, CAT09 } from '../../src/rules/lmwh-dosing.js'
 import { CAT15 } from '../../src/rules/missing-data.js'
+import { DEFAULT_FORMULARY } from '../../src/dosing/presentations.js'
 import { CAT11, CAT12, CAT13, CAT14 } from '../../src/rules/special-situations.js'
 import { CAT06, CAT07, CAT10 } from '../../src/rules/treatment-course.js'
 import type { Blocked, Finding, Profile, Rule, RuleOutcome } from '../../src/rules/types.js'
@@ -27,7 +28,7 @@ function evaluate (rule: Rule, run: Run): RuleOutcome | null {
   const s = snapshotOf(run)
   const subjects = subjectsFor(hook, s.drafts, s.activeAnticoagulants)
   if (rule.evaluate === undefined) throw new Error(`${rule.id} has no evaluate`)
-  return rule.evaluate(s, { hook, profile: run.profile ?? 'lmwh-first', subjects, fired: new Set(run.fired ?? []), blocked: run.blocked ?? [] })
+  return rule.evaluate(s, { hook, profile: run.profile ?? 'lmwh-first', subjects, fired: new Map((run.fired ?? []).map((id) => [id, 'warning'] as const)), blocked: run.blocked ?? [], formulary: DEFAULT_FORMULARY })
 }
 
 /** A censored platelet count, e.g. "< 20" (a lab's lower reporting limit). */
@@ -202,7 +203,8 @@ describe('CAT-05 platelets', () => {
   it('25–50: DOAC warning with half-dose LMWH; prophylactic LMWH accepted; ≥ 50 silent', () => {
     const o = evaluate(CAT05, plt(30, [rivaroxaban()]))
     expect(indicatorOf(o)).toBe('warning')
-    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options.map((r) => r.steps[0]?.dose) : []).toEqual([8000, 40])
+    // Half of dalteparin 15 000, enoxaparin 80 and tinzaparin 14 000, rounded down to measurable doses.
+    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? o.fired.proposal.options.map((r) => r.steps[0]?.dose) : []).toEqual([7500, 40, 7000])
     expect(evaluate(CAT05, plt(30, [dalteparin(5000)]))).toBeNull()
     expect(evaluate(CAT05, plt(50, [rivaroxaban()]))).toBeNull()
   })
@@ -384,7 +386,7 @@ describe('CAT-10 recurrence on therapy', () => {
   it('on LMWH: +20 % and +25 % of the current dose, neither pre-selected', () => {
     const o = evaluate(CAT10, cat({ conditions: [sarcoma(), recurrent], medications: [tinzaparin()], drafts: [medicationRequest({ id: 'renew', atc: 'B01AB10', dose: 14_000, unit: 'IU' })] }))
     expect(indicatorOf(o)).toBe('warning')
-    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? [o.fired.proposal.recommend, o.fired.proposal.options.map((r) => r.steps[0]?.dose)] : []).toEqual([false, [16_800, 17_500]])
+    expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? [o.fired.proposal.recommend, o.fired.proposal.options.map((r) => r.steps[0]?.dose)] : []).toEqual([false, [17_000, 18_000]]) // 16 800 and 17 500 on the 1 000 IU graduation
   })
 
   it('dalteparin escalation is capped at 18 000 IU/day, and none is offered at the maximum', () => {
@@ -400,6 +402,8 @@ describe('CAT-10 recurrence on therapy', () => {
     const on = { conditions: [sarcoma(), recurrent], medications: [tinzaparin()] }
     expect(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'up', atc: 'B01AB10', dose: 16_800, unit: 'IU' })] }))).toBeNull()
     expect(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'up', atc: 'B01AB10', dose: 17_500, unit: 'IU' })] }))).toBeNull()
+    // …and the measurable doses the card itself offers.
+    expect(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'up', atc: 'B01AB10', dose: 18_000, unit: 'IU' })] }))).toBeNull()
     expect(indicatorOf(evaluate(CAT10, cat({ ...on, drafts: [medicationRequest({ id: 'big', atc: 'B01AB10', dose: 28_000, unit: 'IU' })] })))).toBe('warning')
     // dalteparin 16 000: the escalation is the 18 000 IU maximum
     const onDalt = { conditions: [sarcoma(), recurrent], medications: [dalteparin(16_000, { id: 'on', status: 'active', authoredOn: daysAgo(40) })] }
@@ -421,7 +425,8 @@ describe('CAT-10 recurrence on therapy', () => {
       }
     })
     const f = firedOf(evaluate(CAT10, cat({ conditions: [sarcoma(), recurrent], medications: [twoPhase], drafts: [enoxaparin(40, 1, { id: 'other' })] })))
-    expect(f.proposal?.kind === 'replace' ? f.proposal.options.map((o) => o.steps[0]?.dose) : []).toEqual([12_600, 13_100])
+    // 10 500 × 1.20 / 1.25 = 12 600 / 13 125: both land on the 12 500 IU syringe, offered once.
+    expect(f.proposal?.kind === 'replace' ? f.proposal.options.map((o) => o.steps[0]?.dose) : []).toEqual([12_500])
   })
 
   it('an order whose dispensed supply ran out is still the therapy the VTE recurred on', () => {

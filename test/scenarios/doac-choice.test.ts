@@ -1,6 +1,6 @@
 // DOAC and VKA drafts in cancer-associated VTE: the policy card (CAT-01), each DOAC hazard
 // (CAT-02…05), VKA (CAT-06), brain tumours (CAT-13) and weight extremes (CAT-16).
-import { BID, DAILY, MED, iu, medicationDraft, mg } from '../helpers/scenario-drugs.js'
+import { BID, DAILY, MED, iu, medicationDraft, mg, labelStart } from '../helpers/scenario-drugs.js'
 import { lmwhInstead, runScenarios, type Scenario } from '../helpers/scenario.js'
 
 const B = 'cat-seed-b'
@@ -12,16 +12,16 @@ const scenarios: Scenario[] = [
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-select',
     drafts: [medicationDraft('draft-dabi', B, { med: MED.dabigatran150, dose: mg(150), repeat: BID, ...oral })],
-    expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-dabi', 75, 2) }],
+    expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-dabi', 75, 2) }, { rule: 'CAT-18', indicator: 'warning' }],
     afterAccepting: [],
-    basis: 'decisions.md: dabigatran is a DOAC; profile table lmwh-first CAT-01 warning + LMWH suggestion'
+    basis: 'decisions.md: dabigatran is a DOAC; profile table lmwh-first CAT-01 warning + LMWH suggestion. Day 3 of the DVT with no parenteral anticoagulation before it: the Pradaxa label starts dabigatran after 5–10 days of it (CAT-18)'
   },
   {
     name: 'CAT-02 gastric cancer, guideline-2023: rivaroxaban still warns (hazard rows are profile-independent)',
     patient: 'gastric-cancer-pe',
     hook: 'order-select',
     profile: 'guideline-2023',
-    drafts: [medicationDraft('draft-riva', 'cat-gastric-pe', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-riva', 'cat-gastric-pe', { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 4), ...oral })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-riva', 62.5, 4) }],
     afterAccepting: [],
     basis: 'decisions.md profile table: "DOAC drafted, CAT, a hazard present (CAT-02…05)" → guideline-2023 "same as lmwh-first"'
@@ -31,7 +31,7 @@ const scenarios: Scenario[] = [
     patient: 'ddi-ketoconazole-leiomyosarcoma',
     hook: 'order-select',
     drafts: [
-      medicationDraft('draft-apix', 'cat-ddi-ketoconazole', { med: { reference: 'Medication/draft-med-apix', display: 'ELIQUIS 5 MG PO TABS' }, dose: mg(10), repeat: BID, ...oral }),
+      medicationDraft('draft-apix', 'cat-ddi-ketoconazole', { med: { reference: 'Medication/draft-med-apix', display: 'ELIQUIS 5 MG PO TABS' }, dose: mg(5), repeat: BID, ...oral }),
       { resourceType: 'Medication', id: 'draft-med-apix', code: MED.apixaban5 }
     ],
     selections: ['MedicationRequest/draft-apix'],
@@ -43,7 +43,7 @@ const scenarios: Scenario[] = [
     name: 'CAT-02 active bladder cancer (GU): apixaban → warning with weight-based LMWH',
     patient: 'bladder-cancer-dvt',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-bladder-dvt', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-apix', 'cat-bladder-dvt', { med: MED.apixaban5, ...labelStart('apixaban', 5), ...oral })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-apix', 80, 5) }],
     afterAccepting: [],
     basis: 'decisions.md DOAC hazards "luminal GI or GU cancer (CAT-02)"; knowledge §3.2 CAT-02 C51–C68, §4.2 urinary C64–C68'
@@ -52,7 +52,7 @@ const scenarios: Scenario[] = [
     name: 'pancreatic cancer (C25, not luminal GI): apixaban → CAT-01, not CAT-02',
     patient: 'pancreatic-cancer-pe',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-pancreas-pe', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-apix', 'cat-pancreas-pe', { med: MED.apixaban5, ...labelStart('apixaban', 3), ...oral })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 60, 3) }],
     basis: 'decisions.md (wins over knowledge §3.2 "C15–C26"): the GI hazard is "luminal GI"; knowledge §4.2 lists C22–C25 (hepatobiliary/pancreas) apart from luminal GI C15–C21, C26 (engine-notes item 1)'
   },
@@ -80,7 +80,7 @@ const scenarios: Scenario[] = [
     name: 'CAT-04 CrCl ≈ 25 from creatinine in µmol/L (203 µmol/L, 76 y, 66 kg): apixaban → warning, renal LMWH or UFH',
     patient: 'renal-crcl-25-umol',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-crcl-25', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-apix', 'cat-crcl-25', { med: MED.apixaban5, dose: mg(5), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-04', indicator: 'warning', replaces: { draftId: 'draft-apix', classes: ['LMWH', 'UFH'], dose: { kind: 'renal', weightKg: 66 }, form: 'delete+create' } }],
     afterAccepting: [],
     basis: 'decisions.md CrCl = Cockcroft–Gault, µmol/L converted by unit: (140−76)×66/(72×203/88.4) = 25.5; knowledge §3.2 CAT-04 < 30 → warning, suggestion LMWH with anti-Xa monitoring or UFH; §2.1 enoxaparin 1 mg/kg once daily. The older normal creatinine (1.1 mg/dL) must not be used'
@@ -89,7 +89,7 @@ const scenarios: Scenario[] = [
     name: 'CAT-04 CrCl ≈ 11 (3.4 mg/dL, 82 y, female, 56 kg): rivaroxaban → critical',
     patient: 'renal-crcl-11',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-riva', 'cat-crcl-11', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-riva', 'cat-crcl-11', { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 6), ...oral })],
     expect: [{ rule: 'CAT-04', indicator: 'critical' }],
     basis: 'Cockcroft–Gault (140−82)×56/(72×3.4)×0.85 = 11.3; knowledge §3.2 CAT-04 "< 15 or dialysis → critical"; decisions.md critical list "CrCl < 15 … on a DOAC"'
   },
@@ -133,7 +133,7 @@ const scenarios: Scenario[] = [
     name: 'CAT-13 + CAT-01 glioblastoma + DVT: apixaban, lmwh-first → policy warning and brain-tumour info',
     patient: 'brain-tumour-dvt',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-brain-tumour', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-apix', 'cat-brain-tumour', { med: MED.apixaban5, ...labelStart('apixaban', 5), ...oral })],
     expect: [
       { rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 82, 5) },
       { rule: 'CAT-13', indicator: 'info' }
@@ -145,7 +145,7 @@ const scenarios: Scenario[] = [
     name: 'CAT-16 + CAT-01 weight 130 kg: apixaban → policy warning (dalteparin capped at 18 000 IU) and weight info',
     patient: 'obese-130kg-dvt',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-weight-130', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-apix', 'cat-weight-130', { med: MED.apixaban5, ...labelStart('apixaban', 4), ...oral })],
     expect: [
       { rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 130, 4) },
       { rule: 'CAT-16', indicator: 'info' }
@@ -157,7 +157,7 @@ const scenarios: Scenario[] = [
     name: 'CAT-16 + CAT-01 weight 45 kg: apixaban → policy warning (dalteparin 9 000 IU) and weight info',
     patient: 'low-weight-45kg-dvt',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-weight-45', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-apix', 'cat-weight-45', { med: MED.apixaban5, ...labelStart('apixaban', 4), ...oral })],
     expect: [
       { rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 45, 4) },
       { rule: 'CAT-16', indicator: 'info' }

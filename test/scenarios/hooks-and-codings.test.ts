@@ -1,7 +1,7 @@
 // What differs between hooks (order-select looks only at the selections; order-sign at every
 // draft) and the ways real EHRs code the same drug (decisions.md "Anticoagulant classes"; README
 // "What the service accepts from real clients").
-import { BID, MED, medicationDraft, mg, serviceDraft, LOINC } from '../helpers/scenario-drugs.js'
+import { MED, medicationDraft, mg, serviceDraft, LOINC, labelStart } from '../helpers/scenario-drugs.js'
 import { lmwhInstead, runScenarios, type Scenario } from '../helpers/scenario.js'
 
 const B = 'cat-seed-b'
@@ -9,7 +9,7 @@ const GASTRIC = 'cat-gastric-pe'
 const oral = { route: 'oral' }
 
 const sessionWithUnselectedRivaroxaban = [
-  medicationDraft('draft-riva', GASTRIC, { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral }),
+  medicationDraft('draft-riva', GASTRIC, { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 4), ...oral }),
   serviceDraft('draft-creatinine', GASTRIC, { coding: [{ system: LOINC, code: '2160-0', display: 'Creatinine [Mass/volume] in Serum or Plasma' }], text: 'Creatinine' })
 ]
 
@@ -40,9 +40,9 @@ const scenarios: Scenario[] = [
       medicationDraft('epic-mr-1', GASTRIC, { med: { reference: 'Medication/epic-med-1', display: 'XARELTO 20 MG PO TABS' }, dose: mg(20), ...oral }),
       { resourceType: 'Medication', id: 'epic-med-1', code: MED.rivaroxaban20 }
     ],
-    expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('epic-mr-1', 62.5, 4) }],
+    expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('epic-mr-1', 62.5, 4) }, { rule: 'CAT-18', indicator: 'warning' }],
     afterAccepting: [],
-    basis: 'cds-hooks.md §3.5 Epic medicationReference; decisions.md "Resolve medicationReference against a Medication in the draft bundle"'
+    basis: 'cds-hooks.md §3.5 Epic medicationReference; decisions.md "Resolve medicationReference against a Medication in the draft bundle". The 20 mg tablet on day 5 of the PE is below the Xarelto label\'s 15 mg twice daily for days 1–21 (CAT-18), read through the reference too'
   },
   {
     name: 'rivaroxaban as an ingredient code in a contained Medication → CAT-01',
@@ -51,8 +51,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-riva', B, {
       contained: [{ resourceType: 'Medication', id: 'med', code: MED.rivaroxabanIngredient }],
       med: { reference: '#med' },
-      dose: mg(15),
-      repeat: BID,
+      ...labelStart('rivaroxaban', 2),
       ...oral
     })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-riva', 75, 2) }],
@@ -64,7 +63,7 @@ const scenarios: Scenario[] = [
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-select',
     untypedPrefetch: ['conditions'],
-    drafts: [medicationDraft('draft-apix', B, { med: MED.apixabanTextOnly, dose: mg(10), repeat: BID, ...oral, sandboxQuirks: true })],
+    drafts: [medicationDraft('draft-apix', B, { med: MED.apixabanTextOnly, ...labelStart('apixaban', 2), ...oral, sandboxQuirks: true })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 75, 2) }],
     afterAccepting: [],
     basis: 'decisions.md "— only when no code matches — by the ingredient name in text/display"; design.md lenient reader (missing Bundle.type)'
@@ -73,7 +72,7 @@ const scenarios: Scenario[] = [
     name: 'weight recorded in pounds (165 [lb_av] = 74.8 kg): apixaban → CAT-01 with LMWH dosed for 74.8 kg',
     patient: 'weight-in-pounds',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-weight-pounds', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
+    drafts: [medicationDraft('draft-apix', 'cat-weight-pounds', { med: MED.apixaban5, ...labelStart('apixaban', 2), ...oral })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 74.84, 2) }],
     afterAccepting: [],
     basis: 'decisions.md: weight-based LMWH from actual body weight, quantities converted "by the unit" and never guessed; UCUM [lb_av] = 0.45359237 kg (165 lb read as kg would give dalteparin 18 000 IU)'

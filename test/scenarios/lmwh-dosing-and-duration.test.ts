@@ -1,6 +1,6 @@
 // Heparin doses (CAT-05, 08, 09, 10), planned duration (CAT-07), the extended phase (CAT-17) and
 // the other orders the catalogue watches (IVC filter CAT-11, thrombolysis CAT-12).
-import { BID, DAILY, MED, Q12H, iu, medicationDraft, mg, serviceDraft } from '../helpers/scenario-drugs.js'
+import { BID, DAILY, MED, Q12H, iu, medicationDraft, mg, serviceDraft, labelStart } from '../helpers/scenario-drugs.js'
 import { lmwhInstead, runScenarios, type Scenario } from '../helpers/scenario.js'
 
 const B = 'cat-seed-b'
@@ -56,7 +56,7 @@ const scenarios: Scenario[] = [
     patient: 'recurrence-on-apixaban',
     hook: 'order-sign',
     drafts: [medicationDraft('draft-apix', 'cat-recurrence-apixaban', { med: MED.apixaban5, dose: mg(5), repeat: BID, route: 'oral', priorPrescription: 'MedicationRequest/cat-recurrence-apixaban-apixaban' })],
-    expect: [{ rule: 'CAT-10', indicator: 'warning', replaces: lmwhInstead('draft-apix', 77, 73) }],
+    expect: [{ rule: 'CAT-10', indicator: 'warning', replaces: lmwhInstead('draft-apix', 77, 2) }],
     basis: 'knowledge §3.2 CAT-10 "on DOAC/VKA → switch to LMWH", §1.5 ITAC. A renewal of the active DOAC is judged by CAT-10/CAT-17, not CAT-01 (engine-notes item 6: CAT-17 "continue" would contradict a CAT-01 switch). D-dimer raised → no CAT-14'
   },
   {
@@ -95,7 +95,7 @@ const scenarios: Scenario[] = [
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-select',
     profile: 'guideline-2023',
-    drafts: [medicationDraft('draft-apix', B, { med: MED.apixabanAtcOnly, dose: mg(10), repeat: BID, route: 'oral', dispenseRequest: { validityPeriod: { start: '2026-11-01', end: '2027-01-29' } } })],
+    drafts: [medicationDraft('draft-apix', B, { med: MED.apixabanAtcOnly, ...labelStart('apixaban', 2), route: 'oral', dispenseRequest: { validityPeriod: { start: '2026-11-01', end: '2027-01-29' } } })],
     expect: [{ rule: 'CAT-01', indicator: 'info' }, { rule: 'CAT-07', indicator: 'warning' }],
     basis: 'decisions.md: ATC codes identify the drug; guideline-2023 CAT-01 info; CAT-07 warning in both profiles'
   },
@@ -157,7 +157,7 @@ const scenarios: Scenario[] = [
     name: 'apixaban 10 mg bid for a 61-year-old on dalteparin who is switching → no DOAC hazard, lmwh-first CAT-01',
     patient: 'sarcoma-pe-on-dalteparin',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', ON_DALT, { med: MED.apixaban5, dose: mg(10), repeat: BID, route: 'oral' })],
+    drafts: [medicationDraft('draft-apix', ON_DALT, { med: MED.apixaban5, dose: mg(5), repeat: BID, route: 'oral' })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 88, 42) }],
     afterAccepting: [],
     basis: 'decisions.md lmwh-first CAT-01 (a new DOAC, not a renewal of one); retroperitoneal sarcoma is not luminal GI/GU; CrCl ≈ 107'

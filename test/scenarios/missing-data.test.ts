@@ -1,6 +1,6 @@
 // Missing or stale inputs (CAT-15): the service says what it could not check and never guesses a
 // number (decisions.md "Freshness"; knowledge.md §3.2 CAT-15 "Never guess").
-import { BID, DAILY, MED, iu, medicationDraft, mg } from '../helpers/scenario-drugs.js'
+import { BID, DAILY, MED, iu, medicationDraft, mg, labelStart } from '../helpers/scenario-drugs.js'
 import { runScenarios, type Scenario } from '../helpers/scenario.js'
 
 const anyCat15 = ['info', 'warning'] as const
@@ -10,7 +10,7 @@ const scenarios: Scenario[] = [
     name: 'no weight on record: apixaban → CAT-15 only (CrCl and the LMWH dose cannot be computed)',
     patient: 'missing-weight',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-apix', 'cat-missing-weight', { med: MED.apixaban5, dose: mg(10), repeat: BID, route: 'oral' })],
+    drafts: [medicationDraft('draft-apix', 'cat-missing-weight', { med: MED.apixaban5, ...labelStart('apixaban', 3), route: 'oral' })],
     expect: [{ rule: 'CAT-15', indicator: anyCat15, noNewOrder: true }],
     basis: 'knowledge §3.2 CAT-15 (weight absent; never guess); Cockcroft–Gault needs weight (decisions.md), so "no DOAC hazard" cannot be established and CAT-01 stays silent (engine-notes item 6)'
   },
@@ -42,7 +42,7 @@ const scenarios: Scenario[] = [
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-select',
     nullPrefetch: ['observations'],
-    drafts: [medicationDraft('draft-apix', 'cat-seed-b', { med: MED.apixaban5, dose: mg(10), repeat: BID, route: 'oral' })],
+    drafts: [medicationDraft('draft-apix', 'cat-seed-b', { med: MED.apixaban5, ...labelStart('apixaban', 2), route: 'oral' })],
     expect: [{ rule: 'CAT-15', indicator: anyCat15, noNewOrder: true }],
     basis: 'cds-hooks.md §1.3: prefetch null = known no data; so no weight, creatinine or platelets → CAT-15 (never guess)'
   },
@@ -51,7 +51,7 @@ const scenarios: Scenario[] = [
     patient: 'gastric-cancer-pe',
     hook: 'order-select',
     nullPrefetch: ['observations'],
-    drafts: [medicationDraft('draft-riva', 'cat-gastric-pe', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, route: 'oral' })],
+    drafts: [medicationDraft('draft-riva', 'cat-gastric-pe', { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 4), route: 'oral' })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', noNewOrder: true }, { rule: 'CAT-15', indicator: anyCat15 }],
     basis: 'CAT-02 needs only the conditions; decisions.md "No suggestion when an input needed for the dose is missing" (weight); CAT-15 for the missing inputs'
   }

@@ -1,6 +1,6 @@
 // The three source cases (shared/seeds) and knowledge.md §5's suggested seed-(b) variant, as a
 // clinician would meet them at the order screen or on opening the chart.
-import { BID, DAILY, MED, Q12H, iu, medicationDraft, mg } from '../helpers/scenario-drugs.js'
+import { DAILY, MED, Q12H, iu, medicationDraft, mg, labelStart } from '../helpers/scenario-drugs.js'
 import { lmwhInstead, runScenarios, type Scenario } from '../helpers/scenario.js'
 
 const A_POSTOP = 'cat-seed-a-postop'
@@ -46,7 +46,7 @@ const scenarios: Scenario[] = [
     name: 'seed (b) recurrent leiomyosarcoma + acute DVT: rivaroxaban selected, lmwh-first → CAT-01 warning with dalteparin 15 000 IU',
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-select',
-    drafts: [medicationDraft('draft-riva', B, { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, route: 'oral', sandboxQuirks: true })],
+    drafts: [medicationDraft('draft-riva', B, { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 2), route: 'oral', sandboxQuirks: true })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-riva', 75, 2) }],
     afterAccepting: [],
     basis: 'decisions.md profile table, lmwh-first, CAT-01: warning, suggest weight-based LMWH; no hazard (soft-tissue sarcoma, CrCl ≈ 100, platelets 245, no interacting drug)'
@@ -56,7 +56,7 @@ const scenarios: Scenario[] = [
     patient: 'seed-b-leiomyosarcoma-dvt',
     hook: 'order-select',
     profile: 'guideline-2023',
-    drafts: [medicationDraft('draft-riva', B, { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, route: 'oral', sandboxQuirks: true })],
+    drafts: [medicationDraft('draft-riva', B, { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 2), route: 'oral', sandboxQuirks: true })],
     expect: [{ rule: 'CAT-01', indicator: 'info' }],
     basis: 'decisions.md profile table, guideline-2023, CAT-01: info (DOAC acceptable; checks listed)'
   },
@@ -73,7 +73,7 @@ const scenarios: Scenario[] = [
     patient: 'gastric-cancer-pe',
     hook: 'order-select',
     nullPrefetch: ['medications'],
-    drafts: [medicationDraft('draft-riva', GASTRIC, { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, route: 'oral', sandboxQuirks: true })],
+    drafts: [medicationDraft('draft-riva', GASTRIC, { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 4), route: 'oral', sandboxQuirks: true })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-riva', 62.5, 4) }],
     afterAccepting: [],
     basis: 'knowledge §3.2 CAT-02 (C16 luminal GI; dalteparin 200 IU/kg from the latest weight) and §5 (b); decisions.md keeps critical for label contraindications and hold thresholds, so warning'
@@ -83,7 +83,7 @@ const scenarios: Scenario[] = [
     patient: 'gastric-cancer-pe',
     hook: 'order-sign',
     drafts: [
-      medicationDraft('draft-apix', GASTRIC, { med: MED.apixaban5, dose: mg(10), repeat: BID, route: 'oral' }),
+      medicationDraft('draft-apix', GASTRIC, { med: MED.apixaban5, ...labelStart('apixaban', 4), route: 'oral' }),
       medicationDraft('draft-keto', GASTRIC, { med: MED.ketoconazole, dose: mg(200), repeat: DAILY, route: 'oral' })
     ],
     expect: [

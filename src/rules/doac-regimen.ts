@@ -1,0 +1,405 @@
+// CAT-18: the DOAC regimen the label gives for today's phase of treatment (docs/clinical/dosing.md) —
+// the apixaban and rivaroxaban loading phases, the parenteral lead-in before edoxaban and dabigatran,
+// the doses below the phase (prophylactic or extended-phase strengths for an acute VTE), and edoxaban
+// 30 mg without a reason to reduce. Day 1 of treatment is the day of the current VTE's onset.
+import { addMonths, DAY_MS, isoDay } from '../fhir/dates.js'
+import { dayOne, DOAC_REGIMEN, EDOXABAN_REDUCE_CRCL_MAX, EDOXABAN_REDUCE_WEIGHT_MAX_KG, EDOXABAN_REDUCED, halved, loadingEndsMs, perDay, type Doac, type DoacDose } from '../dosing/doac.js'
+import type { MissingInput, PatientSnapshot } from '../facts/snapshot.js'
+import type { OrderFact, PhaseDose } from '../facts/orders.js'
+import { anticoagulantOrders, currentVte, isFullDose, lmwhOffer, missingInputs, plannedStop } from './common.js'
+import { EVIDENCE } from './evidence.js'
+import { REASON } from './override-reasons.js'
+import type { Blocked, OptionStep, OrderOption, Rule, RuleContext, RuleOutcome } from './types.js'
+import { crclLine, fmt, fmtCrcl, orderLine, vteLine, weightLine } from './values.js'
+
+const ORDER_HOOKS = ['order-select', 'order-sign'] as const
+/** The label regimen is about the first 6 months; beyond them the extended-phase doses are allowed (CAT-17). */
+const PHASE_MONTHS = 6
+/** A lead-in is checked while the VTE is acute (onset ≤ 30 days), when treatment is being started. */
+const LEAD_IN_WINDOW_DAYS = 30
+/** One day's slack: a maintenance order that starts on the last day of loading is not an under-dose. */
+const SLACK_MS = DAY_MS
+/** Hours of slack on "at least 5 days" of parenteral cover (orders are dated by day). */
+const LEAD_IN_SLACK_MS = 12 * 3_600_000
+
+/** Rules whose card argues against the DOAC itself: no corrected DOAC order is offered beside them. */
+const AGAINST_THE_DOAC = ['CAT-03', 'CAT-04', 'CAT-05'] as const
+
+type Kind = 'under-dose' | 'loading-too-long' | 'loading-late' | 'no-lead-in' | 'edoxaban-30'
+
+interface Problem {
+  readonly kind: Kind
+  readonly draft: OrderFact
+  readonly agent: Doac
+  /** One line for the summary. */
+  readonly summary: string
+  /** What is wrong, in a sentence. */
+  readonly finding: string
+}
+
+const doseText = (d: DoacDose): string => `${fmt(d.dose, 1)} mg ${d.everyHours === 12 ? 'twice daily' : 'once daily'}`
+
+function phaseText (p: PhaseDose): string {
+  const per = p.perAdministration
+  const n = p.administrationsPerDay
+  if (per === undefined || n === undefined) return 'dose not readable'
+  return `${fmt(per.value, 1)} mg ${n === 1 ? 'once daily' : n === 2 ? 'twice daily' : `${fmt(n, 2)} times daily`}`
+}
+
+const capital = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1)
+const dayNumber = (day1Ms: number, ms: number): number => Math.floor((ms - day1Ms) / DAY_MS) + 1
+
+/** A combined strong CYP3A4 and P-gp inhibitor is active or drafted (apixaban doses are then halved). */
+function strongDualInhibitor (s: PatientSnapshot): boolean {
+  return s.interactingDrugs.some((o) => o.interacting?.cyp3a4 === 'strong-inhibitor' && o.interacting.pgp === 'inhibitor')
+}
+
+/** Any P-gp inhibitor active or drafted: one of the edoxaban label's reasons for 30 mg (US list or EU list). */
+function pgpInhibitor (s: PatientSnapshot): OrderFact | undefined {
+  return s.interactingDrugs.find((o) => o.interacting?.pgp === 'inhibitor' || o.interacting?.edoxabanReduce === true)
+}
+
+interface Span { readonly phase: PhaseDose, readonly start: number, readonly end: number | undefined }
+
+/** Each phase with its start and end: its own bounds, else the previous phase's end, else the order's start. */
+function spans (o: OrderFact, startMs: number): Span[] {
+  let from = startMs
+  return o.phases.map((phase, i) => {
+    const start = phase.startMs ?? from
+    const end = phase.endMs ?? o.phases[i + 1]?.startMs
+    if (end !== undefined) from = end
+    return { phase, start, end }
+  })
+}
+
+/**
+ * Where the draft starts: its own bounds; else, when another draft of the same DOAC carries a bounded
+ * loading phase, the end of that phase (the two orders are one regimen); else today.
+ */
+function draftStart (d: OrderFact, drafts: readonly OrderFact[], s: PatientSnapshot): number {
+  const own = d.phases[0]?.startMs
+  if (own !== undefined) return own
+  const agent = d.anticoagulant?.agent
+  const loading = agent === undefined ? undefined : DOAC_REGIMEN[agent as Doac]?.loading
+  if (loading !== undefined) {
+    for (const other of drafts) {
+      if (other === d || other.anticoagulant?.agent !== agent) continue
+      const end = other.phases.find((p) => (p.daily?.value ?? 0) > perDay(DOAC_REGIMEN[agent as Doac].maintenance) / 2 && p.endMs !== undefined)?.endMs
+      const otherLoads = other.phases.some((p) => p.daily !== undefined && p.daily.value >= perDay(loading) / 2 && p.daily.value > (d.phases[0]?.daily?.value ?? Infinity))
+      if (end !== undefined && otherLoads) return end
+    }
+  }
+  return s.nowMs
+}
+
+/** Apixaban and rivaroxaban: the loading phase, and no dose below the phase before 6 months. */
+function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: PatientSnapshot, day1: number, startMs: number): { problems: Problem[], loadingEnd: number, scale: number } {
+  const regimen = DOAC_REGIMEN[agent]
+  const loading = regimen.loading as NonNullable<typeof regimen.loading>
+  const inhibitor = agent === 'apixaban' && strongDualInhibitor(s)
+  const scale = inhibitor ? 0.5 : 1
+  const dose = (x: DoacDose): DoacDose => inhibitor ? halved(x) : x
+  // An earlier order of the same DOAC for this VTE shows when the patient started it.
+  const earlierStart = Math.min(...s.anticoagulantHistory
+    .filter((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms >= day1 - DAY_MS)
+    .map((o) => o.start?.ms ?? Infinity))
+  const loadingEnd = Math.min(loadingEndsMs(agent, day1) as number, Number.isFinite(earlierStart) ? dayOne(earlierStart) + loading.days * DAY_MS : Infinity)
+  const problems: Problem[] = []
+  const name = capital(agent)
+  for (const { phase, start, end } of spans(d, startMs)) {
+    const daily = phase.daily?.value
+    if (daily === undefined) continue
+    const inLoading = start < loadingEnd - SLACK_MS
+    const due = dose(inLoading ? loading : regimen.maintenance)
+    const day = dayNumber(day1, start)
+    if (daily < perDay(due) - 1e-6) {
+      problems.push({
+        kind: 'under-dose',
+        draft: d,
+        agent,
+        summary: inLoading
+          ? `${name} ${phaseText(phase)} on day ${day} of VTE treatment: below the label's ${doseText(dose(loading))} for days 1–${loading.days}`
+          : `${name} ${phaseText(phase)} on day ${day} of VTE treatment: below the label's ${doseText(due)} (lower doses only after 6 months)`,
+        finding: inLoading
+          ? `The ${agent} order starts on day ${day} of treatment of the current VTE at ${phaseText(phase)}. The label starts VTE treatment with ${doseText(dose(loading))} for the first ${loading.days} days (until ${isoDay(loadingEnd)}), then ${doseText(dose(regimen.maintenance))}: the first weeks are when recurrence is most likely.`
+          : `The ${agent} order starts on day ${day} of treatment at ${phaseText(phase)}, below the ${doseText(due)} the label gives for the treatment phase. ${regimen.extended !== undefined ? `The lower ${doseText(regimen.extended)} is a dose for after at least 6 months of treatment, not for a VTE in its first 6 months.` : ''}`
+      })
+      continue
+    }
+    const aboveMaintenance = daily > perDay(dose(regimen.maintenance)) + 1e-6
+    if (!aboveMaintenance || inhibitor) continue
+    if (!inLoading) {
+      problems.push({
+        kind: 'loading-late',
+        draft: d,
+        agent,
+        summary: `${name} ${phaseText(phase)} on day ${day}: the loading phase ended after day ${loading.days}; the dose now is ${doseText(regimen.maintenance)}`,
+        finding: `The ${agent} order gives ${phaseText(phase)} from day ${day} of treatment. The label's ${doseText(loading)} is for days 1–${loading.days} only (to ${isoDay(loadingEnd)}); from then the dose is ${doseText(regimen.maintenance)}.`
+      })
+    } else if (end === undefined || end > loadingEnd + SLACK_MS) {
+      problems.push({
+        kind: 'loading-too-long',
+        draft: d,
+        agent,
+        summary: `${name} ${phaseText(phase)} ${end === undefined ? 'with no end' : `until ${isoDay(end)}`}: the label's loading phase ends after day ${loading.days} (${isoDay(loadingEnd - DAY_MS)})`,
+        finding: `The ${agent} order gives ${phaseText(phase)} ${end === undefined ? 'without a stop date' : `until ${isoDay(end)}`}. The label gives ${doseText(loading)} for days 1–${loading.days} of treatment only — here until ${isoDay(loadingEnd)} — and then ${doseText(regimen.maintenance)}; a longer loading phase raises the bleeding risk.`
+      })
+    }
+  }
+  return { problems, loadingEnd, scale }
+}
+
+/** Days of treatment-dose parenteral anticoagulation (LMWH, UFH, fondaparinux) between day 1 and `untilMs`. */
+function parenteralDays (s: PatientSnapshot, day1: number, untilMs: number): { days: number, orders: OrderFact[] } {
+  const orders = [...s.anticoagulantHistory, ...anticoagulantOrders(s.drafts)].filter((o) => {
+    const cls = o.anticoagulant?.class
+    return (cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux') && isFullDose(o) !== false
+  })
+  const intervals = orders.map((o) => {
+    const start = Math.max(o.phases[0]?.startMs ?? o.start?.ms ?? s.nowMs, day1 - DAY_MS)
+    // A stopped or completed order without a recorded end is given the benefit of the doubt.
+    const end = Math.min(plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs ?? Infinity, untilMs)
+    return [start, end] as const
+  }).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0])
+  let covered = 0
+  let reach = -Infinity
+  for (const [a, b] of intervals) {
+    const from = Math.max(a, reach)
+    if (b > from) covered += b - from
+    reach = Math.max(reach, b)
+  }
+  return { days: covered / DAY_MS, orders }
+}
+
+interface EdoxabanDose { readonly dose: DoacDose, readonly why: string[] }
+
+/** Edoxaban's dose for this patient (Savaysa label), or the inputs missing to decide it. */
+function edoxabanDose (s: PatientSnapshot): EdoxabanDose | { missing: MissingInput[] } {
+  const why: string[] = []
+  const crcl = s.crcl.state === 'ok' ? s.crcl.value : undefined
+  const weight = s.labs.weight.state === 'fresh' ? s.labs.weight.reading?.value : undefined
+  const pgp = pgpInhibitor(s)
+  if (crcl !== undefined && crcl <= EDOXABAN_REDUCE_CRCL_MAX) why.push(`CrCl ${fmtCrcl(crcl)} mL/min (15–50)`)
+  if (weight !== undefined && weight <= EDOXABAN_REDUCE_WEIGHT_MAX_KG) why.push(`weight ${fmt(weight, 1)} kg (≤ 60)`)
+  if (pgp !== undefined) why.push(`${pgp.interacting?.key ?? pgp.name} (P-gp inhibitor)`)
+  if (why.length > 0) return { dose: EDOXABAN_REDUCED, why }
+  if (crcl === undefined || weight === undefined) return { missing: missingInputs(s, { crcl: true }) }
+  return { dose: DOAC_REGIMEN.edoxaban.maintenance, why: [] }
+}
+
+/** Edoxaban and dabigatran: the parenteral lead-in, and the dose. */
+function leadInProblems (d: OrderFact, agent: 'edoxaban' | 'dabigatran', s: PatientSnapshot, day1: number, startMs: number, blocked: Blocked[]): { problems: Problem[], leadInDaysNeeded: number } {
+  const problems: Problem[] = []
+  const required = DOAC_REGIMEN[agent].leadInDays as number
+  const day = dayNumber(day1, startMs)
+  let leadInDaysNeeded = 0
+  // Already under way: a renewal, the same DOAC given before, or another oral anticoagulant for ≥ 5 days (a switch).
+  const onItAlready = d.renewal || s.anticoagulantHistory.some((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms < startMs)
+  const oralBefore = s.anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'doac' || o.anticoagulant?.class === 'vka') &&
+    o.start !== undefined && o.start.ms <= startMs - required * DAY_MS + LEAD_IN_SLACK_MS)
+  if (!onItAlready && !oralBefore && startMs < day1 + LEAD_IN_WINDOW_DAYS * DAY_MS) {
+    const cover = parenteralDays(s, day1, startMs)
+    if (cover.days * DAY_MS < required * DAY_MS - LEAD_IN_SLACK_MS) {
+      leadInDaysNeeded = Math.max(1, Math.ceil(required - cover.days - LEAD_IN_SLACK_MS / DAY_MS))
+      problems.push({
+        kind: 'no-lead-in',
+        draft: d,
+        agent,
+        summary: `${capital(agent)} on day ${day} of VTE treatment after ${fmt(Math.floor(cover.days))} of the ${required} days of parenteral anticoagulation its label requires first`,
+        finding: `The ${agent} order starts on day ${day} of treatment of the current VTE with ${cover.days < 0.5 ? 'no' : `only ${fmt(cover.days, 1)} days of`} parenteral anticoagulation before it. The label gives ${agent} only after at least ${required} days of parenteral anticoagulation (LMWH, UFH or fondaparinux), as in ${agent === 'edoxaban' ? 'Hokusai VTE Cancer (dalteparin for ≥ 5 days, then edoxaban)' : 'RE-COVER'}.`
+      })
+    }
+  }
+  const phase = d.phases[0]
+  const daily = phase?.daily?.value
+  if (phase !== undefined && daily !== undefined) {
+    if (agent === 'edoxaban') {
+      const due = edoxabanDose(s)
+      if ('missing' in due) {
+        if (daily < perDay(DOAC_REGIMEN.edoxaban.maintenance) - 1e-6) blocked.push({ check: 'whether edoxaban 30 mg has a reason to reduce (CrCl ≤ 50 mL/min, weight ≤ 60 kg, P-gp inhibitor)', missing: due.missing })
+      } else if (daily < perDay(due.dose) - 1e-6) {
+        problems.push({
+          kind: due.why.length === 0 ? 'edoxaban-30' : 'under-dose',
+          draft: d,
+          agent,
+          summary: due.why.length === 0
+            ? `Edoxaban ${phaseText(phase)} with no reason to reduce (CrCl > 50, weight > 60 kg, no P-gp inhibitor): the label dose is 60 mg once daily`
+            : `Edoxaban ${phaseText(phase)}: below the label's reduced dose of 30 mg once daily`,
+          finding: due.why.length === 0
+            ? `The edoxaban order is ${phaseText(phase)}. The label reduces edoxaban to 30 mg once daily only for CrCl 15–50 mL/min, weight ≤ 60 kg or certain P-gp inhibitors, and none of these holds for this patient, so the dose is 60 mg once daily (as in Hokusai VTE Cancer).`
+            : `The edoxaban order is ${phaseText(phase)}, below the 30 mg once daily the label gives for ${due.why.join(' and ')}.`
+        })
+      }
+    } else if (daily < perDay(DOAC_REGIMEN.dabigatran.maintenance) - 1e-6) {
+      problems.push({
+        kind: 'under-dose',
+        draft: d,
+        agent,
+        summary: `Dabigatran ${phaseText(phase)}: the US label's VTE dose is 150 mg twice daily (CrCl > 30 mL/min)`,
+        finding: `The dabigatran order is ${phaseText(phase)}. The US label treats VTE with 150 mg twice daily after 5–10 days of parenteral anticoagulation; 75 mg is not a VTE dose. The EU label's 110 mg twice daily for patients aged ≥ 80 or on verapamil is UNVERIFIED here.`
+      })
+    }
+  }
+  return { problems, leadInDaysNeeded }
+}
+
+/** The label regimen from `fromMs`, as suggestion steps. */
+function regimenSteps (agent: Doac, fromMs: number, loadingEnd: number | undefined, scale: number, nowMs: number, edoxaban?: DoacDose): OptionStep[] {
+  const regimen = DOAC_REGIMEN[agent]
+  const step = (x: DoacDose, extra: Partial<OptionStep>): OptionStep => ({ dose: x.dose * scale, unit: 'mg', everyHours: x.everyHours, ...extra })
+  const from = fromMs > nowMs + SLACK_MS / 2 ? { fromMs } : {}
+  if (regimen.loading !== undefined && loadingEnd !== undefined && fromMs < loadingEnd - SLACK_MS) {
+    return [step(regimen.loading, { ...from, untilMs: loadingEnd }), step(regimen.maintenance, {})]
+  }
+  return [step(agent === 'edoxaban' && edoxaban !== undefined ? edoxaban : regimen.maintenance, from)]
+}
+
+export const CAT18: Rule = {
+  id: 'CAT-18',
+  version: '1.0.0',
+  title: 'DOAC regimen for the phase of treatment (loading dose, parenteral lead-in, dose)',
+  hooks: ORDER_HOOKS,
+  severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
+  evidence: [EVIDENCE.XARELTO_US, EVIDENCE.ELIQUIS_US, EVIDENCE.SAVAYSA_US, EVIDENCE.PRADAXA_US, EVIDENCE.HOKUSAI, EVIDENCE.SELECTD, EVIDENCE.ADAMVTE, EVIDENCE.CARAVAGGIO, EVIDENCE.NCCN24],
+  inputs: ['DOAC draft: agent, dose per phase (mg, or tablets × a known strength), phase bounds', 'onset of the current VTE (day 1 of treatment)', 'earlier and active anticoagulant orders (same DOAC, parenteral lead-in)', 'CrCl, weight and P-gp inhibitors (edoxaban dose)', 'combined strong CYP3A4 + P-gp inhibitors (apixaban halved)'],
+  logic: 'Both profiles (this is the label, not local policy). Day 1 of treatment is the onset day of the current VTE; an earlier order of the same DOAC for this VTE moves the start of its loading phase back to when it began. Within the first 6 months it warns on: a dose below the phase the label gives for the draft\'s start day (apixaban 10 mg bid on days 1–7 then 5 mg bid; rivaroxaban 15 mg bid on days 1–21 then 20 mg once daily; apixaban 2.5 mg bid and rivaroxaban 10 mg daily are doses for after 6 months; apixaban halved with a combined strong CYP3A4 + P-gp inhibitor; one day of slack at the end of loading); a loading dose with no end, ending more than a day after the loading phase, or given after it; edoxaban or dabigatran started within 30 days of the VTE without 5 days of treatment-dose LMWH, UFH or fondaparinux before it (not for a renewal, the same DOAC given before, or a switch from an oral anticoagulant given ≥ 5 days); edoxaban 30 mg when CrCl > 50 mL/min, weight > 60 kg and no P-gp inhibitor (needs CrCl and weight); dabigatran below 150 mg bid. A second draft of the same DOAC whose bounded loading phase precedes this one makes the two one regimen. Starter packs are the loading regimen: silent when started in the loading window. An unreadable dose blocks the check (CAT-15 asks for it). The card states the label regimen for this patient today and, for a single draft of the DOAC, offers the corrected order of the same DOAC (create before delete; for a missing lead-in, weight-based LMWH for the missing days and then the DOAC) — unless CAT-03, CAT-04 or CAT-05 is critical, which argue against the DOAC itself. Silent when the VTE recurred on therapy (CAT-10: a question of switching).',
+  unverified: ['The Savaysa, Eliquis and Pradaxa label texts were read in secondary sources; the EU dabigatran 110 mg criteria are not used.'],
+  requiresCat: true,
+  evaluate (s, ctx) {
+    const drafts = anticoagulantOrders(ctx.subjects, 'doac').filter((o) => o.draft)
+    // A VTE that recurred on therapy (CAT-10) is a question of switching, not of this DOAC's regimen.
+    if (drafts.length === 0 || ctx.fired.has('CAT-10')) return null
+    const vte = currentVte(s)
+    if (vte?.onset === undefined) return null
+    const day1 = dayOne(vte.onset.ms)
+    const phaseEnds = addMonths(day1, PHASE_MONTHS)
+    const allDoacDrafts = anticoagulantOrders(s.drafts, 'doac')
+    const problems: Problem[] = []
+    const blocked: Blocked[] = []
+    const fixes = new Map<OrderFact, OrderOption | 'lead-in'>()
+    for (const d of drafts) {
+      const agent = d.anticoagulant?.agent as Doac
+      const startMs = draftStart(d, allDoacDrafts, s)
+      if (startMs >= phaseEnds) continue
+      const regimen = DOAC_REGIMEN[agent]
+      if (d.starterPack === true) {
+        const loadingEnd = loadingEndsMs(agent, day1)
+        if (loadingEnd !== undefined && startMs >= loadingEnd - SLACK_MS) {
+          problems.push({ kind: 'loading-late', draft: d, agent, summary: `${capital(agent)} starter pack on day ${dayNumber(day1, startMs)}: its loading phase belongs to days 1–${regimen.loading?.days ?? '?'} of treatment`, finding: `A ${agent} starter pack holds the label's loading regimen (${regimen.loading !== undefined ? doseText(regimen.loading) : ''} then ${doseText(regimen.maintenance)}), but treatment of this VTE began on ${isoDay(day1)}: its loading phase is over, so the dose now is ${doseText(regimen.maintenance)}.` })
+        }
+        continue
+      }
+      const unreadable = d.phases.length === 0 ? 'no dosage instruction' : d.phases.find((p) => p.daily === undefined)?.doseProblem ?? (d.phases.some((p) => p.daily === undefined) ? 'frequency not readable' : undefined)
+      if (unreadable !== undefined) {
+        blocked.push({ check: `the ${agent} regimen for day ${dayNumber(day1, startMs)} of treatment`, missing: [{ input: 'dose', state: 'unusable', detail: `${agent} order "${d.name}": the dose cannot be read (${unreadable}); give it in mg, or as tablets of a coded product` }] })
+        continue
+      }
+      const found: Problem[] = []
+      let option: OrderOption | 'lead-in' | undefined
+      if (agent === 'apixaban' || agent === 'rivaroxaban') {
+        const r = loadingProblems(d, agent, s, day1, startMs)
+        found.push(...r.problems)
+        option = { agent, steps: regimenSteps(agent, startMs, r.loadingEnd, r.scale, s.nowMs), basis: `${agent} label regimen for VTE from day ${dayNumber(day1, startMs)} of treatment${r.scale < 1 ? ', halved for a combined strong CYP3A4 and P-gp inhibitor' : ''}` }
+      } else {
+        const r = leadInProblems(d, agent, s, day1, startMs, blocked)
+        found.push(...r.problems)
+        const due = agent === 'edoxaban' ? edoxabanDose(s) : undefined
+        if (r.leadInDaysNeeded > 0) option = 'lead-in'
+        else if (due === undefined || !('missing' in due)) option = { agent, steps: regimenSteps(agent, startMs, undefined, 1, s.nowMs, due?.dose), basis: `${agent} label dose for VTE${due !== undefined && due.why.length > 0 ? ` (30 mg: ${due.why.join(', ')})` : ''}` }
+      }
+      if (found.length > 0 && option !== undefined) fixes.set(d, option)
+      problems.push(...found)
+    }
+    const why = blocked.length > 0 ? { check: blocked.map((b) => b.check).join('; '), missing: blocked.flatMap((b) => b.missing) } : undefined
+    if (problems.length === 0) return why !== undefined ? { blocked: why } : null
+    return finding(s, ctx, problems, fixes, vte, why)
+  }
+}
+
+function finding (s: PatientSnapshot, ctx: RuleContext, problems: readonly Problem[], fixes: ReadonlyMap<OrderFact, OrderOption | 'lead-in'>, vte: NonNullable<ReturnType<typeof currentVte>>, blocked: Blocked | undefined): RuleOutcome {
+  const subjects = [...new Set(problems.map((p) => p.draft))]
+  const agents = [...new Set(problems.map((p) => p.agent))]
+  const against = AGAINST_THE_DOAC.filter((id) => ctx.fired.get(id) === 'critical')
+  const hazards = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10'].filter((id) => ctx.fired.has(id))
+  const notes: string[] = []
+  let option: OrderOption | undefined
+  let offerBlocked: Blocked | undefined
+  // One corrected order, for a single draft of the DOAC, unless another card argues against the DOAC itself.
+  const only = subjects.length === 1 && allOf(s, subjects[0] as OrderFact) ? subjects[0] as OrderFact : undefined
+  const fix = only === undefined ? undefined : fixes.get(only)
+  if (against.length > 0) {
+    notes.push(`No corrected ${agents.join('/')} order is offered: the ${against.join(' and ')} card advises against the DOAC itself.`)
+  } else if (fix === 'lead-in' && only !== undefined) {
+    const r = leadInOption(s, ctx, only)
+    if ('blocked' in r) offerBlocked = r.blocked
+    else if ('note' in r) notes.push(r.note)
+    else option = r.option
+  } else if (fix !== undefined && fix !== 'lead-in') {
+    option = fix
+  }
+  const regimen = agents.map((a) => labelRegimen(a)).join(' ')
+  const honest = hazards.length === 0 ? ' No DOAC hazard was found: the drug is a guideline-acceptable choice here; its regimen is what needs correcting.' : ''
+  const relevant = problems.some((p) => p.agent === 'edoxaban') ? [crclLine(s), weightLine(s)] : []
+  const outcome: RuleOutcome = {
+    fired: {
+      indicator: 'warning',
+      summary: (problems[0] as Problem).summary,
+      finding: `${problems.map((p) => p.finding).join(' ')}${honest}`,
+      values: [vteLine(vte), `Day ${dayNumber(dayOne(vte.onset?.ms ?? s.nowMs), s.nowMs)} of treatment today (day 1 = ${isoDay(dayOne(vte.onset?.ms ?? s.nowMs))})`, ...subjects.map(orderLine), ...relevant],
+      recommendation: option !== undefined
+        ? `Order the label regimen for this patient today: ${describe(option, s.nowMs)}.`
+        : `Follow the label regimen: ${regimen}`,
+      subjects,
+      ...(option !== undefined ? { proposal: { kind: 'replace', options: [option], recommend: true } as const } : {}),
+      ...(notes.length > 0 ? { proposalNotes: notes } : {}),
+      overrideReasons: [REASON.regimenGivenElsewhere, REASON.intentionalReduction, REASON.haematology],
+      inputs: { problems: problems.map((p) => ({ kind: p.kind, agent: p.agent })), vteOnset: vte.onset?.text ?? null, dayOfTreatment: dayNumber(dayOne(vte.onset?.ms ?? s.nowMs), s.nowMs) }
+    }
+  }
+  const why = offerBlocked ?? blocked
+  return why !== undefined ? { ...outcome, blocked: why } : outcome
+}
+
+/** The draft is the only draft of its DOAC (a second one would be left beside the corrected order). */
+function allOf (s: PatientSnapshot, d: OrderFact): boolean {
+  return anticoagulantOrders(s.drafts, 'doac').filter((o) => o.anticoagulant?.agent === d.anticoagulant?.agent).length === 1
+}
+
+function labelRegimen (agent: Doac): string {
+  const r = DOAC_REGIMEN[agent]
+  if (r.loading !== undefined) return `${agent} ${doseText(r.loading)} on days 1–${r.loading.days}, then ${doseText(r.maintenance)}${r.extended !== undefined ? ` (${doseText(r.extended)} only after ≥ 6 months)` : ''}.`
+  return `${agent} ${doseText(r.maintenance)}${agent === 'edoxaban' ? ' (30 mg for CrCl 15–50, weight ≤ 60 kg or certain P-gp inhibitors)' : ''} after at least ${r.leadInDays ?? 5} days of parenteral anticoagulation.`
+}
+
+function describe (o: OrderOption, nowMs: number): string {
+  const steps = (x: OrderOption): string => x.steps.map((st, i) =>
+    `${i > 0 ? 'then ' : ''}${x.agent} ${fmt(st.dose, 1)} ${st.unit} ${st.everyHours === 12 ? 'every 12 hours' : 'once daily'}${st.fromMs !== undefined && st.fromMs > nowMs ? ` from ${isoDay(st.fromMs)}` : ''}${st.untilMs !== undefined ? ` through ${isoDay(st.untilMs - DAY_MS)}` : ''}`).join(', ')
+  return o.leadIn !== undefined ? `${steps(o.leadIn)}, then ${steps(o)}` : steps(o)
+}
+
+/**
+ * The missing parenteral days as weight-based LMWH (the site's preferred one), then the DOAC at its
+ * label dose from the day after: needs weight, CrCl and platelets (as every LMWH suggestion does).
+ */
+function leadInOption (s: PatientSnapshot, ctx: RuleContext, d: OrderFact): { option: OrderOption } | { blocked: Blocked } | { note: string } {
+  const agent = d.anticoagulant?.agent as 'edoxaban' | 'dabigatran'
+  const day1 = dayOne(currentVte(s)?.onset?.ms ?? s.nowMs)
+  const covered = parenteralDays(s, day1, s.nowMs).days
+  const days = Math.max(1, Math.ceil((DOAC_REGIMEN[agent].leadInDays as number) - covered - LEAD_IN_SLACK_MS / DAY_MS))
+  const offer = lmwhOffer(s, ctx)
+  if (offer.blocked !== undefined) return { blocked: { ...offer.blocked, check: `the LMWH lead-in before ${agent}` } }
+  const lmwh = offer.proposal?.kind === 'replace' ? offer.proposal.options[0] : undefined
+  if (lmwh === undefined) return { note: `No LMWH lead-in dose is computed: ${(offer.notes ?? []).join(' ')}` }
+  const due = agent === 'edoxaban' ? edoxabanDose(s) : { dose: DOAC_REGIMEN.dabigatran.maintenance, why: [] }
+  if ('missing' in due) return { blocked: { check: 'the edoxaban dose after the lead-in', missing: due.missing } }
+  const leadInEnds = Math.floor(s.nowMs / DAY_MS) * DAY_MS + days * DAY_MS
+  const first = lmwh.steps[0] as OptionStep
+  return {
+    option: {
+      agent,
+      steps: [{ dose: due.dose.dose, unit: 'mg', everyHours: due.dose.everyHours, fromMs: leadInEnds }],
+      basis: `${agent} label dose for VTE after ${DOAC_REGIMEN[agent].leadInDays ?? 5} days of parenteral anticoagulation${due.why.length > 0 ? ` (30 mg: ${due.why.join(', ')})` : ''}`,
+      leadIn: { ...lmwh, steps: [{ ...first, untilMs: leadInEnds }], basis: `${lmwh.basis}; parenteral lead-in for ${days} day${days > 1 ? 's' : ''} before ${agent}` }
+    }
+  }
+}
