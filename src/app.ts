@@ -84,7 +84,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const services = deps.services ?? loadServiceDefinitions()
   const engine = deps.engine ?? createCatEngine({
     profile: config.guidelineProfile,
-    freshness: { labDays: config.freshnessLabDays, weightDays: config.freshnessWeightDays }
+    freshness: { labDays: config.freshnessLabDays, weightDays: config.freshnessWeightDays },
+    formulary: config.formulary
   })
   const authenticator = await clientAuthenticator(config, deps.auth)
   const app = Fastify({

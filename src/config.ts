@@ -1,6 +1,8 @@
 // Configuration comes only from environment variables, validated once at boot. A wrong value stops
 // the boot with a message naming the variable (design.md, "Contracts other people rely on").
+import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { DEFAULT_FORMULARY, parseFormulary, type Formulary } from './dosing/presentations.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -110,7 +112,8 @@ const EnvSchema = z.object({
   CDS_AUDIT_RETENTION_DAYS: intFrom(0, 36_500).default(0),
   CDS_FEEDBACK_STRICT: z.enum(['true', 'false'], 'must be true or false').default('false'),
   CDS_FRESHNESS_LAB_DAYS: intFrom(1, 365).default(7),
-  CDS_FRESHNESS_WEIGHT_DAYS: intFrom(1, 3650).default(30)
+  CDS_FRESHNESS_WEIGHT_DAYS: intFrom(1, 3650).default(30),
+  CDS_FORMULARY: z.string().trim().min(1).optional()
 })
 
 /** Every environment variable the service reads (deployment files are checked against this list). */
@@ -174,6 +177,8 @@ export interface Config {
   readonly freshnessLabDays: number
   /** A weight older than this many days is stale (decisions.md: 30). */
   readonly freshnessWeightDays: number
+  /** The LMWH products and syringes the site stocks (CDS_FORMULARY; all three and every syringe when unset). */
+  readonly formulary: Formulary
 }
 
 export class ConfigError extends Error {
@@ -217,6 +222,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (production && e.CDS_STORE_URL === 'sqlite::memory:') problems.push('CDS_STORE_URL: sqlite::memory: keeps nothing across a restart; refused when NODE_ENV=production')
   if (production && e.CDS_AUDIT_HMAC_KEY === undefined) problems.push('CDS_AUDIT_HMAC_KEY: required when NODE_ENV=production (keys the patient HMAC in the audit trail)')
 
+  const formulary = e.CDS_FORMULARY === undefined ? DEFAULT_FORMULARY : readFormulary(e.CDS_FORMULARY, problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
 
   return Object.freeze({
@@ -254,6 +261,25 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     auditRetentionDays: e.CDS_AUDIT_RETENTION_DAYS,
     feedbackStrict: e.CDS_FEEDBACK_STRICT === 'true',
     freshnessLabDays: e.CDS_FRESHNESS_LAB_DAYS,
-    freshnessWeightDays: e.CDS_FRESHNESS_WEIGHT_DAYS
+    freshnessWeightDays: e.CDS_FRESHNESS_WEIGHT_DAYS,
+    formulary
   })
+}
+
+/** Reads the site formulary file, adding what is wrong with it to `problems` (the boot stops on them). */
+function readFormulary (path: string, problems: string[]): Formulary {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : err instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'
+    problems.push(`CDS_FORMULARY: ${path}: ${reason}`)
+    return DEFAULT_FORMULARY
+  }
+  try {
+    return parseFormulary(raw)
+  } catch (err) {
+    problems.push(`CDS_FORMULARY: ${path}: ${(err as Error).message}`)
+    return DEFAULT_FORMULARY
+  }
 }

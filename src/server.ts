@@ -63,6 +63,6 @@ export async function startServer (config: Config, deps: AppDeps = {}, options: 
     await app.close()
     throw err
   }
-  app.log.info({ url, profile: config.guidelineProfile, auth: config.auth, env: config.env, tracing: config.tracing.enabled }, 'CAT-CDS listening')
+  app.log.info({ url, profile: config.guidelineProfile, auth: config.auth, env: config.env, tracing: config.tracing.enabled, lmwh: config.formulary.lmwh, dalteparinTable: config.formulary.dalteparinTable }, 'CAT-CDS listening')
   return { app, url }
 }

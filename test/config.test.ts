@@ -35,6 +35,17 @@ describe('configuration', () => {
     expect(problemsOf({ CDS_CORS_ORIGINS: 'ftp://x.example' })[0]).toMatch(/^CDS_CORS_ORIGINS: /)
   })
 
+  it('reads the site formulary (CDS_FORMULARY) and refuses a bad one with what is wrong', () => {
+    expect(loadConfig({}).formulary.lmwh).toEqual(['dalteparin', 'enoxaparin', 'tinzaparin'])
+    const enox = loadConfig({ CDS_FORMULARY: 'test/fixtures/formulary/enoxaparin-only.json' }).formulary
+    expect(enox.lmwh).toEqual(['enoxaparin'])
+    expect(enox.syringes.enoxaparin.map((s) => s.dose)).toEqual([40, 60, 80, 100, 120, 150])
+    expect(loadConfig({ CDS_FORMULARY: 'docker/formulary.example.json' }).formulary.lmwh).toEqual(['dalteparin', 'enoxaparin'])
+    expect(problemsOf({ CDS_FORMULARY: 'test/fixtures/formulary/none.json' })).toEqual(['CDS_FORMULARY: test/fixtures/formulary/none.json: file not found'])
+    expect(problemsOf({ CDS_FORMULARY: 'package.json' })[0]).toMatch(/^CDS_FORMULARY: package.json: products: /)
+    expect(problemsOf({ CDS_FORMULARY: 'README.md' })).toEqual(['CDS_FORMULARY: README.md: not valid JSON'])
+  })
+
   it('lists every problem at once', () => {
     const problems = problemsOf({ PORT: '-1', CDS_AUTH: 'maybe' })
     expect(problems).toHaveLength(2)
