@@ -1,7 +1,7 @@
 // Medication orders as facts: which drug (anticoagulant class and agent, thrombolytic, interacting
 // drug), the dose per administration and per day, when it starts and when it is planned to end.
 // Codes are matched in TypeScript; FHIRPath reads the choice types and the nested dosage elements.
-import { addDuration, isoDay, parseFhirDate } from '../fhir/dates.js'
+import { addDuration, isoDay, parseFhirDate, parsePeriodEnd } from '../fhir/dates.js'
 import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '../fhir/normalize.js'
 import type { ResourceIndex } from '../fhir/resource-index.js'
 import { classifyLmwhDailyDose, type Lmwh, type LmwhDoseClass } from '../dosing/lmwh.js'
@@ -164,7 +164,7 @@ function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefine
     }
     const period = FP.dosage.boundsPeriod(group[0])[0]
     const startMs = isObject(period) ? parseFhirDate(period.start)?.ms : undefined
-    let endMs = isObject(period) ? parseFhirDate(period.end)?.ms : undefined
+    let endMs = isObject(period) ? parsePeriodEnd(period.end)?.ms : undefined
     // A boundsDuration runs from the phase's start: its own, the end of the phase before, or the order's.
     const duration = FP.dosage.boundsDuration(group[0])[0]
     const from = startMs ?? previousEndMs ?? orderStartMs
@@ -195,26 +195,28 @@ function dated (value: unknown): Dated | undefined {
  * only how long the dispensed amount lasts, which the rules do not treat as a plan to stop.
  */
 function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined): OrderFact['plannedEnd'] {
-  const phaseEnds: Array<number | undefined> = dosages.map((d) => {
+  // Each phase's end as an instant (a date-only end covers its whole day) and as the day to show.
+  const phaseEnds: Array<{ ms: number, text: string } | undefined> = dosages.map((d) => {
     const period = FP.dosage.boundsPeriod(d)[0]
-    const end = isObject(period) ? parseFhirDate(period.end) : undefined
-    if (end !== undefined) return end.ms
+    const end = isObject(period) ? parsePeriodEnd(period.end) : undefined
+    if (end !== undefined) return { ms: end.ms, text: end.text.slice(0, 10) }
     const duration = FP.dosage.boundsDuration(d)[0]
     if (isObject(duration) && startMs !== undefined) {
       const value = num(duration.value)
-      return value === undefined ? undefined : addDuration(startMs, value, str(duration.code) ?? str(duration.unit))
+      const ms = value === undefined ? undefined : addDuration(startMs, value, str(duration.code) ?? str(duration.unit))
+      return ms === undefined ? undefined : { ms, text: isoDay(ms) }
     }
     return undefined
   })
   // Bounds define the end only when every phase is bounded (a last, open phase continues).
   if (phaseEnds.length > 0 && phaseEnds.every((e) => e !== undefined)) {
-    const ms = Math.max(...(phaseEnds as number[]))
+    const last = (phaseEnds as Array<{ ms: number, text: string }>).reduce((a, b) => b.ms > a.ms ? b : a)
     const source = dosages.some((d) => isObject(FP.dosage.boundsPeriod(d)[0])) ? 'boundsPeriod' : 'boundsDuration'
-    return { ms, text: isoDay(ms), source }
+    return { ...last, source }
   }
   const validity = FP.medicationRequest.validityPeriod(mr)[0]
-  const validityEnd = isObject(validity) ? dated(validity.end) : undefined
-  if (validityEnd !== undefined) return { ...validityEnd, source: 'validityPeriod' }
+  const validityEnd = isObject(validity) ? parsePeriodEnd(validity.end) : undefined
+  if (validityEnd !== undefined) return { ms: validityEnd.ms, text: validityEnd.text, source: 'validityPeriod' }
   const supply = FP.medicationRequest.expectedSupplyDuration(mr)[0]
   if (isObject(supply)) {
     const value = num(supply.value)

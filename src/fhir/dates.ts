@@ -38,6 +38,16 @@ export function parseFhirDate (value: unknown): FhirInstant | undefined {
   return { text, ms, partial: d === undefined }
 }
 
+/**
+ * The end of a Period: a date without a time (YYYY-MM-DD) covers that whole day, so the period ends
+ * when the next day begins; a dateTime ends at that instant. `text` stays as sent.
+ */
+export function parsePeriodEnd (value: unknown): FhirInstant | undefined {
+  const end = parseFhirDate(value)
+  if (end === undefined || end.partial || end.text.includes('T')) return end
+  return { ...end, ms: end.ms + DAY_MS }
+}
+
 /** Whole days elapsed from `then` to `now` (never negative: a future date counts as today). */
 export function daysBetween (thenMs: number, nowMs: number): number {
   return Math.max(0, Math.floor((nowMs - thenMs) / DAY_MS))

@@ -19,8 +19,6 @@ const PHASE_MONTHS = 6
 const LEAD_IN_WINDOW_DAYS = 30
 /** One day's slack: a maintenance order that starts on the last day of loading is not an under-dose. */
 const SLACK_MS = DAY_MS
-/** Hours of slack on "at least 5 days" of parenteral cover (orders are dated by day). */
-const LEAD_IN_SLACK_MS = 12 * 3_600_000
 
 /** Rules whose card argues against the DOAC itself: no corrected DOAC order is offered beside them. */
 const AGAINST_THE_DOAC = ['CAT-03', 'CAT-04', 'CAT-05'] as const
@@ -93,23 +91,34 @@ function draftStart (d: OrderFact, drafts: readonly OrderFact[], s: PatientSnaps
 }
 
 /** Apixaban and rivaroxaban: the loading phase, and no dose below the phase before 6 months. */
-function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: PatientSnapshot, day1: number, startMs: number): { problems: Problem[], loadingEnd: number, scale: number } {
+function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: PatientSnapshot, day1: number, startMs: number, drafts: readonly OrderFact[]): { problems: Problem[], loadingEnd: number, scale: number } {
   const regimen = DOAC_REGIMEN[agent]
   const loading = regimen.loading as NonNullable<typeof regimen.loading>
   const inhibitor = agent === 'apixaban' && strongDualInhibitor(s)
   const scale = inhibitor ? 0.5 : 1
   const dose = (x: DoacDose): DoacDose => inhibitor ? halved(x) : x
-  // An earlier order of the same DOAC for this VTE shows when the patient started it.
+  // The loading phase is the first days of this DOAC (the label's "first 7/21 days of therapy"): from an
+  // earlier order of it still running on day 1 (the VTE may have been recorded after it began), else from
+  // this draft. A DOAC begun after the loading window of the VTE (a switch after initial treatment) starts
+  // at the maintenance dose.
   const earlierStart = Math.min(...s.anticoagulantHistory
-    .filter((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms >= day1 - DAY_MS)
+    .filter((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms <= s.nowMs && (plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs ?? Infinity) >= day1)
     .map((o) => o.start?.ms ?? Infinity))
-  const loadingEnd = Math.min(loadingEndsMs(agent, day1) as number, Number.isFinite(earlierStart) ? dayOne(earlierStart) + loading.days * DAY_MS : Infinity)
+  // Another draft of the same DOAC in this order session (its loading order) starts the same therapy.
+  const sessionStart = Math.min(...drafts.filter((o) => o !== d && o.anticoagulant?.agent === agent).map((o) => o.phases[0]?.startMs ?? s.nowMs))
+  const therapyStart = Math.min(startMs, earlierStart, sessionStart)
+  const windowEnds = loadingEndsMs(agent, day1) as number
+  const loadingEnd = therapyStart < windowEnds - SLACK_MS ? dayOne(therapyStart) + loading.days * DAY_MS : therapyStart
+  // Counted from the VTE or from the first dose: both readings are accepted. Below the loading dose is an
+  // under-dose only before the earlier end; a loading dose is too long only past the later one.
+  const leastEnd = Math.min(loadingEnd, windowEnds)
+  const mostEnd = Math.max(loadingEnd, therapyStart < windowEnds - SLACK_MS ? windowEnds : loadingEnd)
   const problems: Problem[] = []
   const name = capital(agent)
   for (const { phase, start, end } of spans(d, startMs)) {
     const daily = phase.daily?.value
     if (daily === undefined) continue
-    const inLoading = start < loadingEnd - SLACK_MS
+    const inLoading = start < leastEnd - SLACK_MS
     const due = dose(inLoading ? loading : regimen.maintenance)
     const day = dayNumber(day1, start)
     if (daily < perDay(due) - 1e-6) {
@@ -118,47 +127,52 @@ function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: Pa
         draft: d,
         agent,
         summary: inLoading
-          ? `${name} ${phaseText(phase)} on day ${day} of VTE treatment: below the label's ${doseText(dose(loading))} for days 1–${loading.days}`
+          ? `${name} ${phaseText(phase)} on day ${day} of VTE treatment: below the label's ${doseText(dose(loading))} for its first ${loading.days} days`
           : `${name} ${phaseText(phase)} on day ${day} of VTE treatment: below the label's ${doseText(due)} (lower doses only after 6 months)`,
         finding: inLoading
-          ? `The ${agent} order starts on day ${day} of treatment of the current VTE at ${phaseText(phase)}. The label starts VTE treatment with ${doseText(dose(loading))} for the first ${loading.days} days (until ${isoDay(loadingEnd)}), then ${doseText(dose(regimen.maintenance))}: the first weeks are when recurrence is most likely.`
+          ? `The ${agent} order starts on day ${day} of treatment of the current VTE at ${phaseText(phase)}. The label starts ${agent} for VTE with ${doseText(dose(loading))} for the first ${loading.days} days (here through ${isoDay(loadingEnd - DAY_MS)}), then ${doseText(dose(regimen.maintenance))}: the first weeks are when recurrence is most likely.`
           : `The ${agent} order starts on day ${day} of treatment at ${phaseText(phase)}, below the ${doseText(due)} the label gives for the treatment phase. ${regimen.extended !== undefined ? `The lower ${doseText(regimen.extended)} is a dose for after at least 6 months of treatment, not for a VTE in its first 6 months.` : ''}`
       })
       continue
     }
     const aboveMaintenance = daily > perDay(dose(regimen.maintenance)) + 1e-6
     if (!aboveMaintenance || inhibitor) continue
-    if (!inLoading) {
+    if (start >= mostEnd - SLACK_MS) {
       problems.push({
         kind: 'loading-late',
         draft: d,
         agent,
-        summary: `${name} ${phaseText(phase)} on day ${day}: the loading phase ended after day ${loading.days}; the dose now is ${doseText(regimen.maintenance)}`,
-        finding: `The ${agent} order gives ${phaseText(phase)} from day ${day} of treatment. The label's ${doseText(loading)} is for days 1–${loading.days} only (to ${isoDay(loadingEnd)}); from then the dose is ${doseText(regimen.maintenance)}.`
+        summary: `${name} ${phaseText(phase)} on day ${day} of VTE treatment: past the ${loading.days}-day loading phase, the dose is ${doseText(regimen.maintenance)}`,
+        finding: `The ${agent} order gives ${phaseText(phase)} from day ${day} of treatment of the current VTE. The label's ${doseText(loading)} is for the first ${loading.days} days of treatment only; ${therapyStart < windowEnds - SLACK_MS ? `here they end on ${isoDay(loadingEnd - DAY_MS)}` : 'this VTE is past them'}, so the dose is ${doseText(regimen.maintenance)}.`
       })
-    } else if (end === undefined || end > loadingEnd + SLACK_MS) {
+    } else if (end === undefined || dayOne(end) > mostEnd + SLACK_MS) {
       problems.push({
         kind: 'loading-too-long',
         draft: d,
         agent,
-        summary: `${name} ${phaseText(phase)} ${end === undefined ? 'with no end' : `until ${isoDay(end)}`}: the label's loading phase ends after day ${loading.days} (${isoDay(loadingEnd - DAY_MS)})`,
-        finding: `The ${agent} order gives ${phaseText(phase)} ${end === undefined ? 'without a stop date' : `until ${isoDay(end)}`}. The label gives ${doseText(loading)} for days 1–${loading.days} of treatment only — here until ${isoDay(loadingEnd)} — and then ${doseText(regimen.maintenance)}; a longer loading phase raises the bleeding risk.`
+        summary: `${name} ${phaseText(phase)} ${end === undefined ? 'with no end' : `until ${isoDay(end - DAY_MS)}`}: the label's ${loading.days}-day loading phase ends by ${isoDay(mostEnd - DAY_MS)}`,
+        finding: `The ${agent} order gives ${phaseText(phase)} ${end === undefined ? 'without a stop date' : `until ${isoDay(end - DAY_MS)}`}. The label gives ${doseText(loading)} for the first ${loading.days} days of treatment only — here through ${isoDay(mostEnd - DAY_MS)} at the latest — and then ${doseText(regimen.maintenance)}; a longer loading phase raises the bleeding risk.`
       })
     }
   }
   return { problems, loadingEnd, scale }
 }
 
-/** Days of treatment-dose parenteral anticoagulation (LMWH, UFH, fondaparinux) between day 1 and `untilMs`. */
+/**
+ * Whole days of treatment-dose parenteral anticoagulation (LMWH, UFH, fondaparinux) from day 1 up to the
+ * day `untilMs` falls on. Orders are dated by day, so days are counted, not hours: an LMWH begun on
+ * day 1 covers days 1–5 before a DOAC that starts on day 6.
+ */
 function parenteralDays (s: PatientSnapshot, day1: number, untilMs: number): { days: number, orders: OrderFact[] } {
   const orders = [...s.anticoagulantHistory, ...anticoagulantOrders(s.drafts)].filter((o) => {
     const cls = o.anticoagulant?.class
     return (cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux') && isFullDose(o) !== false
   })
+  const until = dayOne(untilMs)
   const intervals = orders.map((o) => {
-    const start = Math.max(o.phases[0]?.startMs ?? o.start?.ms ?? s.nowMs, day1 - DAY_MS)
+    const start = Math.max(dayOne(o.phases[0]?.startMs ?? o.start?.ms ?? s.nowMs), day1 - DAY_MS)
     // A stopped or completed order without a recorded end is given the benefit of the doubt.
-    const end = Math.min(plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs ?? Infinity, untilMs)
+    const end = Math.min(dayOne(plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs ?? Infinity), until)
     return [start, end] as const
   }).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0])
   let covered = 0
@@ -168,7 +182,7 @@ function parenteralDays (s: PatientSnapshot, day1: number, untilMs: number): { d
     if (b > from) covered += b - from
     reach = Math.max(reach, b)
   }
-  return { days: covered / DAY_MS, orders }
+  return { days: Math.round(covered / DAY_MS), orders }
 }
 
 interface EdoxabanDose { readonly dose: DoacDose, readonly why: string[] }
@@ -196,17 +210,17 @@ function leadInProblems (d: OrderFact, agent: 'edoxaban' | 'dabigatran', s: Pati
   // Already under way: a renewal, the same DOAC given before, or another oral anticoagulant for ≥ 5 days (a switch).
   const onItAlready = d.renewal || s.anticoagulantHistory.some((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms < startMs)
   const oralBefore = s.anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'doac' || o.anticoagulant?.class === 'vka') &&
-    o.start !== undefined && o.start.ms <= startMs - required * DAY_MS + LEAD_IN_SLACK_MS)
+    o.start !== undefined && dayOne(o.start.ms) <= dayOne(startMs) - required * DAY_MS)
   if (!onItAlready && !oralBefore && startMs < day1 + LEAD_IN_WINDOW_DAYS * DAY_MS) {
     const cover = parenteralDays(s, day1, startMs)
-    if (cover.days * DAY_MS < required * DAY_MS - LEAD_IN_SLACK_MS) {
-      leadInDaysNeeded = Math.max(1, Math.ceil(required - cover.days - LEAD_IN_SLACK_MS / DAY_MS))
+    if (cover.days < required) {
+      leadInDaysNeeded = required - cover.days
       problems.push({
         kind: 'no-lead-in',
         draft: d,
         agent,
-        summary: `${capital(agent)} on day ${day} of VTE treatment after ${fmt(Math.floor(cover.days))} of the ${required} days of parenteral anticoagulation its label requires first`,
-        finding: `The ${agent} order starts on day ${day} of treatment of the current VTE with ${cover.days < 0.5 ? 'no' : `only ${fmt(cover.days, 1)} days of`} parenteral anticoagulation before it. The label gives ${agent} only after at least ${required} days of parenteral anticoagulation (LMWH, UFH or fondaparinux), as in ${agent === 'edoxaban' ? 'Hokusai VTE Cancer (dalteparin for ≥ 5 days, then edoxaban)' : 'RE-COVER'}.`
+        summary: `${capital(agent)} on day ${day} of VTE treatment after ${cover.days} of the ${required} days of parenteral anticoagulation its label requires first`,
+        finding: `The ${agent} order starts on day ${day} of treatment of the current VTE with ${cover.days === 0 ? 'no' : `only ${cover.days} day${cover.days > 1 ? 's' : ''} of`} parenteral anticoagulation before it. The label gives ${agent} only after at least ${required} days of parenteral anticoagulation (LMWH, UFH or fondaparinux), as in ${agent === 'edoxaban' ? 'Hokusai VTE Cancer (dalteparin for ≥ 5 days, then edoxaban)' : 'RE-COVER'}.`
       })
     }
   }
@@ -262,7 +276,7 @@ export const CAT18: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.XARELTO_US, EVIDENCE.ELIQUIS_US, EVIDENCE.SAVAYSA_US, EVIDENCE.PRADAXA_US, EVIDENCE.HOKUSAI, EVIDENCE.SELECTD, EVIDENCE.ADAMVTE, EVIDENCE.CARAVAGGIO, EVIDENCE.NCCN24],
   inputs: ['DOAC draft: agent, dose per phase (mg, or tablets × a known strength), phase bounds', 'onset of the current VTE (day 1 of treatment)', 'earlier and active anticoagulant orders (same DOAC, parenteral lead-in)', 'CrCl, weight and P-gp inhibitors (edoxaban dose)', 'combined strong CYP3A4 + P-gp inhibitors (apixaban halved)'],
-  logic: 'Both profiles (this is the label, not local policy). Day 1 of treatment is the onset day of the current VTE; an earlier order of the same DOAC for this VTE moves the start of its loading phase back to when it began. Within the first 6 months it warns on: a dose below the phase the label gives for the draft\'s start day (apixaban 10 mg bid on days 1–7 then 5 mg bid; rivaroxaban 15 mg bid on days 1–21 then 20 mg once daily; apixaban 2.5 mg bid and rivaroxaban 10 mg daily are doses for after 6 months; apixaban halved with a combined strong CYP3A4 + P-gp inhibitor; one day of slack at the end of loading); a loading dose with no end, ending more than a day after the loading phase, or given after it; edoxaban or dabigatran started within 30 days of the VTE without 5 days of treatment-dose LMWH, UFH or fondaparinux before it (not for a renewal, the same DOAC given before, or a switch from an oral anticoagulant given ≥ 5 days); edoxaban 30 mg when CrCl > 50 mL/min, weight > 60 kg and no P-gp inhibitor (needs CrCl and weight); dabigatran below 150 mg bid. A second draft of the same DOAC whose bounded loading phase precedes this one makes the two one regimen. Starter packs are the loading regimen: silent when started in the loading window. An unreadable dose blocks the check (CAT-15 asks for it). The card states the label regimen for this patient today and, for a single draft of the DOAC, offers the corrected order of the same DOAC (create before delete; for a missing lead-in, weight-based LMWH for the missing days and then the DOAC) — unless CAT-03, CAT-04 or CAT-05 is critical, which argue against the DOAC itself. Silent when the VTE recurred on therapy (CAT-10: a question of switching).',
+  logic: 'Both profiles (this is the label, not local policy). Day 1 of treatment is the onset day of the current VTE; an earlier order of the same DOAC still running on day 1 moves the start of its loading phase back to when that order began (the VTE may have been recorded after treatment started). Within the first 6 months it warns on: a dose below the phase the label gives for the draft\'s start day (apixaban 10 mg bid on days 1–7 then 5 mg bid; rivaroxaban 15 mg bid on days 1–21 then 20 mg once daily; apixaban 2.5 mg bid and rivaroxaban 10 mg daily are doses for after 6 months; apixaban halved with a combined strong CYP3A4 + P-gp inhibitor; one day of slack at the end of loading); a loading dose with no end, ending more than a day after the loading phase, or given after it; edoxaban or dabigatran started within 30 days of the VTE without 5 days of treatment-dose LMWH, UFH or fondaparinux before it (not for a renewal, the same DOAC given before, or a switch from an oral anticoagulant given ≥ 5 days); edoxaban 30 mg when CrCl > 50 mL/min, weight > 60 kg and no P-gp inhibitor (needs CrCl and weight); dabigatran below 150 mg bid. A second draft of the same DOAC whose bounded loading phase precedes this one makes the two one regimen. Starter packs are the loading regimen: silent when started in the loading window. An unreadable dose blocks the check (CAT-15 asks for it). The card states the label regimen for this patient today and, for a single draft of the DOAC, offers the corrected order of the same DOAC (create before delete; for a missing lead-in, weight-based LMWH for the missing days and then the DOAC) — unless CAT-03, CAT-04 or CAT-05 is critical, which argue against the DOAC itself. Silent when the VTE recurred on therapy (CAT-10: a question of switching).',
   unverified: ['The Savaysa, Eliquis and Pradaxa label texts were read in secondary sources; the EU dabigatran 110 mg criteria are not used.'],
   requiresCat: true,
   evaluate (s, ctx) {
@@ -297,7 +311,7 @@ export const CAT18: Rule = {
       const found: Problem[] = []
       let option: OrderOption | 'lead-in' | undefined
       if (agent === 'apixaban' || agent === 'rivaroxaban') {
-        const r = loadingProblems(d, agent, s, day1, startMs)
+        const r = loadingProblems(d, agent, s, day1, startMs, allDoacDrafts)
         found.push(...r.problems)
         option = { agent, steps: regimenSteps(agent, startMs, r.loadingEnd, r.scale, s.nowMs), basis: `${agent} label regimen for VTE from day ${dayNumber(day1, startMs)} of treatment${r.scale < 1 ? ', halved for a combined strong CYP3A4 and P-gp inhibitor' : ''}` }
       } else {
@@ -385,7 +399,7 @@ function leadInOption (s: PatientSnapshot, ctx: RuleContext, d: OrderFact): { op
   const agent = d.anticoagulant?.agent as 'edoxaban' | 'dabigatran'
   const day1 = dayOne(currentVte(s)?.onset?.ms ?? s.nowMs)
   const covered = parenteralDays(s, day1, s.nowMs).days
-  const days = Math.max(1, Math.ceil((DOAC_REGIMEN[agent].leadInDays as number) - covered - LEAD_IN_SLACK_MS / DAY_MS))
+  const days = Math.max(1, (DOAC_REGIMEN[agent].leadInDays as number) - covered)
   const offer = lmwhOffer(s, ctx)
   if (offer.blocked !== undefined) return { blocked: { ...offer.blocked, check: `the LMWH lead-in before ${agent}` } }
   const lmwh = offer.proposal?.kind === 'replace' ? offer.proposal.options[0] : undefined

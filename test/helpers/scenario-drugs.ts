@@ -130,11 +130,15 @@ export const MED = {
   apixabanAtcOnly: { coding: [atc('B01AF02', 'apixaban')], text: 'ELIQUIS 5 MG PO TABS' },
   /** No code at all: decisions.md lets the ingredient name in the text identify the drug. */
   apixabanTextOnly: { text: 'apixaban 5 mg oral tablet' },
+  rivaroxaban10: { coding: [rx('1114198', 'rivaroxaban 10 MG Oral Tablet')], text: 'rivaroxaban 10 MG Oral Tablet' },
   rivaroxaban15: { coding: [rx('1232082', 'rivaroxaban 15 MG Oral Tablet')], text: 'rivaroxaban 15 mg tablet' },
   rivaroxaban20: { coding: [rx('1232086', 'rivaroxaban 20 MG Oral Tablet')], text: 'rivaroxaban 20 mg tablet' },
   /** Ingredient (IN) code, brand text. */
   rivaroxabanIngredient: { coding: [rx('1114195', 'rivaroxaban')], text: 'XARELTO 15 MG PO TABS' },
   edoxaban60: { coding: [rx('1599555', 'edoxaban 60 MG Oral Tablet')], text: 'edoxaban 60 mg tablet' },
+  edoxaban30: { coding: [rx('1599551', 'edoxaban 30 MG Oral Tablet')], text: 'edoxaban 30 mg tablet' },
+  /** No code, the ingredient and strength only in the text: both come from the name. */
+  savaysaTextOnly: { text: 'edoxaban (SAVAYSA) 60 MG PO TABS' },
   dabigatran150: { coding: [rx('1037045', 'dabigatran etexilate 150 MG Oral Capsule')], text: 'dabigatran 150 mg capsule' },
   warfarinIngredient: { coding: [rx('11289', 'warfarin')], text: 'warfarin 5 mg tablet' },
   warfarin5: { coding: [rx('855332', 'warfarin sodium 5 MG Oral Tablet'), atc('B01AA03', 'warfarin')], text: 'warfarin 5 mg tablet' },
@@ -153,6 +157,8 @@ export const BID = { frequency: 2, period: 1, periodUnit: 'd' }
 export const Q12H = { frequency: 1, period: 12, periodUnit: 'h' }
 
 export const mg = (value: number): Json => ({ value, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' })
+/** A count of tablets as the public CDS Hooks sandbox sends it (no unit text, UCUM annotation). */
+export const pill = (value: number): Json => ({ value, system: 'http://unitsofmeasure.org', code: '{pill}' })
 export const iu = (value: number): Json => ({ value, unit: 'IU', system: 'http://unitsofmeasure.org', code: '[iU]' })
 
 export interface DraftOptions {
@@ -252,6 +258,8 @@ export type DoseRule =
   | { kind: 'platelet-reduced', weightKg: number }
   /** Recurrence on LMWH: the same drug at the current dose + 20–25 % (§1.5, §2.2, CAT-10); ±5 %. */
   | { kind: 'escalated', drug: Drug, currentDailyDose: number }
+  /** A label regimen written out by hand (DOAC phases, a lead-in): every step is one of these, and every one is offered. */
+  | { kind: 'fixed', steps: ReadonlyArray<{ drug: Drug, perDose: number, administrationsPerDay: number }> }
 
 export interface ReadDose {
   perDose: number
@@ -334,6 +342,11 @@ function perDayRange (drug: Drug, dose: ReadDose, lo: number, hi: number, cap = 
 
 /** undefined when the dose of `drug` satisfies the rule, else what is wrong. */
 export function checkDose (drug: Drug, dose: ReadDose, rule: DoseRule): string | undefined {
+  if (rule.kind === 'fixed') {
+    return rule.steps.some((s) => s.drug === drug && s.perDose === dose.perDose && s.administrationsPerDay === dose.administrationsPerDay)
+      ? undefined
+      : `${drug} ${dose.perDose} ${dose.unitKind} × ${dose.administrationsPerDay}/day is not one of the expected steps (${rule.steps.map((s) => `${s.drug} ${s.perDose} × ${s.administrationsPerDay}/day`).join('; ')})`
+  }
   if (rule.kind === 'renal' && drug === 'heparin') return undefined
   if (CLASS_OF[drug] !== 'LMWH') return `${drug} is not a low-molecular-weight heparin`
   const unit = expectUnit(drug, dose) ?? measurable(drug, dose)

@@ -39,6 +39,8 @@ export interface ExpectedCard {
   noNewOrder?: true
   /** A suggestion must order this LOINC test (CAT-15). */
   ordersLab?: string
+  /** One alternative per response: this card carries no suggestion and its detail names the card that does. */
+  alternativeOn?: string
 }
 
 export interface Scenario {
@@ -57,6 +59,8 @@ export interface Scenario {
   nullPrefetch?: readonly PrefetchKey[]
   /** Prefetch Bundles sent without `type`. */
   untypedPrefetch?: readonly PrefetchKey[]
+  /** Extra service configuration (e.g. CDS_FORMULARY). */
+  env?: Readonly<Record<string, string>>
   expect: readonly ExpectedCard[]
   /**
    * The cards expected when the clinician accepts the recommended suggestion of the first expected
@@ -222,6 +226,16 @@ function replacementProblems (card: Card, r: Replacement, patientId: string): st
       })
     }
   }
+  if (r.dose.kind === 'fixed') {
+    const given = suggestionOrders(card).filter((s) => s.deletes.includes(draftRef)).flatMap((s) => s.creates).flatMap(({ resource }) => {
+      const drug = identifyDrug(codingsOf(resource.medicationCodeableConcept))
+      const steps = readDoses(resource)
+      return 'problem' in drug || typeof steps === 'string' ? [] : steps.map((d) => `${drug.drug} ${d.perDose} × ${d.administrationsPerDay}`)
+    })
+    for (const step of r.dose.steps) {
+      if (!given.includes(`${step.drug} ${step.perDose} × ${step.administrationsPerDay}`)) problems.push(`no suggestion orders ${step.drug} ${step.perDose} × ${step.administrationsPerDay}/day`)
+    }
+  }
   if (offered === 0) {
     const how = r.form === 'any' ? `update of ${draftRef}, or delete of it + create` : `delete of ${draftRef} + create`
     problems.push(`no suggestion offers the alternative order (${how} of a ${r.classes.join('/')} MedicationRequest)`)
@@ -292,6 +306,10 @@ export function responseProblems (s: Scenario, patientId: string, status: number
       problems.push(`${e.rule}: suggests a medication order although an input its dose needs is missing (decisions.md: no suggestion then)`)
     }
     if (e.ordersLab !== undefined) problems.push(...labOrderProblems(card, e.ordersLab).map((p) => `${e.rule}: ${p}`))
+    if (e.alternativeOn !== undefined) {
+      if ((card.suggestions ?? []).length > 0) problems.push(`${e.rule}: carries suggestions although the ${e.alternativeOn} card offers the alternative`)
+      if (card.detail?.includes(`on the ${e.alternativeOn} card`) !== true) problems.push(`${e.rule}: the detail does not name the ${e.alternativeOn} card that offers the alternative`)
+    }
   }
   return problems
 }
@@ -322,12 +340,14 @@ function describeCards (body: unknown): string {
 /** Registers one test per scenario, each with its own request through the HTTP API. */
 export function runScenarios (title: string, scenarios: readonly Scenario[]): void {
   describe(title, () => {
-    const apps = new Map<Profile, FastifyInstance>()
+    const apps = new Map<string, FastifyInstance>()
+    const appKey = (s: Scenario): string => JSON.stringify([s.profile ?? 'lmwh-first', s.env ?? {}])
 
     beforeAll(async () => {
-      for (const profile of new Set(scenarios.map((s) => s.profile ?? 'lmwh-first'))) {
-        const { app } = await buildTestApp({ CDS_AUTH: 'off', CDS_GUIDELINE_PROFILE: profile, LOG_LEVEL: 'silent' })
-        apps.set(profile, app)
+      for (const s of scenarios) {
+        if (apps.has(appKey(s))) continue
+        const { app } = await buildTestApp({ CDS_AUTH: 'off', CDS_GUIDELINE_PROFILE: s.profile ?? 'lmwh-first', LOG_LEVEL: 'silent', ...s.env })
+        apps.set(appKey(s), app)
       }
     })
     afterAll(async () => {
@@ -336,7 +356,7 @@ export function runScenarios (title: string, scenarios: readonly Scenario[]): vo
 
     for (const s of scenarios) {
       it(s.name, async () => {
-        const app = apps.get(s.profile ?? 'lmwh-first')
+        const app = apps.get(appKey(s))
         if (app === undefined) throw new Error('app not built')
         const now = new Date()
         const payload = hookRequestFor(s, now)

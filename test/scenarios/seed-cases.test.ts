@@ -79,7 +79,7 @@ const scenarios: Scenario[] = [
     basis: 'knowledge §3.2 CAT-02 (C16 luminal GI; dalteparin 200 IU/kg from the latest weight) and §5 (b); decisions.md keeps critical for label contraindications and hold thresholds, so warning'
   },
   {
-    name: 'knowledge §5 (b) variant: apixaban + ketoconazole signed together → CAT-02 and CAT-03',
+    name: 'knowledge §5 (b) variant: apixaban + ketoconazole signed together → CAT-02 and CAT-03, one set of LMWH suggestions (on CAT-02)',
     patient: 'gastric-cancer-pe',
     hook: 'order-sign',
     drafts: [
@@ -88,10 +88,10 @@ const scenarios: Scenario[] = [
     ],
     expect: [
       { rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-apix', 62.5, 4) },
-      { rule: 'CAT-03', indicator: 'warning' }
+      { rule: 'CAT-03', indicator: 'warning', alternativeOn: 'CAT-02' }
     ],
     afterAccepting: [],
-    basis: 'knowledge §5 (b) "apixaban + ketoconazole → CAT-03"; §3.2 CAT-03 trigger includes a draft interacting drug, strong CYP3A4+P-gp inhibitor → warning (critical only for inducers / label "avoid", decisions.md); order-sign judges every draft'
+    basis: 'One alternative per response: both cards are warnings, CAT-02 comes first and carries the LMWH orders, CAT-03 names it. knowledge §5 (b) "apixaban + ketoconazole → CAT-03"; §3.2 CAT-03 trigger includes a draft interacting drug, strong CYP3A4+P-gp inhibitor → warning (critical only for inducers / label "avoid", decisions.md); order-sign judges every draft'
   },
   {
     name: 'seed (c): iliac DVT for 2 years on rivaroxaban, normal D-dimer, no cancer → CAT-14 info',

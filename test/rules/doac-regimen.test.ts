@@ -1,0 +1,152 @@
+// CAT-18 alone, at its edges: the loading window and its one day of slack, the first days counted from
+// the VTE or from the first dose, the lead-in days, edoxaban's reduction criteria at their limits,
+// dabigatran, starter packs, and when no corrected DOAC is offered.
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_FORMULARY } from '../../src/dosing/presentations.js'
+import { CAT18 } from '../../src/rules/doac-regimen.js'
+import type { Finding, Indicator, RuleOutcome } from '../../src/rules/types.js'
+import {
+  acuteDvt, creatinine, daysAgo, daysAhead, medicationRequest, normalLabs, pe, platelets, sarcoma, snapshotOf, weight, type CallSpec
+} from '../helpers/fhir-builders.js'
+
+function run (spec: CallSpec, fired: Array<[string, Indicator]> = []): RuleOutcome | null {
+  const s = snapshotOf({ hook: 'order-sign', ...spec })
+  return CAT18.evaluate?.(s, { hook: 'order-sign', profile: 'lmwh-first', subjects: s.drafts, fired: new Map(fired), blocked: [], formulary: DEFAULT_FORMULARY }) ?? null
+}
+const finding = (o: RuleOutcome | null): Finding => {
+  if (o === null || !('fired' in o)) throw new Error(`no finding: ${JSON.stringify(o)}`)
+  return o.fired
+}
+const kinds = (o: RuleOutcome | null): string[] => o !== null && 'fired' in o ? (o.fired.inputs.problems as Array<{ kind: string }>).map((p) => p.kind) : []
+
+const dvt = (daysOld: number) => [sarcoma(), acuteDvt({ onset: daysAgo(daysOld) })]
+const apix = (dose: number, over: Parameters<typeof medicationRequest>[0] = {}) => medicationRequest({ id: 'draft-apix', rxnorm: '1364445', text: 'apixaban 5 MG Oral Tablet', dose, perDay: 2, ...over })
+const riva = (dose: number, perDay: number, over: Parameters<typeof medicationRequest>[0] = {}) => medicationRequest({ id: 'draft-riva', rxnorm: '1114195', text: 'rivaroxaban', dose, perDay, ...over })
+const edox = (dose: number, over: Parameters<typeof medicationRequest>[0] = {}) => medicationRequest({ id: 'draft-edox', rxnorm: '1599555', text: 'edoxaban', dose, ...over })
+const bounded = (days: number) => ({ dosageExtra: { timing: { repeat: { frequency: 1, period: 12, periodUnit: 'h', boundsDuration: { value: days, unit: 'd', code: 'd' } } } } })
+
+describe('apixaban and rivaroxaban loading', () => {
+  it('under the loading dose: before the loading phase ends, with one day of slack at its end', () => {
+    expect(kinds(run({ conditions: dvt(0), observations: normalLabs(), drafts: [apix(5)] }))).toEqual(['under-dose'])
+    expect(kinds(run({ conditions: dvt(5), observations: normalLabs(), drafts: [apix(5)] }))).toEqual(['under-dose']) // day 6
+    expect(run({ conditions: dvt(6), observations: normalLabs(), drafts: [apix(5)] })).toBeNull() // day 7: last day
+    expect(run({ conditions: dvt(10), observations: normalLabs(), drafts: [apix(5)] })).toBeNull()
+    expect(kinds(run({ conditions: dvt(19), observations: normalLabs(), drafts: [riva(20, 1)] }))).toEqual(['under-dose']) // day 20
+    expect(run({ conditions: dvt(21), observations: normalLabs(), drafts: [riva(20, 1)] })).toBeNull() // day 22
+  })
+
+  it('extended-phase strengths are an under-dose before 6 months, not after', () => {
+    expect(kinds(run({ conditions: dvt(60), observations: normalLabs(), drafts: [apix(2.5)] }))).toEqual(['under-dose'])
+    expect(kinds(run({ conditions: dvt(60), observations: normalLabs(), drafts: [riva(10, 1)] }))).toEqual(['under-dose'])
+    expect(run({ conditions: [sarcoma(), acuteDvt({ onset: daysAgo(200), clinicalStatus: 'active' })], observations: normalLabs(), drafts: [apix(2.5)] })).toBeNull()
+  })
+
+  it('a loading dose: 7 days from the first dose is right on any of days 1–6; 14 days, no end, or after the window is not', () => {
+    expect(run({ conditions: dvt(0), observations: normalLabs(), drafts: [apix(10, bounded(7))] })).toBeNull()
+    expect(run({ conditions: dvt(4), observations: normalLabs(), drafts: [apix(10, bounded(7))] })).toBeNull()
+    expect(kinds(run({ conditions: dvt(1), observations: normalLabs(), drafts: [apix(10, bounded(14))] }))).toEqual(['loading-too-long'])
+    expect(kinds(run({ conditions: dvt(1), observations: normalLabs(), drafts: [apix(10)] }))).toEqual(['loading-too-long'])
+    expect(kinds(run({ conditions: dvt(12), observations: normalLabs(), drafts: [apix(10)] }))).toEqual(['loading-late'])
+    expect(finding(run({ conditions: dvt(1), observations: normalLabs(), drafts: [apix(10)] })).summary).toMatch(/^Apixaban 10 mg twice daily with no end: the label's 7-day loading phase ends by /)
+  })
+
+  it('with a combined strong CYP3A4 and P-gp inhibitor, apixaban is judged at half the dose (5 mg bid loading is enough)', () => {
+    const keto = medicationRequest({ id: 'keto', status: 'active', rxnorm: '6135', text: 'ketoconazole' })
+    expect(run({ conditions: dvt(1), observations: normalLabs(), medications: [keto], drafts: [apix(5, bounded(7))] })).toBeNull()
+    expect(kinds(run({ conditions: dvt(1), observations: normalLabs(), medications: [keto], drafts: [apix(2.5)] }))).toEqual(['under-dose'])
+  })
+
+  it('a starter pack is the loading regimen: silent in the loading window, flagged after it', () => {
+    const pack = (over = {}) => medicationRequest({ id: 'pack', rxnorm: '1992427', text: 'apixaban starter pack', dose: 1, unit: '{pill}', ...over })
+    expect(run({ conditions: dvt(1), observations: normalLabs(), drafts: [pack()] })).toBeNull()
+    expect(kinds(run({ conditions: dvt(20), observations: normalLabs(), drafts: [pack()] }))).toEqual(['loading-late'])
+  })
+
+  it('offers the label regimen from today as one corrected order of the same DOAC', () => {
+    const f = finding(run({ conditions: dvt(1), observations: normalLabs(), drafts: [apix(5)] }))
+    expect(f.proposal?.kind === 'replace' ? f.proposal.options.map((o) => [o.agent, o.steps.map((s) => [s.dose, s.everyHours])]) : []).toEqual([['apixaban', [[10, 12], [5, 12]]]])
+    expect(f.recommendation).toMatch(/apixaban 10 mg every 12 hours through \d{4}-\d{2}-\d{2}, then apixaban 5 mg every 12 hours/)
+  })
+
+  it('no corrected DOAC beside a card that argues against the DOAC itself (a critical CAT-03/04/05); silent after a recurrence on therapy (CAT-10)', () => {
+    const spec = { conditions: dvt(1), observations: normalLabs(), drafts: [apix(5)] }
+    const f = finding(run(spec, [['CAT-03', 'critical']]))
+    expect(f.proposal).toBeUndefined()
+    expect(f.proposalNotes?.join(' ')).toMatch(/the CAT-03 card advises against the DOAC itself/)
+    expect(finding(run(spec, [['CAT-02', 'warning']])).proposal?.kind).toBe('replace')
+    expect(run(spec, [['CAT-10', 'warning']])).toBeNull()
+  })
+
+  it('says the drug itself is acceptable when no DOAC hazard fired', () => {
+    expect(finding(run({ conditions: dvt(1), observations: normalLabs(), drafts: [apix(5)] })).finding).toMatch(/No DOAC hazard was found/)
+    expect(finding(run({ conditions: dvt(1), observations: normalLabs(), drafts: [apix(5)] }, [['CAT-02', 'warning']])).finding).not.toMatch(/No DOAC hazard/)
+  })
+})
+
+describe('edoxaban and dabigatran', () => {
+  const dalteparinFrom = (daysOld: number, status = 'active') => medicationRequest({ id: 'dalt', status, atc: 'B01AB04', text: 'dalteparin', dose: 15_000, unit: '[iU]', authoredOn: daysAgo(daysOld) })
+
+  it('needs 5 days of treatment-dose parenteral anticoagulation first, counted in days', () => {
+    expect(kinds(run({ conditions: dvt(0), observations: normalLabs(), drafts: [edox(60)] }))).toEqual(['no-lead-in'])
+    expect(kinds(run({ conditions: dvt(4), observations: normalLabs(), medications: [dalteparinFrom(4)], drafts: [edox(60)] }))).toEqual(['no-lead-in'])
+    expect(run({ conditions: dvt(5), observations: normalLabs(), medications: [dalteparinFrom(5)], drafts: [edox(60)] })).toBeNull()
+    // A prophylactic LMWH is not the lead-in.
+    const prophylaxis = medicationRequest({ id: 'enox', status: 'active', rxnorm: '67108', text: 'enoxaparin', dose: 40, authoredOn: daysAgo(8) })
+    expect(kinds(run({ conditions: dvt(6), observations: normalLabs(), medications: [prophylaxis], drafts: [edox(60)] }))).toEqual(['no-lead-in'])
+  })
+
+  it('not for a renewal, a switch from another oral anticoagulant given ≥ 5 days, or a VTE more than 30 days old', () => {
+    expect(run({ conditions: dvt(0), observations: normalLabs(), drafts: [edox(60, { extra: { priorPrescription: { reference: 'MedicationRequest/old' } } })] })).toBeNull()
+    const apixabanBefore = medicationRequest({ id: 'a', status: 'stopped', rxnorm: '1364445', dose: 5, perDay: 2, authoredOn: daysAgo(9) })
+    expect(run({ conditions: dvt(9), observations: normalLabs(), medications: [apixabanBefore], drafts: [edox(60)] })).toBeNull()
+    expect(run({ conditions: dvt(40), observations: normalLabs(), drafts: [edox(60)] })).toBeNull()
+  })
+
+  it('the lead-in suggestion: the missing days of weight-based LMWH, then the DOAC from the day after', () => {
+    const f = finding(run({ conditions: dvt(2), observations: normalLabs(), medications: [dalteparinFrom(2)], drafts: [edox(60)] }))
+    const option = f.proposal?.kind === 'replace' ? f.proposal.options[0] : undefined
+    expect(option?.leadIn?.agent).toBe('dalteparin')
+    expect(option?.leadIn?.steps.map((s) => s.dose)).toEqual([15_000]) // 80 kg, month-1 band 69–82 kg
+    expect(option?.steps.map((s) => [s.dose, s.fromMs !== undefined])).toEqual([[60, true]])
+    expect(option?.leadIn?.basis).toMatch(/parenteral lead-in for 3 days before edoxaban/)
+  })
+
+  it('edoxaban 30 mg needs a reason: CrCl ≤ 50, weight ≤ 60 kg or a P-gp inhibitor — at their limits', () => {
+    const after = { medications: [dalteparinFrom(6)], drafts: [edox(30, { rxnorm: '1599551' })] }
+    expect(kinds(run({ conditions: dvt(6), observations: normalLabs(), ...after }))).toEqual(['edoxaban-30'])
+    expect(run({ conditions: dvt(6), observations: [weight(60), creatinine(0.7), platelets(220)], ...after })).toBeNull()
+    expect(kinds(run({ conditions: dvt(6), observations: [weight(60.4), creatinine(0.7), platelets(220)], ...after }))).toEqual(['edoxaban-30'])
+    // 70 years, 80 kg: creatinine 1.556 gives CrCl 49.98 (reduce), 1.5 gives 51.9 (do not).
+    expect(run({ conditions: dvt(6), observations: [weight(80), creatinine(1.556), platelets(220)], ...after })).toBeNull()
+    expect(kinds(run({ conditions: dvt(6), observations: [weight(80), creatinine(1.5), platelets(220)], ...after }))).toEqual(['edoxaban-30'])
+    const verapamil = medicationRequest({ id: 'v', status: 'active', rxnorm: '11170', text: 'verapamil' })
+    expect(run({ conditions: dvt(6), observations: normalLabs(), ...after, medications: [dalteparinFrom(6), verapamil] })).toBeNull()
+  })
+
+  it('without CrCl the 30 mg question is blocked, never guessed', () => {
+    const o = run({ conditions: dvt(6), observations: [weight(80), platelets(220)], medications: [dalteparinFrom(6)], drafts: [edox(30, { rxnorm: '1599551' })] })
+    expect(o).toEqual({ blocked: expect.objectContaining({ check: expect.stringMatching(/edoxaban 30 mg has a reason to reduce/) }) })
+  })
+
+  it('dabigatran below 150 mg twice daily is an under-dose', () => {
+    const dabi = (dose: number) => medicationRequest({ id: 'dabi', rxnorm: '1037042', text: 'dabigatran', dose, perDay: 2 })
+    expect(kinds(run({ conditions: dvt(8), observations: normalLabs(), medications: [dalteparinFrom(8)], drafts: [dabi(110)] }))).toEqual(['under-dose'])
+    expect(run({ conditions: dvt(8), observations: normalLabs(), medications: [dalteparinFrom(8)], drafts: [dabi(150)] })).toBeNull()
+  })
+})
+
+describe('the draft itself', () => {
+  it('a dose that cannot be read blocks the check on the dose; a PE without onset date still dates day 1 from its recorded date', () => {
+    const o = run({ conditions: dvt(1), observations: normalLabs(), drafts: [medicationRequest({ id: 'x', atc: 'B01AF02', text: 'apixaban', dose: 1, unit: '{pill}', perDay: 2 })] })
+    expect(o).toEqual({ blocked: expect.objectContaining({ missing: [expect.objectContaining({ input: 'dose' })] }) })
+    const recorded = pe({ extra: { recordedDate: daysAgo(1) } })
+    delete recorded.onsetDateTime
+    expect(kinds(run({ conditions: [sarcoma(), recorded], observations: normalLabs(), drafts: [apix(5)] }))).toEqual(['under-dose'])
+  })
+
+  it('a maintenance draft starting after a bounded loading draft of the same DOAC is one regimen', () => {
+    const loading = apix(10, { id: 'load', ...bounded(7) })
+    const maintenance = apix(5, { id: 'maint', dosageExtra: { timing: { repeat: { frequency: 1, period: 12, periodUnit: 'h', boundsPeriod: { start: daysAhead(7) } } } } })
+    expect(run({ conditions: dvt(0), observations: normalLabs(), drafts: [loading, maintenance] })).toBeNull()
+  })
+})
