@@ -33,7 +33,7 @@ function detailOf (rule: RuleMeta, f: Finding, offeredOn: readonly string[]): st
     ...(f.proposalNotes !== undefined && f.proposalNotes.length > 0 ? [`**About the suggested order.** ${f.proposalNotes.join(' ')}`] : []),
     ...(offeredOn.length > 0 ? [`**Suggested orders.** The alternative for this order is offered once per response, on the ${offeredOn.join(' and ')} card.`] : []),
     ...(unverified.length > 0 ? [`**Unverified.** ${unverified.join(' ')}`] : []),
-    `**Evidence**\n${rule.evidence.map(evidenceLine).join('\n')}`,
+    `**Evidence**\n${(f.evidence ?? rule.evidence).map(evidenceLine).join('\n')}`,
     `_${rule.id} v${rule.version}, ${SOURCE_LABEL}._`
   ]
   return parts.join('\n\n')

@@ -75,7 +75,7 @@ function oneOrder (option: OrderOption, group: Array<{ step: OptionStep, start: 
   const today = isoDay(ctx.nowMs)
   const dosageInstruction = group.map(({ step, start, end }, i) => ({
     sequence: i + 1,
-    text: `${stepText(step, routeWord(option))}${end !== undefined ? ` through ${lastDay(end)}` : ''}`,
+    text: `${stepText(step, routeWord(option))}${isoDay(start) > today ? ` from ${isoDay(start)}` : ''}${end !== undefined ? ` through ${lastDay(end)}` : ''}`,
     timing: {
       repeat: {
         boundsPeriod: { start: isoDay(start), ...(end !== undefined ? { end: lastDay(end) } : {}) },

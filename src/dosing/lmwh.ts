@@ -109,7 +109,8 @@ export function dalteparinTreatment (weightKg: number, treatmentDay0Ms: number, 
   const monthOneEnds = treatmentDay0Ms + DALTEPARIN_MONTH_ONE_DAYS * DAY_MS
   const m1 = dalteparinBandDose(weightKg, 'month1', table)
   const m2 = dalteparinBandDose(weightKg, 'maintenance', table)
-  const maintenance: DoseStep = { dose: m2.dose - less, unit: 'IU', everyHours: 24, perKg: 150, band: m2.band }
+  const bandText = (band: string): string => less > 0 ? `${band}, less ${less} IU` : band
+  const maintenance: DoseStep = { dose: m2.dose - less, unit: 'IU', everyHours: 24, perKg: 150, band: bandText(m2.band) }
   const tableName = table === 'UK' ? 'UK SmPC' : 'US label'
   const reduced = less > 0 ? `, less ${less} IU for platelets 50–100 × 10⁹/L (label)` : ''
   if (monthOneEnds <= nowMs || m1.dose === m2.dose) {
@@ -122,7 +123,7 @@ export function dalteparinTreatment (weightKg: number, treatmentDay0Ms: number, 
   }
   return {
     agent: 'dalteparin',
-    steps: [{ dose: m1.dose - less, unit: 'IU', everyHours: 24, perKg: 200, band: m1.band, untilMs: monthOneEnds }, maintenance],
+    steps: [{ dose: m1.dose - less, unit: 'IU', everyHours: 24, perKg: 200, band: bandText(m1.band), untilMs: monthOneEnds }, maintenance],
     basis: `${tableName} weight band ${m1.band}: month-1 dose to day 30 of treatment, then the months 2–6 dose (≈ 200 then 150 IU/kg, max 18 000 IU/day)${reduced}`
   }
 }

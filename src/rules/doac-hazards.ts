@@ -298,6 +298,7 @@ function dalteparinPlatelets (s: PatientSnapshot, ctx: RuleContext, orders: read
     recommendation: `Give dalteparin ${fmt(label.reduced)} IU once daily and recheck platelets; return to ${fmt(label.dose)} IU once they are ≥ 100 × 10⁹/L.`,
     subjects: high,
     overrideReasons: [REASON.intentionalReduction, REASON.haematology, REASON.transfusion],
+    evidence: [EVIDENCE.FRAGMIN_US, EVIDENCE.ISTH_TP],
     inputs: { platelets: count, plateletsDate: s.labs.platelets.reading?.date ?? null, labelDose: label.dose, reducedDose: label.reduced, daily: high.map(daily) }
   }, lmwhOffer(s, ctx, 'dalteparin'))
 }

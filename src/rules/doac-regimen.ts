@@ -9,7 +9,7 @@ import type { OrderFact, PhaseDose } from '../facts/orders.js'
 import { anticoagulantOrders, currentVte, isFullDose, lmwhOffer, missingInputs, plannedStop } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
-import type { Blocked, OptionStep, OrderOption, Rule, RuleContext, RuleOutcome } from './types.js'
+import type { Blocked, Evidence, OptionStep, OrderOption, Rule, RuleContext, RuleOutcome } from './types.js'
 import { crclLine, fmt, fmtCrcl, orderLine, vteLine, weightLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
@@ -19,6 +19,20 @@ const PHASE_MONTHS = 6
 const LEAD_IN_WINDOW_DAYS = 30
 /** One day's slack: a maintenance order that starts on the last day of loading is not an under-dose. */
 const SLACK_MS = DAY_MS
+
+/** The label and trials behind each DOAC's regimen, shown on its card (NCCN gives every card a dated guideline). */
+const EVIDENCE_FOR: Readonly<Record<Doac, readonly Evidence[]>> = {
+  rivaroxaban: [EVIDENCE.XARELTO_US, EVIDENCE.SELECTD, EVIDENCE.NCCN24],
+  apixaban: [EVIDENCE.ELIQUIS_US, EVIDENCE.ADAMVTE, EVIDENCE.CARAVAGGIO, EVIDENCE.NCCN24],
+  edoxaban: [EVIDENCE.SAVAYSA_US, EVIDENCE.HOKUSAI, EVIDENCE.NCCN24],
+  dabigatran: [EVIDENCE.PRADAXA_US, EVIDENCE.NCCN24]
+}
+const UNVERIFIED_FOR: Readonly<Record<Doac, string | undefined>> = {
+  rivaroxaban: undefined,
+  apixaban: 'The Eliquis label text was read in secondary sources.',
+  edoxaban: 'The Savaysa label text (including its P-gp inhibitor list) was read in secondary sources.',
+  dabigatran: 'The Pradaxa label text was read in secondary sources; the EU dabigatran 110 mg criteria are not used.'
+}
 
 /** Rules whose card argues against the DOAC itself: no corrected DOAC order is offered beside them. */
 const AGAINST_THE_DOAC = ['CAT-03', 'CAT-04', 'CAT-05'] as const
@@ -219,7 +233,7 @@ function leadInProblems (d: OrderFact, agent: 'edoxaban' | 'dabigatran', s: Pati
         kind: 'no-lead-in',
         draft: d,
         agent,
-        summary: `${capital(agent)} on day ${day} of VTE treatment after ${cover.days} of the ${required} days of parenteral anticoagulation its label requires first`,
+        summary: `${capital(agent)} on day ${day} of VTE treatment ${cover.days === 0 ? 'without' : `after only ${cover.days} of`} the ${required} days of parenteral anticoagulation its label requires first`,
         finding: `The ${agent} order starts on day ${day} of treatment of the current VTE with ${cover.days === 0 ? 'no' : `only ${cover.days} day${cover.days > 1 ? 's' : ''} of`} parenteral anticoagulation before it. The label gives ${agent} only after at least ${required} days of parenteral anticoagulation (LMWH, UFH or fondaparinux), as in ${agent === 'edoxaban' ? 'Hokusai VTE Cancer (dalteparin for ≥ 5 days, then edoxaban)' : 'RE-COVER'}.`
       })
     }
@@ -367,6 +381,8 @@ function finding (s: PatientSnapshot, ctx: RuleContext, problems: readonly Probl
       ...(option !== undefined ? { proposal: { kind: 'replace', options: [option], recommend: true } as const } : {}),
       ...(notes.length > 0 ? { proposalNotes: notes } : {}),
       overrideReasons: [REASON.regimenGivenElsewhere, REASON.intentionalReduction, REASON.haematology],
+      evidence: [...new Set(agents.flatMap((a) => EVIDENCE_FOR[a]))],
+      unverified: agents.map((a) => UNVERIFIED_FOR[a]).filter((u): u is string => u !== undefined),
       inputs: { problems: problems.map((p) => ({ kind: p.kind, agent: p.agent })), vteOnset: vte.onset?.text ?? null, dayOfTreatment: dayNumber(dayOne(vte.onset?.ms ?? s.nowMs), s.nowMs) }
     }
   }

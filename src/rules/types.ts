@@ -103,6 +103,8 @@ export interface Finding {
   readonly inputs: Readonly<Record<string, unknown>>
   /** The rule's UNVERIFIED items this finding relied on; the rule's whole list when omitted. */
   readonly unverified?: readonly string[]
+  /** The part of the rule's evidence this finding rests on; the rule's whole list when omitted. */
+  readonly evidence?: readonly Evidence[]
 }
 
 export interface Blocked {

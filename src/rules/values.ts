@@ -37,10 +37,16 @@ export function fmtCrcl (value: number): string {
   return tenths.toFixed(1)
 }
 
-function when (lab: LabInput): string {
+/** Calendar days from a result's date to today (UTC), for wording: a result from last night is "1 day ago", not "today". */
+function calendarDaysAgo (date: string, nowMs: number): number {
+  return Math.round((Date.parse(new Date(nowMs).toISOString().slice(0, 10)) - Date.parse(date.slice(0, 10))) / 86_400_000)
+}
+
+function when (lab: LabInput, nowMs: number): string {
   const r = lab.reading
   if (r === undefined) return ''
-  const age = r.ageDays === 0 ? 'today' : r.ageDays === 1 ? '1 day ago' : `${r.ageDays} days ago`
+  const days = Number.isNaN(Date.parse(r.date.slice(0, 10))) ? r.ageDays : Math.max(0, calendarDaysAgo(r.date, nowMs))
+  const age = days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`
   const stale = r.ageDays > lab.windowDays ? `; older than ${lab.windowDays} days` : ''
   return ` (${r.date.slice(0, 10)}, ${age}${stale})`
 }
@@ -54,7 +60,7 @@ export function weightLine (s: PatientSnapshot): string {
   const lab = s.labs.weight
   const r = lab.reading
   if (r === undefined || lab.state === 'unusable') return absent('Weight', lab)
-  return `Weight ${fmt(r.value, 1)} kg${r.sent.unit !== undefined && !['kg'].includes(r.sent.unit) ? ` (sent as ${r.sent.value} ${r.sent.unit})` : ''}${when(lab)}`
+  return `Weight ${fmt(r.value, 1)} kg${r.sent.unit !== undefined && !['kg'].includes(r.sent.unit) ? ` (sent as ${r.sent.value} ${r.sent.unit})` : ''}${when(lab, s.nowMs)}`
 }
 
 export function creatinineLine (s: PatientSnapshot): string {
@@ -64,7 +70,7 @@ export function creatinineLine (s: PatientSnapshot): string {
   const sent = r.sent.unit !== undefined && r.sent.unit !== 'mg/dL'
     ? `${fmt(r.sent.value, 2)} ${r.sent.unit} = ${fmt(r.value, 2)} mg/dL (${CREATININE_UMOL_PER_MGDL} µmol/L = 1 mg/dL)`
     : `${fmt(r.value, 2)} mg/dL`
-  return `Serum creatinine ${sent}${when(lab)}`
+  return `Serum creatinine ${sent}${when(lab, s.nowMs)}`
 }
 
 export function crclLine (s: PatientSnapshot): string {
@@ -87,16 +93,16 @@ export function egfrText (s: PatientSnapshot): string {
 export function plateletsLine (s: PatientSnapshot): string {
   const lab = s.labs.platelets
   const r = lab.reading
-  if (r !== undefined && r.comparator !== undefined) return `Platelets ${r.comparator} ${fmt(r.value)} × 10⁹/L (censored result: used only to compare with the 25 and 50 thresholds, never for a dose)${when(lab)}`
+  if (r !== undefined && r.comparator !== undefined) return `Platelets ${r.comparator} ${fmt(r.value)} × 10⁹/L (censored result: used only to compare with the 25 and 50 thresholds, never for a dose)${when(lab, s.nowMs)}`
   if (r === undefined || lab.state === 'unusable') return absent('Platelets', lab)
-  return `Platelets ${fmt(r.value)} × 10⁹/L${when(lab)}`
+  return `Platelets ${fmt(r.value)} × 10⁹/L${when(lab, s.nowMs)}`
 }
 
 export function haemoglobinLine (s: PatientSnapshot): string {
   const lab = s.labs.haemoglobin
   const r = lab.reading
   if (r === undefined || lab.state === 'unusable') return absent('Haemoglobin', lab)
-  return `Haemoglobin ${fmt(r.value, 1)} g/dL${when(lab)}`
+  return `Haemoglobin ${fmt(r.value, 1)} g/dL${when(lab, s.nowMs)}`
 }
 
 export function ddimerLine (s: PatientSnapshot): string {
@@ -107,7 +113,7 @@ export function ddimerLine (s: PatientSnapshot): string {
   const range = rr === undefined
     ? 'no reference range on the result'
     : `reference range ${rr.low !== undefined ? `${rr.low}–` : '≤ '}${rr.high ?? '?'}${rr.unit !== undefined ? ` ${rr.unit}` : ''}`
-  return `D-dimer ${r.comparator ?? ''}${r.sent.value} ${r.sent.unit ?? ''} (${range})${when(lab)}`
+  return `D-dimer ${r.comparator ?? ''}${r.sent.value} ${r.sent.unit ?? ''} (${range})${when(lab, s.nowMs)}`
 }
 
 function codeText (system: string | undefined, code: string): string {
