@@ -4,9 +4,9 @@
 // different products becomes consecutive orders. Every dosage carries timing, route, dose and a
 // boundsPeriod, in UCUM units.
 import { DAY_MS, isoDay } from '../fhir/dates.js'
-import type { Formulary } from '../dosing/presentations.js'
+import { MARKETED_SYRINGES, syringeFor, type Formulary } from '../dosing/presentations.js'
 import { ORDERABLE_LOINC } from '../terminology/labs.js'
-import { orderableFor, ROUTE, routeOf } from '../terminology/orderables.js'
+import { orderableFor, ROUTE, routeOf, type Orderable } from '../terminology/orderables.js'
 import { SYSTEM } from '../terminology/systems.js'
 import type { OptionStep, OrderOption } from '../rules/types.js'
 import { fmt } from '../rules/values.js'
@@ -68,9 +68,7 @@ function spans (option: OrderOption, nowMs: number): Array<{ step: OptionStep, s
   })
 }
 
-function oneOrder (option: OrderOption, group: Array<{ step: OptionStep, start: number, end?: number }>, ctx: OrderContext): ActionResource {
-  const first = group[0]?.step as OptionStep
-  const orderable = orderableFor(option.agent, first.dose, ctx.formulary?.syringes[option.agent as keyof Formulary['syringes']])
+function oneOrder (option: OrderOption, group: Array<{ step: OptionStep, start: number, end?: number }>, orderable: Orderable, ctx: OrderContext): ActionResource {
   const route = ROUTE[orderable.route]
   const today = isoDay(ctx.nowMs)
   const dosageInstruction = group.map(({ step, start, end }, i) => ({
@@ -88,7 +86,9 @@ function oneOrder (option: OrderOption, group: Array<{ step: OptionStep, start: 
     doseAndRate: [{ doseQuantity: { value: step.dose, unit: UCUM_UNIT[step.unit].unit, system: SYSTEM.ucum, code: UCUM_UNIT[step.unit].code } }]
   }))
   const weightBased = group.some(({ step }) => step.perKg !== undefined || step.band !== undefined)
-  const needsTwo = orderable.productCode === undefined && routeOf(option.agent) === 'subcutaneous'
+  // An LMWH dose larger than any stocked syringe holds is given as two injections.
+  const lmwh = option.agent === 'dalteparin' || option.agent === 'enoxaparin' || option.agent === 'tinzaparin' ? option.agent : undefined
+  const needsTwo = lmwh !== undefined && group.some(({ step }) => syringeFor(lmwh, step.dose, ctx.formulary?.syringes[lmwh] ?? MARKETED_SYRINGES[lmwh]) === undefined)
   return {
     resourceType: 'MedicationRequest',
     status: 'draft',
@@ -109,22 +109,29 @@ function oneOrder (option: OrderOption, group: Array<{ step: OptionStep, start: 
 }
 
 /**
- * The orders of one option, in the order they are given: the lead-in first, then one order per run of
- * steps given from the same product (dalteparin 15 000 IU then 12 500 IU are two syringes, two orders).
+ * The orders of one option, in the order they are given: the lead-in first, then the option. An oral
+ * regimen is one order with its steps in sequence (coded to the tablet when every step uses it, else to
+ * the ingredient), so an EHR that applies only a suggestion's first action still gets the whole regimen.
+ * An LMWH regimen is one order per run of steps given from the same syringe (dalteparin 15 000 IU then
+ * 12 500 IU are two syringes, two orders), each coded to its syringe.
  */
 export function medicationRequestsFor (option: OrderOption, ctx: OrderContext): ActionResource[] {
   const out: ActionResource[] = option.leadIn !== undefined ? medicationRequestsFor(option.leadIn, ctx) : []
   const stocked = ctx.formulary?.syringes[option.agent as keyof Formulary['syringes']]
-  const groups: Array<Array<{ step: OptionStep, start: number, end?: number }>> = []
-  let lastCode: string | undefined
-  for (const span of spans(option, ctx.nowMs)) {
-    const code = orderableFor(option.agent, span.step.dose, stocked).codings[0]?.code
-    const last = groups.at(-1)
-    if (last !== undefined && code === lastCode) last.push(span)
-    else groups.push([span])
-    lastCode = code
+  const all = spans(option, ctx.nowMs)
+  if (routeOf(option.agent) === 'oral') {
+    const codes = new Set(all.map((sp) => orderableFor(option.agent, sp.step.dose).productCode))
+    const orderable = orderableFor(option.agent, codes.size === 1 ? all[0]?.step.dose : undefined)
+    return [...out, oneOrder(option, all, orderable, ctx)]
   }
-  return [...out, ...groups.map((g) => oneOrder(option, g, ctx))]
+  const groups: Array<{ orderable: Orderable, spans: Array<{ step: OptionStep, start: number, end?: number }> }> = []
+  for (const span of all) {
+    const orderable = orderableFor(option.agent, span.step.dose, stocked)
+    const last = groups.at(-1)
+    if (last !== undefined && last.orderable.codings[0]?.code === orderable.codings[0]?.code) last.spans.push(span)
+    else groups.push({ orderable, spans: [span] })
+  }
+  return [...out, ...groups.map((g) => oneOrder(option, g.spans, g.orderable, ctx))]
 }
 
 export function labOrderFor (lab: keyof typeof ORDERABLE_LOINC, ctx: OrderContext): ActionResource {

@@ -92,6 +92,9 @@ export function enoxaparinTreatment (weightKg: number, renalAdjusted: boolean): 
     : { agent: 'enoxaparin', steps: [{ dose, unit: 'mg', everyHours: 12, perKg: 1 }], basis: '1 mg/kg every 12 hours, to the nearest 10 mg' }
 }
 
+/** 15000 → "15 000", as doses are written on the cards. */
+const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')
+
 export interface DalteparinOptions {
   readonly table?: DalteparinTable
   /** Platelets 50–100 × 10⁹/L: the label's 2 500 IU reduction. */
@@ -109,11 +112,13 @@ export function dalteparinTreatment (weightKg: number, treatmentDay0Ms: number, 
   const monthOneEnds = treatmentDay0Ms + DALTEPARIN_MONTH_ONE_DAYS * DAY_MS
   const m1 = dalteparinBandDose(weightKg, 'month1', table)
   const m2 = dalteparinBandDose(weightKg, 'maintenance', table)
-  const bandText = (band: string): string => less > 0 ? `${band}, less ${less} IU` : band
-  const maintenance: DoseStep = { dose: m2.dose - less, unit: 'IU', everyHours: 24, perKg: 150, band: bandText(m2.band) }
+  // Less 2 500 IU, then down to a syringe (18 000 − 2 500 = 15 500 is given as 15 000).
+  const reduce = (dose: number): number => less > 0 ? toStepBelow('dalteparin', dose - less) : dose
+  const bandText = (band: string, dose: number): string => less === 0 ? band : reduce(dose) === dose - less ? `${band}, less ${grouped(less)} IU` : `${band}, less ${grouped(less)} IU, down to the ${grouped(reduce(dose))} IU syringe`
+  const maintenance: DoseStep = { dose: reduce(m2.dose), unit: 'IU', everyHours: 24, perKg: 150, band: bandText(m2.band, m2.dose) }
   const tableName = table === 'UK' ? 'UK SmPC' : 'US label'
-  const reduced = less > 0 ? `, less ${less} IU for platelets 50–100 × 10⁹/L (label)` : ''
-  if (monthOneEnds <= nowMs || m1.dose === m2.dose) {
+  const reduced = less > 0 ? `, less ${grouped(less)} IU for platelets 50–100 × 10⁹/L (label)` : ''
+  if (monthOneEnds <= nowMs || reduce(m1.dose) === reduce(m2.dose)) {
     const inMonthOne = monthOneEnds > nowMs
     return {
       agent: 'dalteparin',
@@ -123,7 +128,7 @@ export function dalteparinTreatment (weightKg: number, treatmentDay0Ms: number, 
   }
   return {
     agent: 'dalteparin',
-    steps: [{ dose: m1.dose - less, unit: 'IU', everyHours: 24, perKg: 200, band: bandText(m1.band), untilMs: monthOneEnds }, maintenance],
+    steps: [{ dose: reduce(m1.dose), unit: 'IU', everyHours: 24, perKg: 200, band: bandText(m1.band, m1.dose), untilMs: monthOneEnds }, maintenance],
     basis: `${tableName} weight band ${m1.band}: month-1 dose to day 30 of treatment, then the months 2–6 dose (≈ 200 then 150 IU/kg, max 18 000 IU/day)${reduced}`
   }
 }

@@ -1,7 +1,7 @@
 // Medication orders as facts: which drug (anticoagulant class and agent, thrombolytic, interacting
 // drug), the dose per administration and per day, when it starts and when it is planned to end.
 // Codes are matched in TypeScript; FHIRPath reads the choice types and the nested dosage elements.
-import { addDuration, isoDay, parseFhirDate, parsePeriodEnd } from '../fhir/dates.js'
+import { addDuration, DAY_MS, isoDay, parseFhirDate, parsePeriodEnd } from '../fhir/dates.js'
 import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '../fhir/normalize.js'
 import type { ResourceIndex } from '../fhir/resource-index.js'
 import { classifyLmwhDailyDose, type Lmwh, type LmwhDoseClass } from '../dosing/lmwh.js'
@@ -28,6 +28,10 @@ export interface PhaseDose {
   /** When the phase starts and ends: its boundsPeriod, or a boundsDuration counted from its start. */
   readonly startMs?: number
   readonly endMs?: number
+  /** The last day of the phase as the order states it (an inclusive date), when it has an end. */
+  readonly endText?: string
+  /** What set the end: a boundsPeriod, or a boundsDuration or dose count counted from the phase's start. */
+  readonly endSource?: 'boundsPeriod' | 'boundsDuration'
   /** Why the dose cannot be read, in words ("2 {pill} of a product whose strength is not known"). */
   readonly doseProblem?: string
 }
@@ -164,13 +168,27 @@ function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefine
     }
     const period = FP.dosage.boundsPeriod(group[0])[0]
     const startMs = isObject(period) ? parseFhirDate(period.start)?.ms : undefined
-    let endMs = isObject(period) ? parsePeriodEnd(period.end)?.ms : undefined
-    // A boundsDuration runs from the phase's start: its own, the end of the phase before, or the order's.
-    const duration = FP.dosage.boundsDuration(group[0])[0]
+    const periodEnd = isObject(period) ? parsePeriodEnd(period.end) : undefined
+    let endMs = periodEnd?.ms
+    let endText = periodEnd?.text.slice(0, 10)
+    let endSource: PhaseDose['endSource'] = periodEnd !== undefined ? 'boundsPeriod' : undefined
+    // A boundsDuration, or a number of doses (repeat.count), runs from the phase's start: its own, the
+    // end of the phase before, or the order's.
     const from = startMs ?? previousEndMs ?? orderStartMs
-    if (endMs === undefined && isObject(duration) && from !== undefined) {
-      const value = num(duration.value)
-      endMs = value === undefined ? undefined : addDuration(from, value, str(duration.code) ?? str(duration.unit))
+    if (endMs === undefined && from !== undefined) {
+      const duration = FP.dosage.boundsDuration(group[0])[0]
+      const value = isObject(duration) ? num(duration.value) : undefined
+      const repeat = FP.dosage.repeat(group[0])[0]
+      const count = isObject(repeat) ? num(repeat.count) : undefined
+      const perDay = administrationsPerDay(group[0])
+      const ms = value !== undefined && isObject(duration)
+        ? addDuration(from, value, str(duration.code) ?? str(duration.unit))
+        : count !== undefined && count > 0 && perDay !== undefined && perDay > 0 ? from + (count / perDay) * DAY_MS : undefined
+      if (ms !== undefined && Number.isFinite(ms)) {
+        endMs = ms
+        endText = isoDay(ms)
+        endSource = 'boundsDuration'
+      }
     }
     previousEndMs = endMs
     return {
@@ -179,6 +197,8 @@ function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefine
       ...(daily !== undefined ? { daily } : {}),
       ...(startMs !== undefined ? { startMs } : {}),
       ...(endMs !== undefined ? { endMs } : {}),
+      ...(endText !== undefined ? { endText } : {}),
+      ...(endSource !== undefined ? { endSource } : {}),
       ...(perAdministration === undefined && doseProblem !== undefined ? { doseProblem } : {})
     }
   })
@@ -194,25 +214,12 @@ function dated (value: unknown): Dated | undefined {
  * validity period, then the dispensed supply (expectedSupplyDuration × (1 + repeats)) — the last is
  * only how long the dispensed amount lasts, which the rules do not treat as a plan to stop.
  */
-function plannedEndOf (mr: Json, dosages: unknown[], startMs: number | undefined): OrderFact['plannedEnd'] {
-  // Each phase's end as an instant (a date-only end covers its whole day) and as the day to show.
-  const phaseEnds: Array<{ ms: number, text: string } | undefined> = dosages.map((d) => {
-    const period = FP.dosage.boundsPeriod(d)[0]
-    const end = isObject(period) ? parsePeriodEnd(period.end) : undefined
-    if (end !== undefined) return { ms: end.ms, text: end.text.slice(0, 10) }
-    const duration = FP.dosage.boundsDuration(d)[0]
-    if (isObject(duration) && startMs !== undefined) {
-      const value = num(duration.value)
-      const ms = value === undefined ? undefined : addDuration(startMs, value, str(duration.code) ?? str(duration.unit))
-      return ms === undefined ? undefined : { ms, text: isoDay(ms) }
-    }
-    return undefined
-  })
-  // Bounds define the end only when every phase is bounded (a last, open phase continues).
-  if (phaseEnds.length > 0 && phaseEnds.every((e) => e !== undefined)) {
-    const last = (phaseEnds as Array<{ ms: number, text: string }>).reduce((a, b) => b.ms > a.ms ? b : a)
-    const source = dosages.some((d) => isObject(FP.dosage.boundsPeriod(d)[0])) ? 'boundsPeriod' : 'boundsDuration'
-    return { ...last, source }
+function plannedEndOf (mr: Json, phases: readonly PhaseDose[], startMs: number | undefined): OrderFact['plannedEnd'] {
+  // Bounds define the end only when every phase is bounded (a last, open phase continues); phases run
+  // one after another, so the last end is the order's.
+  if (phases.length > 0 && phases.every((p) => p.endMs !== undefined)) {
+    const last = phases.reduce((a, b) => (b.endMs ?? 0) > (a.endMs ?? 0) ? b : a)
+    return { ms: last.endMs as number, text: last.endText ?? isoDay(last.endMs as number), source: phases.some((p) => p.endSource === 'boundsPeriod') ? 'boundsPeriod' : 'boundsDuration' }
   }
   const validity = FP.medicationRequest.validityPeriod(mr)[0]
   const validityEnd = isObject(validity) ? parsePeriodEnd(validity.end) : undefined
@@ -259,7 +266,7 @@ function medicationRequestFact (mr: Json, draft: { ref: string | undefined, sele
     (isObject(validity) ? dated(validity.start) : undefined) ?? (draft !== undefined ? { ms: ctx.nowMs, text: isoDay(ctx.nowMs) } : undefined)
   // A draft's phases run from its own bounds, else from when it is signed; an earlier order's from its start.
   const phases = phasesOf(dosages, agentClass, agent, codings, names, draft !== undefined ? dated(firstBounds?.start)?.ms ?? ctx.nowMs : start?.ms)
-  const plannedEnd = plannedEndOf(mr, dosages, start?.ms)
+  const plannedEnd = plannedEndOf(mr, phases, start?.ms)
 
   const firstDaily = phases[0]?.daily
   const lmwhDoseClass = agentClass === 'lmwh' && agent !== undefined && firstDaily !== undefined

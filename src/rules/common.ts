@@ -3,6 +3,7 @@
 import { lmwhAlternatives } from '../dosing/alternatives.js'
 import { DALTEPARIN_MONTH_ONE_DAYS, DALTEPARIN_PLATELET_REDUCTION_IU, dalteparinBandDose, type Lmwh } from '../dosing/lmwh.js'
 import { DAY_MS } from '../fhir/dates.js'
+import { toStepBelow } from '../dosing/presentations.js'
 import type { VteFact } from '../facts/conditions.js'
 import type { OrderFact, PhaseDose } from '../facts/orders.js'
 import { missingFromLab, type MissingInput, type PatientSnapshot } from '../facts/snapshot.js'
@@ -123,7 +124,8 @@ export function dalteparinLabelDose (s: PatientSnapshot, ctx: Pick<RuleContext, 
   const onset = currentVte(s)?.onset?.ms ?? s.nowMs
   const monthOne = s.nowMs < onset + DALTEPARIN_MONTH_ONE_DAYS * DAY_MS
   const { dose, band } = dalteparinBandDose(weightKg, monthOne ? 'month1' : 'maintenance', ctx.formulary.dalteparinTable)
-  return { dose, reduced: dose - DALTEPARIN_PLATELET_REDUCTION_IU, band, phase: monthOne ? 'month 1' : 'months 2–6' }
+  // 18 000 − 2 500 = 15 500 IU is no syringe: the reduced dose is the syringe below it.
+  return { dose, reduced: toStepBelow('dalteparin', dose - DALTEPARIN_PLATELET_REDUCTION_IU), band, phase: monthOne ? 'month 1' : 'months 2–6' }
 }
 
 export interface LmwhOffer {

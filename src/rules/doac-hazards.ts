@@ -293,9 +293,11 @@ function dalteparinPlatelets (s: PatientSnapshot, ctx: RuleContext, orders: read
   return withOffer({
     indicator: 'warning',
     summary: `Platelets ${count} × 10⁹/L (50–100) on dalteparin: the label reduces the daily dose by 2 500 IU, to ${fmt(label.reduced)} IU`,
-    finding: `Platelets are ${count} × 10⁹/L. For cancer-associated VTE the US dalteparin label reduces the daily dose by 2 500 IU while platelets are 50–100 × 10⁹/L, until they recover to ≥ 100 × 10⁹/L (below 50 it stops dalteparin). The label dose for this patient's weight (band ${label.band}, ${label.phase}) is ${fmt(label.dose)} IU, so ${fmt(label.reduced)} IU once daily.`,
+    finding: `Platelets are ${count} × 10⁹/L. For cancer-associated VTE the US dalteparin label reduces the daily dose by 2 500 IU while platelets are 50–100 × 10⁹/L, until they recover to ≥ 100 × 10⁹/L (below 50 it stops dalteparin). The label dose for this patient's weight (band ${label.band}, ${label.phase}) is ${fmt(label.dose)} IU, so ${fmt(label.reduced)} IU once daily${label.reduced !== label.dose - 2500 ? ' (the syringe below the reduced dose)' : ''}.`,
     values: [plateletsLine(s), weightLine(s), ...catValues(s).filter((l) => l.startsWith('VTE')), ...high.map(orderLine)],
-    recommendation: `Give dalteparin ${fmt(label.reduced)} IU once daily and recheck platelets; return to ${fmt(label.dose)} IU once they are ≥ 100 × 10⁹/L.`,
+    recommendation: s.crcl.state === 'ok' && s.crcl.value < LMWH_RENAL_THRESHOLD
+      ? `CrCl is ${fmtCrcl(s.crcl.value)} mL/min (< 30): dose dalteparin by anti-Xa level (label), allowing for the platelet count, or use renally dosed enoxaparin; recheck platelets.`
+      : `Give dalteparin ${fmt(label.reduced)} IU once daily${label.reduced !== label.dose - 2500 ? ` (${fmt(label.dose - 2500)} IU is no syringe)` : ''} and recheck platelets; return to ${fmt(label.dose)} IU once they are ≥ 100 × 10⁹/L.`,
     subjects: high,
     overrideReasons: [REASON.intentionalReduction, REASON.haematology, REASON.transfusion],
     evidence: [EVIDENCE.FRAGMIN_US, EVIDENCE.ISTH_TP],

@@ -34,8 +34,13 @@ const UNVERIFIED_FOR: Readonly<Record<Doac, string | undefined>> = {
   dabigatran: 'The Pradaxa label text was read in secondary sources; the EU dabigatran 110 mg criteria are not used.'
 }
 
-/** Rules whose card argues against the DOAC itself: no corrected DOAC order is offered beside them. */
-const AGAINST_THE_DOAC = ['CAT-03', 'CAT-04', 'CAT-05'] as const
+/**
+ * Cards that argue against the DOAC itself, beside which no corrected DOAC order is offered: CAT-03 where
+ * the label says avoid (critical), any renal (CAT-04) or platelet (CAT-05) card — their own suggestion is
+ * the alternative (renal LMWH or UFH, reduced LMWH, edoxaban 30 mg).
+ */
+const againstTheDoac = (fired: RuleContext['fired']): string[] =>
+  [...(fired.get('CAT-03') === 'critical' ? ['CAT-03'] : []), ...['CAT-04', 'CAT-05'].filter((id) => fired.has(id))]
 
 type Kind = 'under-dose' | 'loading-too-long' | 'loading-late' | 'no-lead-in' | 'edoxaban-30'
 
@@ -61,28 +66,68 @@ function phaseText (p: PhaseDose): string {
 const capital = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1)
 const dayNumber = (day1Ms: number, ms: number): number => Math.floor((ms - day1Ms) / DAY_MS) + 1
 
-/** A combined strong CYP3A4 and P-gp inhibitor is active or drafted (apixaban doses are then halved). */
+/**
+ * A combined strong CYP3A4 and P-gp inhibitor is active or drafted: apixaban doses are then halved
+ * (Eliquis label). Clarithromycin is the label's exception: no apixaban adjustment (UNVERIFIED: label
+ * text read in secondary sources).
+ */
 function strongDualInhibitor (s: PatientSnapshot): boolean {
-  return s.interactingDrugs.some((o) => o.interacting?.cyp3a4 === 'strong-inhibitor' && o.interacting.pgp === 'inhibitor')
+  return s.interactingDrugs.some((o) => o.interacting?.cyp3a4 === 'strong-inhibitor' && o.interacting.pgp === 'inhibitor' && o.interacting.key !== 'clarithromycin')
 }
 
-/** Any P-gp inhibitor active or drafted: one of the edoxaban label's reasons for 30 mg (US list or EU list). */
-function pgpInhibitor (s: PatientSnapshot): OrderFact | undefined {
-  return s.interactingDrugs.find((o) => o.interacting?.pgp === 'inhibitor' || o.interacting?.edoxabanReduce === true)
+/** A P-gp inhibitor the edoxaban labels name as a reason for 30 mg (US section 14.2 list and EU list). */
+function edoxabanPgpInhibitor (s: PatientSnapshot): OrderFact | undefined {
+  return s.interactingDrugs.find((o) => o.interacting?.edoxabanReduce === true)
+}
+
+/**
+ * A treatment dose for the lead-in and switch checks: LMWH above its prophylactic dose, fondaparinux at
+ * ≥ 5 mg/day (its treatment doses are 5–10 mg), VKA, a DOAC above its extended-phase dose (apixaban
+ * > 5 mg/day, rivaroxaban > 10 mg/day). UFH counts (its prophylactic SC doses cannot be told apart here).
+ */
+function treatmentDose (o: OrderFact): boolean {
+  const cls = o.anticoagulant?.class
+  const daily = o.phases[0]?.daily
+  switch (cls) {
+    case 'lmwh': return isFullDose(o) === true
+    case 'fondaparinux': return daily?.unit === 'mg' && daily.value >= 5
+    case 'vka':
+    case 'ufh': return true
+    case 'doac': {
+      const extended = DOAC_REGIMEN[o.anticoagulant?.agent as Doac]?.extended
+      return extended === undefined || daily === undefined || daily.value > perDay(extended)
+    }
+    default: return false
+  }
+}
+
+/** Whether the order was running on the day `ms` falls on (started by then, not yet ended). */
+function runningOn (o: OrderFact, ms: number): boolean {
+  const start = o.phases[0]?.startMs ?? o.start?.ms
+  const end = plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs
+  return start !== undefined && dayOne(start) <= dayOne(ms) && (end === undefined || end > dayOne(ms) - DAY_MS)
 }
 
 interface Span { readonly phase: PhaseDose, readonly start: number, readonly end: number | undefined }
 
-/** Each phase with its start and end: its own bounds, else the previous phase's end, else the order's start. */
+/**
+ * Each phase with its start and end: its own bounds, else the previous phase's end, else (the first
+ * phase) the order's start. A later phase after an open-ended one cannot be dated and is left out.
+ */
 function spans (o: OrderFact, startMs: number): Span[] {
-  let from = startMs
-  return o.phases.map((phase, i) => {
+  let from: number | undefined = startMs
+  const out: Span[] = []
+  o.phases.forEach((phase, i) => {
     const start = phase.startMs ?? from
     const end = phase.endMs ?? o.phases[i + 1]?.startMs
-    if (end !== undefined) from = end
-    return { phase, start, end }
+    from = end
+    if (start !== undefined) out.push({ phase, start, end })
   })
+  return out
 }
+
+/** The last day of a span that ends at `endMs` (a date-only end is the start of the next day). */
+const lastDayOf = (endMs: number): string => isoDay(endMs % DAY_MS === 0 ? endMs - DAY_MS : endMs)
 
 /**
  * Where the draft starts: its own bounds; else, when another draft of the same DOAC carries a bounded
@@ -111,22 +156,34 @@ function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: Pa
   const inhibitor = agent === 'apixaban' && strongDualInhibitor(s)
   const scale = inhibitor ? 0.5 : 1
   const dose = (x: DoacDose): DoacDose => inhibitor ? halved(x) : x
-  // The loading phase is the first days of this DOAC (the label's "first 7/21 days of therapy"): from an
-  // earlier order of it still running on day 1 (the VTE may have been recorded after it began), else from
-  // this draft. A DOAC begun after the loading window of the VTE (a switch after initial treatment) starts
-  // at the maintenance dose.
-  const earlierStart = Math.min(...s.anticoagulantHistory
-    .filter((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms <= s.nowMs && (plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs ?? Infinity) >= day1)
-    .map((o) => o.start?.ms ?? Infinity))
-  // Another draft of the same DOAC in this order session (its loading order) starts the same therapy.
+  // The loading phase is the label's first 7/21 days of this DOAC, counted from its first dose: an earlier
+  // order of it running since day 1 (the VTE may have been recorded after treatment began), another draft
+  // of it in this session, or this draft.
+  const sinceDay1 = (o: OrderFact): boolean => o.start !== undefined && o.start.ms <= s.nowMs && (runningOn(o, day1) || o.start.ms >= day1 - DAY_MS)
+  const earlierStart = Math.min(...s.anticoagulantHistory.filter((o) => o.anticoagulant?.agent === agent && sinceDay1(o)).map((o) => o.start?.ms ?? Infinity))
   const sessionStart = Math.min(...drafts.filter((o) => o !== d && o.anticoagulant?.agent === agent).map((o) => o.phases[0]?.startMs ?? s.nowMs))
   const therapyStart = Math.min(startMs, earlierStart, sessionStart)
+  const fromFirstDose = dayOne(therapyStart) + loading.days * DAY_MS
   const windowEnds = loadingEndsMs(agent, day1) as number
-  const loadingEnd = therapyStart < windowEnds - SLACK_MS ? dayOne(therapyStart) + loading.days * DAY_MS : therapyStart
-  // Counted from the VTE or from the first dose: both readings are accepted. Below the loading dose is an
-  // under-dose only before the earlier end; a loading dose is too long only past the later one.
-  const leastEnd = Math.min(loadingEnd, windowEnds)
-  const mostEnd = Math.max(loadingEnd, therapyStart < windowEnds - SLACK_MS ? windowEnds : loadingEnd)
+  // Another treatment-dose anticoagulant given since day 1, before this DOAC: the initial treatment.
+  const priorTreatment = s.anticoagulantHistory.some((o) => o.anticoagulant?.agent !== agent && treatmentDose(o) && sinceDay1(o) && (o.start?.ms ?? Infinity) < dayOne(therapyStart))
+  // Within the VTE's loading window both readings are accepted (from the VTE, from the first dose): below
+  // the loading dose is an under-dose only before the earlier end, a loading dose too long only past the
+  // later one. After the window, a switch from another treatment starts at the maintenance dose; with no
+  // earlier treatment on record, either dose is accepted for the first days of the DOAC.
+  let leastEnd: number
+  let mostEnd: number
+  let loadingEnd: number
+  if (therapyStart < windowEnds - SLACK_MS) {
+    leastEnd = Math.min(fromFirstDose, windowEnds)
+    mostEnd = Math.max(fromFirstDose, windowEnds)
+    loadingEnd = fromFirstDose
+  } else if (priorTreatment) {
+    leastEnd = mostEnd = loadingEnd = dayOne(therapyStart)
+  } else {
+    leastEnd = dayOne(therapyStart)
+    mostEnd = loadingEnd = fromFirstDose
+  }
   const problems: Problem[] = []
   const name = capital(agent)
   for (const { phase, start, end } of spans(d, startMs)) {
@@ -134,6 +191,7 @@ function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: Pa
     if (daily === undefined) continue
     const inLoading = start < leastEnd - SLACK_MS
     const due = dose(inLoading ? loading : regimen.maintenance)
+    const switched = mostEnd === leastEnd && !inLoading
     const day = dayNumber(day1, start)
     if (daily < perDay(due) - 1e-6) {
       problems.push({
@@ -144,28 +202,28 @@ function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: Pa
           ? `${name} ${phaseText(phase)} on day ${day} of VTE treatment: below the label's ${doseText(dose(loading))} for its first ${loading.days} days`
           : `${name} ${phaseText(phase)} on day ${day} of VTE treatment: below the label's ${doseText(due)} (lower doses only after 6 months)`,
         finding: inLoading
-          ? `The ${agent} order starts on day ${day} of treatment of the current VTE at ${phaseText(phase)}. The label starts ${agent} for VTE with ${doseText(dose(loading))} for the first ${loading.days} days (here through ${isoDay(loadingEnd - DAY_MS)}), then ${doseText(dose(regimen.maintenance))}: the first weeks are when recurrence is most likely.`
+          ? `The ${agent} order starts on day ${day} of treatment of the current VTE at ${phaseText(phase)}. The label starts ${agent} for VTE with ${doseText(dose(loading))} for the first ${loading.days} days (here through ${lastDayOf(loadingEnd)}), then ${doseText(dose(regimen.maintenance))}: the first weeks are when recurrence is most likely.`
           : `The ${agent} order starts on day ${day} of treatment at ${phaseText(phase)}, below the ${doseText(due)} the label gives for the treatment phase. ${regimen.extended !== undefined ? `The lower ${doseText(regimen.extended)} is a dose for after at least 6 months of treatment, not for a VTE in its first 6 months.` : ''}`
       })
       continue
     }
     const aboveMaintenance = daily > perDay(dose(regimen.maintenance)) + 1e-6
     if (!aboveMaintenance || inhibitor) continue
-    if (start >= mostEnd - SLACK_MS) {
+    if (dayOne(start) >= mostEnd) {
       problems.push({
         kind: 'loading-late',
         draft: d,
         agent,
         summary: `${name} ${phaseText(phase)} on day ${day} of VTE treatment: past the ${loading.days}-day loading phase, the dose is ${doseText(regimen.maintenance)}`,
-        finding: `The ${agent} order gives ${phaseText(phase)} from day ${day} of treatment of the current VTE. The label's ${doseText(loading)} is for the first ${loading.days} days of treatment only; ${therapyStart < windowEnds - SLACK_MS ? `here they end on ${isoDay(loadingEnd - DAY_MS)}` : 'this VTE is past them'}, so the dose is ${doseText(regimen.maintenance)}.`
+        finding: `The ${agent} order gives ${phaseText(phase)} from day ${day} of treatment of the current VTE. The label's ${doseText(loading)} is for the first ${loading.days} days of treatment only; ${switched ? 'the patient has been anticoagulated since the VTE (a switch after initial treatment)' : `here they end on ${lastDayOf(mostEnd)}`}, so the dose is ${doseText(regimen.maintenance)}.`
       })
     } else if (end === undefined || dayOne(end) > mostEnd + SLACK_MS) {
       problems.push({
         kind: 'loading-too-long',
         draft: d,
         agent,
-        summary: `${name} ${phaseText(phase)} ${end === undefined ? 'with no end' : `until ${isoDay(end - DAY_MS)}`}: the label's ${loading.days}-day loading phase ends by ${isoDay(mostEnd - DAY_MS)}`,
-        finding: `The ${agent} order gives ${phaseText(phase)} ${end === undefined ? 'without a stop date' : `until ${isoDay(end - DAY_MS)}`}. The label gives ${doseText(loading)} for the first ${loading.days} days of treatment only — here through ${isoDay(mostEnd - DAY_MS)} at the latest — and then ${doseText(regimen.maintenance)}; a longer loading phase raises the bleeding risk.`
+        summary: `${name} ${phaseText(phase)} ${end === undefined ? 'with no end' : `until ${lastDayOf(end)}`}: the label's ${loading.days}-day loading phase ends by ${lastDayOf(mostEnd)}`,
+        finding: `The ${agent} order gives ${phaseText(phase)} ${end === undefined ? 'without a stop date' : `until ${lastDayOf(end)}`}. The label gives ${doseText(loading)} for the first ${loading.days} days of treatment only — here through ${lastDayOf(mostEnd)} at the latest — and then ${doseText(regimen.maintenance)}; a longer loading phase raises the bleeding risk.`
       })
     }
   }
@@ -180,7 +238,7 @@ function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: Pa
 function parenteralDays (s: PatientSnapshot, day1: number, untilMs: number): { days: number, orders: OrderFact[] } {
   const orders = [...s.anticoagulantHistory, ...anticoagulantOrders(s.drafts)].filter((o) => {
     const cls = o.anticoagulant?.class
-    return (cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux') && isFullDose(o) !== false
+    return (cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux') && treatmentDose(o)
   })
   const until = dayOne(untilMs)
   const intervals = orders.map((o) => {
@@ -206,7 +264,7 @@ function edoxabanDose (s: PatientSnapshot): EdoxabanDose | { missing: MissingInp
   const why: string[] = []
   const crcl = s.crcl.state === 'ok' ? s.crcl.value : undefined
   const weight = s.labs.weight.state === 'fresh' ? s.labs.weight.reading?.value : undefined
-  const pgp = pgpInhibitor(s)
+  const pgp = edoxabanPgpInhibitor(s)
   if (crcl !== undefined && crcl <= EDOXABAN_REDUCE_CRCL_MAX) why.push(`CrCl ${fmtCrcl(crcl)} mL/min (15–50)`)
   if (weight !== undefined && weight <= EDOXABAN_REDUCE_WEIGHT_MAX_KG) why.push(`weight ${fmt(weight, 1)} kg (≤ 60)`)
   if (pgp !== undefined) why.push(`${pgp.interacting?.key ?? pgp.name} (P-gp inhibitor)`)
@@ -221,9 +279,11 @@ function leadInProblems (d: OrderFact, agent: 'edoxaban' | 'dabigatran', s: Pati
   const required = DOAC_REGIMEN[agent].leadInDays as number
   const day = dayNumber(day1, startMs)
   let leadInDaysNeeded = 0
-  // Already under way: a renewal, the same DOAC given before, or another oral anticoagulant for ≥ 5 days (a switch).
-  const onItAlready = d.renewal || s.anticoagulantHistory.some((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms < startMs)
-  const oralBefore = s.anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'doac' || o.anticoagulant?.class === 'vka') &&
+  // Already under way: a renewal, the same DOAC running up to the draft, or another oral anticoagulant at a
+  // treatment dose for ≥ 5 days up to it (a switch).
+  const upTo = (o: OrderFact): boolean => runningOn(o, dayOne(startMs) - DAY_MS)
+  const onItAlready = d.renewal || s.anticoagulantHistory.some((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms < startMs && upTo(o))
+  const oralBefore = s.anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'doac' || o.anticoagulant?.class === 'vka') && treatmentDose(o) && upTo(o) &&
     o.start !== undefined && dayOne(o.start.ms) <= dayOne(startMs) - required * DAY_MS)
   if (!onItAlready && !oralBefore && startMs < day1 + LEAD_IN_WINDOW_DAYS * DAY_MS) {
     const cover = parenteralDays(s, day1, startMs)
@@ -264,7 +324,7 @@ function leadInProblems (d: OrderFact, agent: 'edoxaban' | 'dabigatran', s: Pati
         draft: d,
         agent,
         summary: `Dabigatran ${phaseText(phase)}: the US label's VTE dose is 150 mg twice daily (CrCl > 30 mL/min)`,
-        finding: `The dabigatran order is ${phaseText(phase)}. The US label treats VTE with 150 mg twice daily after 5–10 days of parenteral anticoagulation; 75 mg is not a VTE dose. The EU label's 110 mg twice daily for patients aged ≥ 80 or on verapamil is UNVERIFIED here.`
+        finding: `The dabigatran order is ${phaseText(phase)}. The US label treats VTE with 150 mg twice daily after 5–10 days of parenteral anticoagulation (CrCl > 30 mL/min). The EU label's 110 mg twice daily for patients aged ≥ 80 or on verapamil is not used here (UNVERIFIED).`
       })
     }
   }
@@ -290,7 +350,7 @@ export const CAT18: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.XARELTO_US, EVIDENCE.ELIQUIS_US, EVIDENCE.SAVAYSA_US, EVIDENCE.PRADAXA_US, EVIDENCE.HOKUSAI, EVIDENCE.SELECTD, EVIDENCE.ADAMVTE, EVIDENCE.CARAVAGGIO, EVIDENCE.NCCN24],
   inputs: ['DOAC draft: agent, dose per phase (mg, or tablets × a known strength), phase bounds', 'onset of the current VTE (day 1 of treatment)', 'earlier and active anticoagulant orders (same DOAC, parenteral lead-in)', 'CrCl, weight and P-gp inhibitors (edoxaban dose)', 'combined strong CYP3A4 + P-gp inhibitors (apixaban halved)'],
-  logic: 'Both profiles (this is the label, not local policy). Day 1 of treatment is the onset day of the current VTE; an earlier order of the same DOAC still running on day 1 moves the start of its loading phase back to when that order began (the VTE may have been recorded after treatment started). Within the first 6 months it warns on: a dose below the phase the label gives for the draft\'s start day (apixaban 10 mg bid on days 1–7 then 5 mg bid; rivaroxaban 15 mg bid on days 1–21 then 20 mg once daily; apixaban 2.5 mg bid and rivaroxaban 10 mg daily are doses for after 6 months; apixaban halved with a combined strong CYP3A4 + P-gp inhibitor; one day of slack at the end of loading); a loading dose with no end, ending more than a day after the loading phase, or given after it; edoxaban or dabigatran started within 30 days of the VTE without 5 days of treatment-dose LMWH, UFH or fondaparinux before it (not for a renewal, the same DOAC given before, or a switch from an oral anticoagulant given ≥ 5 days); edoxaban 30 mg when CrCl > 50 mL/min, weight > 60 kg and no P-gp inhibitor (needs CrCl and weight); dabigatran below 150 mg bid. A second draft of the same DOAC whose bounded loading phase precedes this one makes the two one regimen. Starter packs are the loading regimen: silent when started in the loading window. An unreadable dose blocks the check (CAT-15 asks for it). The card states the label regimen for this patient today and, for a single draft of the DOAC, offers the corrected order of the same DOAC (create before delete; for a missing lead-in, weight-based LMWH for the missing days and then the DOAC) — unless CAT-03, CAT-04 or CAT-05 is critical, which argue against the DOAC itself. Silent when the VTE recurred on therapy (CAT-10: a question of switching).',
+  logic: 'Both profiles (this is the label, not local policy). Day 1 of treatment is the onset day of the current VTE (its recorded date without one). Apixaban and rivaroxaban: the loading phase is the label\'s first 7 or 21 days of the drug (10 mg bid, then 5 mg bid; 15 mg bid, then 20 mg once daily), counted from its first dose — an earlier order of it running since day 1, another draft of it in the session, or this draft. Begun within the VTE\'s own loading window, counting from the VTE is accepted too: a dose below the loading dose is flagged only before the earlier end (one day of slack), a loading dose only from the day after the later end or when planned with no end or more than a day past it. Begun after that window following another treatment-dose anticoagulant (a switch), the maintenance dose is due; with no earlier treatment on record either is accepted for the drug\'s first days. Within the first 6 months apixaban 2.5 mg bid and rivaroxaban 10 mg daily are an under-dose. Apixaban is judged at half dose with a combined strong CYP3A4 + P-gp inhibitor other than clarithromycin (Eliquis label). Edoxaban and dabigatran started within 30 days of the VTE need 5 whole days of treatment-dose LMWH, UFH or fondaparinux (≥ 5 mg/day) first, unless renewed, the same DOAC was running up to it, or another oral anticoagulant at a treatment dose was given for ≥ 5 days up to it. Edoxaban 30 mg with CrCl > 50 mL/min, weight > 60 kg and none of the labels\' P-gp inhibitors (US: verapamil, quinidine, azithromycin, clarithromycin, erythromycin, itraconazole, ketoconazole; EU: ciclosporin, dronedarone, erythromycin, ketoconazole) is an under-dose (needs CrCl and weight); dabigatran below 150 mg bid too. Starter packs are the loading regimen (flagged only when begun after it). An unreadable dose blocks the check (CAT-15 asks for it); a later phase after an open-ended one is not judged. The card states the label regimen and, for a single draft of the DOAC, offers the corrected order of the same DOAC (create before delete) or, for a missing lead-in, the DOAC from the day the lead-in is complete — naming the running LMWH to stop then, or with weight-based LMWH for the missing days — unless CAT-03 (critical), CAT-04 or CAT-05 argues against the DOAC. Silent when the VTE recurred on therapy (CAT-10: a question of switching).',
   unverified: ['The Savaysa, Eliquis and Pradaxa label texts were read in secondary sources; the EU dabigatran 110 mg criteria are not used.'],
   requiresCat: true,
   evaluate (s, ctx) {
@@ -312,7 +372,7 @@ export const CAT18: Rule = {
       const regimen = DOAC_REGIMEN[agent]
       if (d.starterPack === true) {
         const loadingEnd = loadingEndsMs(agent, day1)
-        if (loadingEnd !== undefined && startMs >= loadingEnd - SLACK_MS) {
+        if (loadingEnd !== undefined && dayOne(startMs) >= loadingEnd) {
           problems.push({ kind: 'loading-late', draft: d, agent, summary: `${capital(agent)} starter pack on day ${dayNumber(day1, startMs)}: its loading phase belongs to days 1–${regimen.loading?.days ?? '?'} of treatment`, finding: `A ${agent} starter pack holds the label's loading regimen (${regimen.loading !== undefined ? doseText(regimen.loading) : ''} then ${doseText(regimen.maintenance)}), but treatment of this VTE began on ${isoDay(day1)}: its loading phase is over, so the dose now is ${doseText(regimen.maintenance)}.` })
         }
         continue
@@ -347,7 +407,7 @@ export const CAT18: Rule = {
 function finding (s: PatientSnapshot, ctx: RuleContext, problems: readonly Problem[], fixes: ReadonlyMap<OrderFact, OrderOption | 'lead-in'>, vte: NonNullable<ReturnType<typeof currentVte>>, blocked: Blocked | undefined): RuleOutcome {
   const subjects = [...new Set(problems.map((p) => p.draft))]
   const agents = [...new Set(problems.map((p) => p.agent))]
-  const against = AGAINST_THE_DOAC.filter((id) => ctx.fired.get(id) === 'critical')
+  const against = againstTheDoac(ctx.fired)
   const hazards = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10'].filter((id) => ctx.fired.has(id))
   const notes: string[] = []
   let option: OrderOption | undefined
@@ -408,28 +468,33 @@ function describe (o: OrderOption, nowMs: number): string {
 }
 
 /**
- * The missing parenteral days as weight-based LMWH (the site's preferred one), then the DOAC at its
- * label dose from the day after: needs weight, CrCl and platelets (as every LMWH suggestion does).
+ * The lead-in the label asks for. When a treatment-dose parenteral anticoagulant is already running (or
+ * drafted), the DOAC is re-dated to start when its 5 days are complete and that order is named to be
+ * stopped then; otherwise the missing days are given as weight-based LMWH (the site's preferred one)
+ * and the DOAC follows. Needs weight, CrCl and platelets, as every LMWH suggestion does.
  */
 function leadInOption (s: PatientSnapshot, ctx: RuleContext, d: OrderFact): { option: OrderOption } | { blocked: Blocked } | { note: string } {
   const agent = d.anticoagulant?.agent as 'edoxaban' | 'dabigatran'
   const day1 = dayOne(currentVte(s)?.onset?.ms ?? s.nowMs)
-  const covered = parenteralDays(s, day1, s.nowMs).days
-  const days = Math.max(1, (DOAC_REGIMEN[agent].leadInDays as number) - covered)
+  const cover = parenteralDays(s, day1, s.nowMs)
+  const days = Math.max(1, (DOAC_REGIMEN[agent].leadInDays as number) - cover.days)
+  const due = agent === 'edoxaban' ? edoxabanDose(s) : { dose: DOAC_REGIMEN.dabigatran.maintenance, why: [] }
+  if ('missing' in due) return { blocked: { check: 'the edoxaban dose after the lead-in', missing: due.missing } }
+  const leadInEnds = dayOne(s.nowMs) + days * DAY_MS
+  const doac = (discontinue?: string): OrderOption => ({
+    agent,
+    steps: [{ dose: due.dose.dose, unit: 'mg', everyHours: due.dose.everyHours, fromMs: leadInEnds }],
+    basis: `${agent} label dose for VTE after ${DOAC_REGIMEN[agent].leadInDays ?? 5} days of parenteral anticoagulation${due.why.length > 0 ? ` (30 mg: ${due.why.join(', ')})` : ''}`,
+    ...(discontinue !== undefined ? { discontinue } : {})
+  })
+  const running = cover.orders.find((o) => o !== d && (o.draft || o.status === 'active') && runningOn(o, s.nowMs))
+  if (running !== undefined) {
+    return { option: doac(`the ${running.anticoagulant?.agent ?? 'parenteral'} order${running.draft ? ' being drafted' : ` started ${running.start?.text.slice(0, 10) ?? '?'}`} once ${agent} starts on ${isoDay(leadInEnds)}`) }
+  }
   const offer = lmwhOffer(s, ctx)
   if (offer.blocked !== undefined) return { blocked: { ...offer.blocked, check: `the LMWH lead-in before ${agent}` } }
   const lmwh = offer.proposal?.kind === 'replace' ? offer.proposal.options[0] : undefined
   if (lmwh === undefined) return { note: `No LMWH lead-in dose is computed: ${(offer.notes ?? []).join(' ')}` }
-  const due = agent === 'edoxaban' ? edoxabanDose(s) : { dose: DOAC_REGIMEN.dabigatran.maintenance, why: [] }
-  if ('missing' in due) return { blocked: { check: 'the edoxaban dose after the lead-in', missing: due.missing } }
-  const leadInEnds = Math.floor(s.nowMs / DAY_MS) * DAY_MS + days * DAY_MS
   const first = lmwh.steps[0] as OptionStep
-  return {
-    option: {
-      agent,
-      steps: [{ dose: due.dose.dose, unit: 'mg', everyHours: due.dose.everyHours, fromMs: leadInEnds }],
-      basis: `${agent} label dose for VTE after ${DOAC_REGIMEN[agent].leadInDays ?? 5} days of parenteral anticoagulation${due.why.length > 0 ? ` (30 mg: ${due.why.join(', ')})` : ''}`,
-      leadIn: { ...lmwh, steps: [{ ...first, untilMs: leadInEnds }], basis: `${lmwh.basis}; parenteral lead-in for ${days} day${days > 1 ? 's' : ''} before ${agent}` }
-    }
-  }
+  return { option: { ...doac(), leadIn: { ...lmwh, steps: [{ ...first, untilMs: leadInEnds }], basis: `${lmwh.basis}; parenteral lead-in for ${days} day${days > 1 ? 's' : ''} before ${agent}` } } }
 }

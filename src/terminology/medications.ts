@@ -187,7 +187,11 @@ export interface InteractingDrug extends DrugEntry<string> {
   readonly pgp?: PgpEffect
   /** Listed by ASH-SAP [DDI-ASH] as an oncology drug interacting with DOACs (knowledge.md §1.3). */
   readonly oncology?: true
-  /** Edoxaban EU SmPC: 30 mg with ciclosporin, dronedarone, erythromycin, ketoconazole (knowledge.md §2.3). */
+  /**
+   * A reason for edoxaban 30 mg: the EU SmPC list (ciclosporin, dronedarone, erythromycin, ketoconazole)
+   * and the US label's (verapamil, quinidine, azithromycin, clarithromycin, erythromycin, oral
+   * itraconazole, oral ketoconazole) — docs/clinical/dosing.md.
+   */
   readonly edoxabanReduce?: true
   /** Where the classification comes from. */
   readonly basis: string
@@ -205,18 +209,20 @@ const drug = (key: string, props: Omit<InteractingDrug, 'key' | 'names' | 'codes
 export const INTERACTING_DRUGS: readonly InteractingDrug[] = [
   // Strong combined CYP3A4 + P-gp inhibitors (apixaban/rivaroxaban label class).
   drug('ketoconazole', { rxnorm: '6135', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban EU list (knowledge.md §2.3)', unverified: LABEL_CLASS }),
-  drug('itraconazole', { rxnorm: '28031', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: LABEL_CLASS }),
+  drug('itraconazole', { rxnorm: '28031', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban US list', unverified: LABEL_CLASS }),
   drug('posaconazole', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
   drug('voriconazole', { cyp3a4: 'strong-inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
   drug('ritonavir', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
   drug('cobicistat', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
-  drug('clarithromycin', { rxnorm: '21212', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: LABEL_CLASS }),
+  drug('clarithromycin', { rxnorm: '21212', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban US list', unverified: LABEL_CLASS }),
   // Moderate inhibitors that matter only for edoxaban (EU) or dabigatran (P-gp) per knowledge.md §2.3.
   drug('erythromycin', { rxnorm: '4053', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (knowledge.md §2.3)' }),
   drug('dronedarone', { rxnorm: '233698', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (knowledge.md §2.3)' }),
-  drug('verapamil', { rxnorm: '11170', pgp: 'inhibitor', basis: 'P-gp inhibitor (dabigatran label)', unverified: LABEL_CLASS }),
+  drug('verapamil', { rxnorm: '11170', pgp: 'inhibitor', edoxabanReduce: true, basis: 'P-gp inhibitor (dabigatran label); edoxaban US list', unverified: LABEL_CLASS }),
   drug('amiodarone', { rxnorm: '703', pgp: 'inhibitor', basis: 'P-gp inhibitor (dabigatran label)', unverified: LABEL_CLASS }),
-  drug('quinidine', { rxnorm: '9068', pgp: 'inhibitor', basis: 'P-gp inhibitor (dabigatran label)', unverified: LABEL_CLASS }),
+  drug('quinidine', { rxnorm: '9068', pgp: 'inhibitor', edoxabanReduce: true, basis: 'P-gp inhibitor (dabigatran label); edoxaban US list', unverified: LABEL_CLASS }),
+  // The Savaysa US label (section 14.2, the Hokusai-VTE list) names azithromycin for edoxaban 30 mg; it is not a DOAC hazard otherwise.
+  drug('azithromycin', { rxnorm: '18631', edoxabanReduce: true, basis: 'edoxaban US list (Savaysa label section 14.2)', unverified: 'Savaysa label text read in secondary sources' }),
   // Oncology interactors listed by ASH-SAP [DDI-ASH] (knowledge.md §1.3(3)).
   drug('cyclosporine', { rxnorm: '3008', names: ['cyclosporine', 'ciclosporin'], cyp3a4: 'inhibitor', pgp: 'inhibitor', oncology: true, edoxabanReduce: true, basis: '[DDI-ASH]; edoxaban EU list' }),
   drug('tacrolimus', { cyp3a4: 'inhibitor', pgp: 'inhibitor', oncology: true, basis: '[DDI-ASH]', unverified: NAME_ONLY }),

@@ -119,8 +119,9 @@ const GENERIC_TEXT: Readonly<Record<OrderableAgent, string>> = {
 }
 
 /** What an order of `dose` of `agent` is coded as: its product first when one exists, then the ingredient codes. */
-export function orderableFor (agent: OrderableAgent, dose: number, stocked?: readonly Syringe[]): Orderable {
-  const product = productFor(agent, dose, stocked)
+export function orderableFor (agent: OrderableAgent, dose: number | undefined, stocked?: readonly Syringe[]): Orderable {
+  // Without one dose (steps given from different products), the order names the ingredient only.
+  const product = dose === undefined ? undefined : productFor(agent, dose, stocked)
   return {
     codings: [...(product !== undefined ? [product.coding] : []), ...INGREDIENT[agent]],
     text: product?.text ?? GENERIC_TEXT[agent],

@@ -58,7 +58,11 @@ describe('doses a ward can give (docs/clinical/dosing.md)', () => {
   it('platelets 50–100: each dalteparin step less 2 500 IU (US label)', () => {
     expect(dalteparinTreatment(80, NOW, NOW, { plateletReduction: true }).steps.map((s) => s.dose)).toEqual([12_500, 10_000])
     expect(dalteparinTreatment(50, NOW - 60 * DAY, NOW, { plateletReduction: true }).steps.map((s) => s.dose)).toEqual([5000])
-    expect(dalteparinTreatment(80, NOW, NOW, { plateletReduction: true }).basis).toMatch(/less 2500 IU for platelets 50–100/)
+    expect(dalteparinTreatment(80, NOW, NOW, { plateletReduction: true }).basis).toMatch(/less 2 500 IU for platelets 50–100/)
+    // 18 000 − 2 500 = 15 500 IU is no syringe: the syringe below it, and the band says so.
+    const heavy = dalteparinTreatment(90, NOW, NOW, { plateletReduction: true }).steps
+    expect(heavy.map((s) => s.dose)).toEqual([15_000, 12_500])
+    expect(heavy[0]?.band).toBe('83–98 kg, less 2 500 IU, down to the 15 000 IU syringe')
   })
 
   it('tinzaparin 175 IU/kg once daily, to the nearest 1 000 IU', () => {
