@@ -118,8 +118,12 @@ export interface FiredRule {
 
 const RANK: Readonly<Record<Card['indicator'], number>> = { critical: 0, warning: 1, info: 2 }
 
-/** The identity of a suggestion: what it does, not its uuid or label. */
-const suggestionKey = (sg: Suggestion): string => JSON.stringify(sg.actions ?? [])
+/**
+ * The identity of a suggestion: what it does. Its label spells out every order it creates (agent, dose,
+ * frequency, dates, what to discontinue) and its actions name what they delete, so label and deletes
+ * identify it without serialising the resources.
+ */
+const suggestionKey = (sg: Suggestion): string => `${sg.label}|${(sg.actions ?? []).map((a) => a.type === 'delete' ? a.resourceId ?? '' : a.type).join(',')}`
 
 /**
  * One card per fired rule, most severe first. One alternative per response: a suggestion that an

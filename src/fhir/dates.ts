@@ -70,9 +70,19 @@ function instant (ms: number): number | undefined {
   return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined
 }
 
+/** Day number → YYYY-MM-DD: cards format the same few days many times per request. */
+const DAY_TEXT = new Map<number, string>()
+
 /** YYYY-MM-DD of an instant (UTC), the form cards show. */
 export function isoDay (ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
+  const day = Math.floor(ms / DAY_MS)
+  let text = DAY_TEXT.get(day)
+  if (text === undefined) {
+    text = new Date(ms).toISOString().slice(0, 10)
+    if (DAY_TEXT.size >= 4096) DAY_TEXT.clear()
+    DAY_TEXT.set(day, text)
+  }
+  return text
 }
 
 /**
