@@ -82,9 +82,11 @@ describe('which orders each hook evaluates', () => {
   const drafts = [dalteparin(12_000), rivaroxaban()]
 
   it('order-select: only the selections; order-sign: every draft; a non-anticoagulant draft: nothing', () => {
-    expect(rules(engine.evaluate(hookCall({ ...patient, hook: 'order-select', drafts, selections: ['draft-dalt'] })).cards)).toEqual([])
-    expect(rules(engine.evaluate(hookCall({ ...patient, hook: 'order-select', drafts, selections: ['draft-riva'] })).cards)).toEqual(['CAT-02:warning'])
-    expect(rules(engine.evaluate(hookCall({ ...patient, hook: 'order-sign', drafts })).cards)).toEqual(['CAT-02:warning'])
+    // Both drafts are treatment doses for the same days: whichever is evaluated, CAT-19 says so.
+    expect(rules(engine.evaluate(hookCall({ ...patient, hook: 'order-select', drafts, selections: ['draft-dalt'] })).cards)).toEqual(['CAT-19:warning'])
+    expect(rules(engine.evaluate(hookCall({ ...patient, hook: 'order-select', drafts, selections: ['draft-riva'] })).cards)).toEqual(['CAT-02:warning', 'CAT-19:warning'])
+    expect(rules(engine.evaluate(hookCall({ ...patient, hook: 'order-sign', drafts })).cards)).toEqual(['CAT-02:warning', 'CAT-19:warning'])
+    expect(rules(engine.evaluate(hookCall({ ...patient, hook: 'order-sign', drafts: [drafts[1] as never] })).cards)).toEqual(['CAT-02:warning'])
     const amoxicillin = medicationRequest({ id: 'amox', rxnorm: '308191', text: 'amoxicillin 500 MG Oral Capsule', dose: 500 })
     expect(engine.evaluate(hookCall({ ...patient, drafts: [amoxicillin] }))).toEqual({ cards: [], decisions: [] })
   })
@@ -130,13 +132,13 @@ describe('cards', () => {
       drafts: [rivaroxaban(), apixaban()],
       medications: [rifampin]
     }))
-    expect(rules(cards)).toEqual(['CAT-03:critical', 'CAT-02:warning', 'CAT-13:info'])
+    expect(rules(cards)).toEqual(['CAT-03:critical', 'CAT-02:warning', 'CAT-19:warning', 'CAT-13:info'])
     for (const card of cards) {
       expect(Card.safeParse(card).success).toBe(true)
       expect(card.summary.length).toBeLessThanOrEqual(140)
       expect(decisions).toContainEqual(expect.objectContaining({ ruleId: card.source.topic?.code, fired: true, cardUuid: card.uuid, indicator: card.indicator }))
     }
-    expect(decisions.find((d) => d.ruleId === 'CAT-01')).toEqual({ ruleId: 'CAT-01', ruleVersion: '1.1.0', fired: false })
+    expect(decisions.find((d) => d.ruleId === 'CAT-01')).toEqual({ ruleId: 'CAT-01', ruleVersion: '1.2.0', fired: false })
   })
 
   it('profile decides CAT-01 only', () => {

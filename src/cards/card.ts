@@ -8,7 +8,7 @@ import type { Formulary } from '../dosing/presentations.js'
 import type { PatientSnapshot } from '../facts/snapshot.js'
 import { RULE_CATALOGUE_SYSTEM, SOURCE_LABEL } from '../rules/catalogue.js'
 import { currentVte } from '../rules/common.js'
-import type { Evidence, Finding, RuleMeta } from '../rules/types.js'
+import type { Evidence, Finding, OrderOption, RuleMeta } from '../rules/types.js'
 import { fmt } from '../rules/values.js'
 import { labOrderFor, medicationRequestsFor, optionText, type OrderContext } from './orders.js'
 
@@ -63,8 +63,15 @@ interface Suggestions {
  * suggestion lists its creates before the delete: the public CDS Hooks sandbox applies only the first
  * action, and a lone delete would empty the order.
  */
-function suggestionsOf (f: Finding, s: PatientSnapshot, formulary: Formulary): Suggestions | undefined {
-  const proposal = f.proposal
+const HEPARINS: ReadonlySet<string> = new Set(['dalteparin', 'enoxaparin', 'tinzaparin', 'heparin'])
+const givesHeparin = (o: OrderOption): boolean => HEPARINS.has(o.agent) || (o.leadIn !== undefined && givesHeparin(o.leadIn))
+
+function suggestionsOf (f: Finding, s: PatientSnapshot, formulary: Formulary, noHeparin: boolean): Suggestions | undefined {
+  const withHeparin = f.proposal
+  // While HIT is suspected (CAT-21) no card offers a heparin or LMWH order.
+  const proposal = withHeparin?.kind === 'replace' && noHeparin
+    ? (withHeparin.options.some((o) => !givesHeparin(o)) ? { ...withHeparin, options: withHeparin.options.filter((o) => !givesHeparin(o)) } : undefined)
+    : withHeparin
   if (proposal === undefined) return undefined
   const ctx = orderContext(s, formulary)
   if (proposal.kind === 'labs') {
@@ -116,6 +123,9 @@ export interface FiredRule {
   readonly finding: Finding
 }
 
+/** The HIT rule: while it fires, no heparin or LMWH is suggested on any card. */
+const HIT_RULE = 'CAT-21'
+
 const RANK: Readonly<Record<Card['indicator'], number>> = { critical: 0, warning: 1, info: 2 }
 
 /**
@@ -133,8 +143,10 @@ const suggestionKey = (sg: Suggestion): string => `${sg.label}|${(sg.actions ?? 
 export function toCards (fired: readonly FiredRule[], s: PatientSnapshot, formulary: Formulary): Card[] {
   const ordered = [...fired].sort((a, b) => RANK[a.finding.indicator] - RANK[b.finding.indicator] || a.rule.id.localeCompare(b.rule.id))
   const owner = new Map<string, string>()
+  const noHeparin = fired.some((f) => f.rule.id === HIT_RULE)
   return ordered.map(({ rule, finding }) => {
-    const built = suggestionsOf(finding, s, formulary)
+    const built = suggestionsOf(finding, s, formulary, noHeparin)
+    const withheld = noHeparin && finding.proposal?.kind === 'replace' && finding.proposal.options.some(givesHeparin)
     const offeredOn = new Set<string>()
     const kept = (built?.suggestions ?? []).filter((sg) => {
       const key = suggestionKey(sg)
@@ -146,7 +158,7 @@ export function toCards (fired: readonly FiredRule[], s: PatientSnapshot, formul
     return {
       uuid: randomUUID(),
       summary: summaryOf(finding.summary),
-      detail: detailOf(rule, finding, [...offeredOn]),
+      detail: detailOf(rule, withheld ? { ...finding, proposalNotes: [...(finding.proposalNotes ?? []), 'No heparin or LMWH order is suggested while heparin-induced thrombocytopenia is suspected (CAT-21).'] } : finding, [...offeredOn]),
       indicator: finding.indicator,
       source: { label: SOURCE_LABEL, topic: { system: RULE_CATALOGUE_SYSTEM, code: rule.id, display: rule.title } },
       ...(built !== undefined && kept.length > 0 ? { suggestions: kept, selectionBehavior: built.selectionBehavior } : {}),

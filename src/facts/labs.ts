@@ -155,3 +155,32 @@ export function latestLab (index: ResourceIndex, kind: LabKind, windowDays: numb
   if (comparator !== undefined && kind !== 'ddimer') return { kind, state: 'unusable', reading, problem: `the result is censored (${comparator} ${value})`, windowDays }
   return { kind, state: ageDays <= windowDays ? 'fresh' : 'stale', reading, windowDays }
 }
+
+export interface SeriesPoint {
+  readonly ms: number
+  readonly date: string
+  /** In the group's unit. */
+  readonly value: number
+}
+
+/**
+ * Every usable result of a LOINC group since `fromMs`, oldest first (exact numbers only: a censored,
+ * implausible or unconvertible result is left out). Read only when a rule needs a trend — the platelet
+ * count during heparin exposure (CAT-21).
+ */
+export function labSeries (index: ResourceIndex, kind: LabKind, fromMs: number): SeriesPoint[] {
+  const out: SeriesPoint[] = []
+  for (const { code } of LAB_GROUPS[kind].codes) {
+    for (const obs of index.observationsWithCode(SYSTEM.loinc, code)) {
+      const when = whenOf(obs)
+      if (when === undefined || when.ms < fromMs) continue
+      const quantity = resultQuantity(obs)
+      if (!isObject(quantity) || str(quantity.comparator) !== undefined) continue
+      const value = num(quantity.value)
+      const converted = value === undefined ? undefined : convertLab(kind, value, str(quantity.code) ?? str(quantity.unit))
+      if (converted === undefined || implausibility(kind, converted) !== undefined) continue
+      out.push({ ms: when.ms, date: when.text, value: converted })
+    }
+  }
+  return out.sort((a, b) => a.ms - b.ms)
+}

@@ -6,8 +6,8 @@ import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '..
 import type { ResourceIndex } from '../fhir/resource-index.js'
 import { classifyLmwhDailyDose, type Lmwh, type LmwhDoseClass } from '../dosing/lmwh.js'
 import {
-  matchAnticoagulant, matchInteracting, matchThrombolytic, ORAL_STRENGTH_MG, STARTER_PACKS,
-  type Anticoagulant, type AnticoagulantClass, type InteractingDrug, type MatchedBy
+  matchAnticoagulant, matchBleedingRisk, matchInteracting, matchThrombolytic, ORAL_STRENGTH_MG, STARTER_PACKS,
+  type Anticoagulant, type AnticoagulantClass, type BleedingRiskDrug, type InteractingDrug, type MatchedBy
 } from '../terminology/medications.js'
 import { isIvcFilterInsertion, isThrombolysisProcedure } from '../terminology/procedures.js'
 import { SYSTEM } from '../terminology/systems.js'
@@ -59,6 +59,8 @@ export interface OrderFact {
   /** A ServiceRequest for IVC filter insertion. */
   readonly ivcFilter: boolean
   readonly interacting?: InteractingDrug
+  /** An antiplatelet, NSAID or BTK inhibitor (bleeding risk beside an anticoagulant, CAT-22). */
+  readonly bleedingRisk?: BleedingRiskDrug
   readonly phases: readonly PhaseDose[]
   /** LMWH only, from the first phase's daily dose. */
   readonly lmwhDoseClass?: LmwhDoseClass
@@ -254,8 +256,9 @@ function medicationRequestFact (mr: Json, draft: { ref: string | undefined, sele
   const anticoagulant = matchAnticoagulant(codings, names)
   const interacting = anticoagulant === undefined ? matchInteracting(codings, names)?.entry : undefined
   const thrombolytic = anticoagulant === undefined && matchThrombolytic(codings, names) !== undefined
+  const bleedingRisk = anticoagulant === undefined && interacting === undefined && !thrombolytic ? matchBleedingRisk(codings, names)?.entry : undefined
   // Prefetched orders of unrelated drugs are dropped before any dosage is read.
-  if (draft === undefined && anticoagulant === undefined && interacting === undefined && !thrombolytic) return undefined
+  if (draft === undefined && anticoagulant === undefined && interacting === undefined && !thrombolytic && bleedingRisk === undefined) return undefined
   const agent = anticoagulant?.entry.key
   const agentClass = anticoagulant?.entry.class
   const dosages = FP.medicationRequest.dosages(mr)
@@ -287,6 +290,7 @@ function medicationRequestFact (mr: Json, draft: { ref: string | undefined, sele
     thrombolytic,
     ivcFilter: false,
     ...(interacting !== undefined ? { interacting } : {}),
+    ...(bleedingRisk !== undefined ? { bleedingRisk } : {}),
     phases,
     ...(lmwhDoseClass !== undefined ? { lmwhDoseClass } : {}),
     ...(start !== undefined ? { start } : {}),
@@ -320,7 +324,7 @@ function serviceRequestFact (sr: Json, ref: string | undefined, selected: boolea
 export interface OrderFacts {
   /** Every draft order (MedicationRequest and ServiceRequest), in bundle order. */
   readonly drafts: readonly OrderFact[]
-  /** Prefetched MedicationRequests that are anticoagulants, interacting drugs or thrombolytics. */
+  /** Prefetched MedicationRequests that are anticoagulants, interacting drugs, thrombolytics or bleeding-risk drugs. */
   readonly prefetched: readonly OrderFact[]
 }
 

@@ -5,7 +5,7 @@ import { str } from '../fhir/normalize.js'
 import type { ResourceIndex } from '../fhir/resource-index.js'
 import { conditionFacts, type CancerFact, type VteFact } from './conditions.js'
 import { FP } from './fhirpath.js'
-import { latestLab, type LabInput } from './labs.js'
+import { labSeries, latestLab, type LabInput, type SeriesPoint } from './labs.js'
 import { orderFacts, type OrderFact, type OrderFacts } from './orders.js'
 
 export interface Freshness {
@@ -57,7 +57,17 @@ export interface PatientSnapshot {
   readonly activeAnticoagulants: readonly OrderFact[]
   /** Interacting drugs that are active or drafted. */
   readonly interactingDrugs: readonly OrderFact[]
+  /** Antiplatelets, NSAIDs and BTK inhibitors that are active or drafted. */
+  readonly bleedingRiskDrugs: readonly OrderFact[]
+  /**
+   * Platelet counts of the last 50 days, oldest first — read only when a heparin or LMWH order began in
+   * that time (the HIT check, CAT-21); empty otherwise.
+   */
+  readonly plateletSeries: readonly SeriesPoint[]
 }
+
+/** How far back the platelet trend is read for the HIT check: 14 days of exposure, 30 before it, 3 of baseline. */
+const PLATELET_SERIES_DAYS = 50
 
 const LAB_WORDS: Readonly<Record<string, string>> = { creatinine: 'serum creatinine', platelets: 'platelet count', weight: 'body weight' }
 
@@ -141,7 +151,12 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
   const orders = known ?? orderFacts(index, nowMs)
   const anticoagulantHistory = orders.prefetched.filter((o) => o.anticoagulant !== undefined && o.status !== 'entered-in-error' && o.status !== 'cancelled')
   const activeAnticoagulants = anticoagulantHistory.filter((o) => o.status === 'active')
-  const interactingDrugs = [...orders.prefetched.filter((o) => o.status === 'active'), ...orders.drafts].filter((o) => o.interacting !== undefined)
+  const current = [...orders.prefetched.filter((o) => o.status === 'active'), ...orders.drafts]
+  const interactingDrugs = current.filter((o) => o.interacting !== undefined)
+  const bleedingRiskDrugs = current.filter((o) => o.bleedingRisk !== undefined)
+  const seriesFrom = nowMs - PLATELET_SERIES_DAYS * 86_400_000
+  const heparinExposure = anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh') && o.start !== undefined && o.start.ms >= seriesFrom)
+  const plateletSeries = heparinExposure ? labSeries(index, 'platelets', seriesFrom) : []
 
   return {
     nowMs,
@@ -157,6 +172,8 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
     drafts: orders.drafts,
     anticoagulantHistory,
     activeAnticoagulants,
-    interactingDrugs
+    interactingDrugs,
+    bleedingRiskDrugs,
+    plateletSeries
   }
 }

@@ -3,6 +3,7 @@
 import { lmwhAlternatives } from '../dosing/alternatives.js'
 import { DALTEPARIN_MONTH_ONE_DAYS, DALTEPARIN_PLATELET_REDUCTION_IU, dalteparinBandDose, type Lmwh } from '../dosing/lmwh.js'
 import { DAY_MS } from '../fhir/dates.js'
+import { DOAC_REGIMEN, dayOne, perDay, type Doac } from '../dosing/doac.js'
 import { toStepBelow } from '../dosing/presentations.js'
 import type { VteFact } from '../facts/conditions.js'
 import type { OrderFact, PhaseDose } from '../facts/orders.js'
@@ -79,6 +80,34 @@ export function phaseInEffect (o: OrderFact, nowMs: number): PhaseDose | undefin
   const last = o.phases.at(-1)
   if (o.phases.length > 1 && o.phases.slice(0, -1).every((p) => p.endMs !== undefined && p.endMs <= nowMs)) return last
   return o.phases[0]
+}
+
+/**
+ * A treatment dose (CAT-18 lead-in and switch, CAT-19, CAT-22): LMWH above its prophylactic dose, fondaparinux at
+ * ≥ 5 mg/day (its treatment doses are 5–10 mg), VKA, a DOAC above its extended-phase dose (apixaban
+ * > 5 mg/day, rivaroxaban > 10 mg/day). UFH counts (its prophylactic SC doses cannot be told apart here).
+ */
+export function isTreatmentDose (o: OrderFact): boolean {
+  const cls = o.anticoagulant?.class
+  const daily = o.phases[0]?.daily
+  switch (cls) {
+    case 'lmwh': return isFullDose(o) === true
+    case 'fondaparinux': return daily?.unit === 'mg' && daily.value >= 5
+    case 'vka':
+    case 'ufh': return true
+    case 'doac': {
+      const extended = DOAC_REGIMEN[o.anticoagulant?.agent as Doac]?.extended
+      return extended === undefined || daily === undefined || daily.value > perDay(extended)
+    }
+    default: return false
+  }
+}
+
+/** Whether the order was running on the day `ms` falls on (started by then, not yet ended). */
+export function runningOn (o: OrderFact, ms: number): boolean {
+  const start = o.phases[0]?.startMs ?? o.start?.ms
+  const end = plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs
+  return start !== undefined && dayOne(start) <= dayOne(ms) && (end === undefined || end > dayOne(ms) - DAY_MS)
 }
 
 /** The newest VTE in the treatment window (CAT patients always have one). */

@@ -30,13 +30,13 @@ function withOffer (finding: Omit<Finding, 'proposal' | 'proposalNotes'>, offer:
 
 export const CAT02: Rule = {
   id: 'CAT-02',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'DOAC with luminal GI or GU cancer',
   hooks: ORDER_HOOKS,
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ISTH18, EVIDENCE.ASCO23, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ITAC22, EVIDENCE.HOKUSAI, EVIDENCE.SELECTD, EVIDENCE.CARAVAGGIO],
   inputs: ['DOAC draft', 'active cancer codes (ICD-10-CM, SNOMED CT)', 'weight, CrCl, platelets (for the LMWH suggestion)'],
-  logic: 'Fires when a DOAC is drafted for a CAT patient whose active cancer is luminal gastrointestinal (ICD-10-CM C15–C21, C26) or genitourinary (C51–C68). Suggests replacing the DOAC with weight-based LMWH; for GI cancer the card notes that apixaban is an alternative (CHEST 2021, NCCN 2B). Hepatobiliary/pancreatic cancers (C22–C25) do not trigger it: decisions.md limits the hazard to luminal GI cancer.',
+  logic: 'Fires when a DOAC is drafted for a CAT patient whose active cancer is luminal gastrointestinal (ICD-10-CM C15–C21, C26) or genitourinary (C51–C68). The text is site-specific: upper-GI bleeding in Hokusai VTE Cancer and SELECT-D for GI cancer, urinary-tract bleeding for GU cancer, and Caravaggio\'s apixaban result for both. Suggests replacing the DOAC with weight-based LMWH; for GI cancer the card notes that apixaban is an alternative (CHEST 2021, NCCN 2B). Hepatobiliary/pancreatic cancers (C22–C25) do not trigger it: decisions.md limits the hazard to luminal GI cancer.',
   notCoded: 'Active GI mucosal lesions (ulcer, gastritis, oesophagitis, colitis) and "no resection" of an upper-GI primary: knowledge.md gives no codes for them, so neither triggers nor raises the card. The card stays `warning` because decisions.md reserves `critical` for label contraindications and hold thresholds.',
   requiresCat: true,
   evaluate (s, ctx) {
@@ -47,15 +47,18 @@ export const CAT02: Rule = {
     const gi = hazardous.some((c) => c.groups.includes('luminal-gi'))
     const upperGi = hazardous.some((c) => c.coding.system === SYSTEM.icd10cm && /^C1[56]/.test(normaliseIcd10(c.coding.code)))
     const apixaban = doacs.every((o) => o.anticoagulant?.agent === 'apixaban')
-    const site = gi ? 'luminal GI' : 'GU'
     const agents = agentNames(doacs)
     return withOffer({
       indicator: 'warning',
-      summary: `${agents} with ${site} cancer: higher DOAC bleeding risk; LMWH preferred (ISTH 2018, ASCO 2023, NCCN)`,
+      summary: gi
+        ? `${agents} with luminal GI cancer: higher DOAC upper-GI bleeding risk; LMWH preferred (ISTH 2018, ASCO 2023, NCCN)`
+        : `${agents} with GU cancer: genitourinary bleeding risk on DOACs; LMWH preferred (ISTH 2018, ASCO 2023, NCCN)`,
       finding: `${withArticle(agents)} order is drafted for a patient with cancer-associated VTE and an active ${gi ? 'luminal gastrointestinal' : 'genitourinary'} cancer. ` +
-        'In Hokusai VTE Cancer and SELECT-D, edoxaban and rivaroxaban caused more major bleeding than dalteparin, mostly upper-GI bleeding in GI cancer' +
-        (upperGi ? ' — the setting of this patient (oesophageal/gastric primary)' : '') + '. ' +
-        'ISTH SSC 2018, ASCO 2023, ITAC 2022 and NCCN keep LMWH preferred for luminal GI and GU cancers or lesions.',
+        (gi
+          ? 'In Hokusai VTE Cancer and SELECT-D, edoxaban and rivaroxaban caused more major bleeding than dalteparin, mostly upper-GI bleeding in patients with GI cancer, above all with the tumour in place' +
+            (upperGi ? ' — the setting of this patient (oesophageal/gastric primary)' : '') + '. '
+          : 'Genitourinary tumours — bladder and other urothelial cancers, an intact primary, a nephrostomy — bleed into the urinary tract, and in SELECT-D clinically relevant bleeding on rivaroxaban was mostly gastrointestinal or urological. ') +
+        'In Caravaggio apixaban showed no excess of major bleeding over dalteparin. ISTH SSC 2018, ASCO 2023, ITAC 2022 and NCCN keep LMWH preferred for luminal GI and GU cancers or lesions.',
       values: [...hazardous.map(cancerLine), ...catValues(s).filter((l) => l.startsWith('VTE')), ...doacs.map(orderLine), ...dosingValues(s)],
       recommendation: 'Replace the DOAC with weight-based LMWH. ' +
         (gi
@@ -91,8 +94,9 @@ const maintenanceMg = (o: OrderFact): number | undefined => {
  * CrCl 50 and cannot be judged without it.
  */
 function interaction (agent: Anticoagulant, doac: OrderFact, drug: InteractingDrug, crcl: number | undefined): Omit<Interaction, 'order'> | 'needs-crcl' | undefined {
+  if (drug.noDoacAction === true) return undefined
   if (isStrongDualInducer(drug)) {
-    return { drug, indicator: 'critical', advice: `${drug.key} is a strong CYP3A4 and P-gp inducer: avoid with every DOAC (levels fall; label)` }
+    return { drug, indicator: 'critical', advice: `${drug.key} is a strong CYP3A4 and P-gp inducer: avoid it with every DOAC — it lowers DOAC levels and no dose makes up for that (labels)` }
   }
   const strongDualInhibitor = drug.cyp3a4 === 'strong-inhibitor' && drug.pgp === 'inhibitor'
   switch (agent) {
@@ -111,7 +115,7 @@ function interaction (agent: Anticoagulant, doac: OrderFact, drug: InteractingDr
     case 'edoxaban':
       if (drug.edoxabanReduce === true) {
         const mg = maintenanceMg(doac)
-        return mg !== undefined && mg <= 30 ? undefined : { drug, indicator: 'warning', advice: `${drug.key} with edoxaban: 30 mg once daily (EU SmPC; Hokusai used 30 mg with P-gp inhibitors)` }
+        return mg !== undefined && mg <= 30 ? undefined : { drug, indicator: 'warning', advice: `${drug.key} with edoxaban: 30 mg once daily — ${drug.key} is on the edoxaban P-gp inhibitor list (${drug.basis}; Hokusai used 30 mg with P-gp inhibitors)` }
       }
       if (drug.pgp === 'inhibitor') return { drug, indicator: 'warning', advice: `${drug.key} is a P-gp inhibitor: edoxaban exposure rises (Hokusai used 30 mg with P-gp inhibitors)` }
       if (drug.oncology === true || drug.cyp3a4 === 'inducer') {
@@ -132,13 +136,13 @@ function interaction (agent: Anticoagulant, doac: OrderFact, drug: InteractingDr
 
 export const CAT03: Rule = {
   id: 'CAT-03',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'DOAC with a strong CYP3A4/P-gp interacting drug',
   hooks: ORDER_HOOKS,
   severity: { 'lmwh-first': 'critical where the label says avoid (strong dual inducer; rivaroxaban or apixaban 2.5 mg with a strong dual inhibitor; dabigatran with a P-gp inhibitor at CrCl < 50); otherwise warning', 'guideline-2023': 'critical where the label says avoid (strong dual inducer; rivaroxaban or apixaban 2.5 mg with a strong dual inhibitor; dabigatran with a P-gp inhibitor at CrCl < 50); otherwise warning' },
   evidence: [EVIDENCE.DOAC_US, EVIDENCE.ITAC19, EVIDENCE.NCCN24, EVIDENCE.ASCO23, EVIDENCE.DDI_ASH, EVIDENCE.ITAC22],
   inputs: ['DOAC draft (agent and dose)', 'active and drafted MedicationRequests of interacting drugs', 'CrCl (dabigatran with a P-gp inhibitor only)', 'weight, CrCl, platelets (for the LMWH suggestion)'],
-  logic: 'Fires when a DOAC is drafted while an interacting drug is active or drafted; critical where the label says avoid (knowledge.md CAT-03: "critical if the label says avoid"). Strong dual CYP3A4 + P-gp inducers (rifampin, carbamazepine, phenytoin, phenobarbital, St John\'s wort) → critical: avoid with every DOAC. Rivaroxaban with a combined strong inhibitor → critical (avoid). Apixaban with a combined strong inhibitor → warning: halve the dose; critical (avoid) if already 2.5 mg. Dabigatran with a P-gp inhibitor when CrCl < 50 → critical (avoid). Apixaban/rivaroxaban with the oncology interactors of ASH-SAP (imatinib, crizotinib, lapatinib, nilotinib, idelalisib, abiraterone, ciclosporin, tacrolimus, dexamethasone, enzalutamide, apalutamide, mitotane) → warning. Edoxaban 60 mg with ciclosporin, dronedarone, erythromycin or ketoconazole → warning: 30 mg. Moderate or P-gp-only inhibitors (amiodarone, verapamil, quinidine, fluconazole) with apixaban/rivaroxaban, and tamoxifen, raise no card. Suggests weight-based LMWH.',
+  logic: 'Fires when a DOAC is drafted while an interacting drug is active or drafted; critical where the label says avoid (knowledge.md CAT-03: "critical if the label says avoid"). Strong dual CYP3A4 + P-gp inducers (rifampin, carbamazepine, phenytoin, phenobarbital, St John\'s wort) → critical: avoid with every DOAC. Rivaroxaban with a combined strong inhibitor → critical (avoid). Apixaban with a combined strong inhibitor → warning: halve the dose; critical (avoid) if already 2.5 mg. Dabigatran with a P-gp inhibitor when CrCl < 50 → critical (avoid). Apalutamide (a strong CYP3A4 inducer, Erleada label) is a strong dual inducer → critical (avoid). Apixaban/rivaroxaban with the oncology interactors of ASH-SAP (imatinib, crizotinib, lapatinib, nilotinib, idelalisib, abiraterone, ciclosporin, tacrolimus, enzalutamide, mitotane) → warning. Dexamethasone, a moderate CYP3A4 inducer (Decadron label) that no DOAC label names, raises no card. Edoxaban 60 mg with a drug on its P-gp inhibitor lists — EU SmPC: ciclosporin, dronedarone, erythromycin, ketoconazole; US label section 14.2: verapamil, quinidine, azithromycin, clarithromycin, erythromycin, itraconazole, ketoconazole — → warning: 30 mg. Moderate or P-gp-only inhibitors (amiodarone, verapamil, quinidine, fluconazole) with apixaban/rivaroxaban, and tamoxifen, raise no card. Suggests weight-based LMWH.',
   unverified: ['Per-drug strong/moderate inhibitor and inducer classes come from the DOAC labels, which knowledge.md could not retrieve verbatim (§6); see the UNVERIFIED list.'],
   notCoded: 'Impaired GI absorption and hepatic disease (ITAC/NCCN relative contraindications) have no codes in knowledge.md.',
   requiresCat: true,
@@ -168,7 +172,9 @@ export const CAT03: Rule = {
       indicator: critical ? 'critical' : 'warning',
       summary: critical
         ? `Avoid ${agents} with ${drugs.join(', ')}: the label says avoid (CYP3A4/P-gp interaction); use LMWH`
-        : `${agents} interacts with ${drugs.join(', ')} (CYP3A4/P-gp): adjust or avoid; LMWH has no such interaction`,
+        : found.every((f) => f.drug.cyp3a4 === 'strong-inhibitor' || f.drug.cyp3a4 === 'inhibitor' || f.drug.pgp === 'inhibitor' || f.drug.edoxabanReduce === true)
+          ? `${agents} with ${drugs.join(', ')}: CYP3A4/P-gp inhibition raises DOAC levels — reduce the dose or avoid; LMWH has no such interaction`
+          : `${agents} with ${drugs.join(', ')}: CYP3A4/P-gp interaction lowers or raises DOAC levels — avoid, or use LMWH (no such interaction)`,
       finding: `${withArticle(agents)} order is drafted while ${drugs.join(', ')} ${drugs.length > 1 ? 'are' : 'is'} active or drafted. ` +
         'NCCN lists combined strong CYP3A4/P-gp inhibitors or inducers as an absolute contraindication to DOACs, ASCO lists potent ones as a contraindication, and ITAC accepts DOACs only without strong drug interactions.',
       values: [...found.map((f) => `${orderLine(f.order)} — ${f.advice}`), ...doacs.map(orderLine), ...(found.some((f) => f.advice.includes('CrCl')) ? [crclLine(s)] : [])],

@@ -6,7 +6,7 @@ import { addMonths, DAY_MS, isoDay } from '../fhir/dates.js'
 import { dayOne, DOAC_REGIMEN, EDOXABAN_REDUCE_CRCL_MAX, EDOXABAN_REDUCE_WEIGHT_MAX_KG, EDOXABAN_REDUCED, halved, loadingEndsMs, perDay, type Doac, type DoacDose } from '../dosing/doac.js'
 import type { MissingInput, PatientSnapshot } from '../facts/snapshot.js'
 import type { OrderFact, PhaseDose } from '../facts/orders.js'
-import { anticoagulantOrders, currentVte, isFullDose, lmwhOffer, missingInputs, plannedStop } from './common.js'
+import { anticoagulantOrders, currentVte, isTreatmentDose, lmwhOffer, missingInputs, plannedStop, runningOn } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { Blocked, Evidence, OptionStep, OrderOption, Rule, RuleContext, RuleOutcome } from './types.js'
@@ -80,34 +80,6 @@ function edoxabanPgpInhibitor (s: PatientSnapshot): OrderFact | undefined {
   return s.interactingDrugs.find((o) => o.interacting?.edoxabanReduce === true)
 }
 
-/**
- * A treatment dose for the lead-in and switch checks: LMWH above its prophylactic dose, fondaparinux at
- * ≥ 5 mg/day (its treatment doses are 5–10 mg), VKA, a DOAC above its extended-phase dose (apixaban
- * > 5 mg/day, rivaroxaban > 10 mg/day). UFH counts (its prophylactic SC doses cannot be told apart here).
- */
-function treatmentDose (o: OrderFact): boolean {
-  const cls = o.anticoagulant?.class
-  const daily = o.phases[0]?.daily
-  switch (cls) {
-    case 'lmwh': return isFullDose(o) === true
-    case 'fondaparinux': return daily?.unit === 'mg' && daily.value >= 5
-    case 'vka':
-    case 'ufh': return true
-    case 'doac': {
-      const extended = DOAC_REGIMEN[o.anticoagulant?.agent as Doac]?.extended
-      return extended === undefined || daily === undefined || daily.value > perDay(extended)
-    }
-    default: return false
-  }
-}
-
-/** Whether the order was running on the day `ms` falls on (started by then, not yet ended). */
-function runningOn (o: OrderFact, ms: number): boolean {
-  const start = o.phases[0]?.startMs ?? o.start?.ms
-  const end = plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs
-  return start !== undefined && dayOne(start) <= dayOne(ms) && (end === undefined || end > dayOne(ms) - DAY_MS)
-}
-
 interface Span { readonly phase: PhaseDose, readonly start: number, readonly end: number | undefined }
 
 /**
@@ -166,7 +138,7 @@ function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: Pa
   const fromFirstDose = dayOne(therapyStart) + loading.days * DAY_MS
   const windowEnds = loadingEndsMs(agent, day1) as number
   // Another treatment-dose anticoagulant given since day 1, before this DOAC: the initial treatment.
-  const priorTreatment = s.anticoagulantHistory.some((o) => o.anticoagulant?.agent !== agent && treatmentDose(o) && sinceDay1(o) && (o.start?.ms ?? Infinity) < dayOne(therapyStart))
+  const priorTreatment = s.anticoagulantHistory.some((o) => o.anticoagulant?.agent !== agent && isTreatmentDose(o) && sinceDay1(o) && (o.start?.ms ?? Infinity) < dayOne(therapyStart))
   // Within the VTE's loading window both readings are accepted (from the VTE, from the first dose): below
   // the loading dose is an under-dose only before the earlier end, a loading dose too long only past the
   // later one. After the window, a switch from another treatment starts at the maintenance dose; with no
@@ -238,7 +210,7 @@ function loadingProblems (d: OrderFact, agent: 'apixaban' | 'rivaroxaban', s: Pa
 function parenteralDays (s: PatientSnapshot, day1: number, untilMs: number): { days: number, orders: OrderFact[] } {
   const orders = [...s.anticoagulantHistory, ...anticoagulantOrders(s.drafts)].filter((o) => {
     const cls = o.anticoagulant?.class
-    return (cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux') && treatmentDose(o)
+    return (cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux') && isTreatmentDose(o)
   })
   const until = dayOne(untilMs)
   const intervals = orders.map((o) => {
@@ -283,7 +255,7 @@ function leadInProblems (d: OrderFact, agent: 'edoxaban' | 'dabigatran', s: Pati
   // treatment dose for ≥ 5 days up to it (a switch).
   const upTo = (o: OrderFact): boolean => runningOn(o, dayOne(startMs) - DAY_MS)
   const onItAlready = d.renewal || s.anticoagulantHistory.some((o) => o.anticoagulant?.agent === agent && o.start !== undefined && o.start.ms < startMs && upTo(o))
-  const oralBefore = s.anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'doac' || o.anticoagulant?.class === 'vka') && treatmentDose(o) && upTo(o) &&
+  const oralBefore = s.anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'doac' || o.anticoagulant?.class === 'vka') && isTreatmentDose(o) && upTo(o) &&
     o.start !== undefined && dayOne(o.start.ms) <= dayOne(startMs) - required * DAY_MS)
   if (!onItAlready && !oralBefore && startMs < day1 + LEAD_IN_WINDOW_DAYS * DAY_MS) {
     const cover = parenteralDays(s, day1, startMs)

@@ -27,5 +27,12 @@ export const REASON = {
   contraindication: { code: 'absolute-contraindication', display: 'Absolute contraindication to anticoagulation (active bleeding) documented' },
   progression: { code: 'progression-despite-anticoagulation', display: 'Progression despite optimal anticoagulation' },
   regimenGivenElsewhere: { code: 'regimen-started-elsewhere', display: 'Loading dose or parenteral lead-in already given (not in this record)' },
+  switchPlanned: { code: 'switch-planned', display: 'Switch planned: the other anticoagulant is stopped when this one starts' },
+  bridging: { code: 'bridging-intended', display: 'Intended overlap (bridging) with a documented plan' },
+  indicationDocumented: { code: 'indication-documented', display: 'Co-medication has a firm indication (e.g. recent coronary stent) and was reviewed' },
+  coMedicationStopped: { code: 'co-medication-stopped', display: 'The co-medication is being stopped' },
+  hitNotSuspected: { code: 'hit-not-suspected', display: 'Low 4Ts score or another cause of the fall (chemotherapy, sepsis, bleeding)' },
+  hitManaged: { code: 'hit-managed', display: 'HIT workup and non-heparin anticoagulation already under way' },
+  reviewDone: { code: 'review-done', display: 'Continuation reviewed and the decision documented' },
   continueExtended: { code: 'extended-plan-documented', display: 'Extended-phase plan already documented' }
 } as const satisfies Record<string, OverrideReason>

@@ -10,6 +10,8 @@ import type { Rule } from './types.js'
 import { cancerLine, catValues, ddimerLine, haemoglobinLine, orderLine, plateletsLine, vteLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
+/** Cards that advise against the drafted drug: CAT-13 does not call it acceptable beside them. */
+const DRUG_CARDS = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-18', 'CAT-21'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
 
 /** ASCO 2023 rec. 4.4: a filter may be offered only in the acute phase (< 4 weeks). */
@@ -91,13 +93,13 @@ const CAT13_UNVERIFIED = ['C79.31 (secondary malignant neoplasm of brain) is not
 
 export const CAT13: Rule = {
   id: 'CAT-13',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Anticoagulant with a brain tumour or brain metastasis',
   hooks: ORDER_HOOKS,
   severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
   evidence: [EVIDENCE.ASCO_SP, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CARAVAGGIO],
   inputs: ['anticoagulant draft', 'active cancer in the brain/CNS group (C70–C72, C79.31)', 'platelets'],
-  logic: 'Fires when an anticoagulant is drafted for a CAT patient with a primary brain tumour or brain metastasis. Info: LMWH or a DOAC may be offered (ASCO, ITAC); Caravaggio excluded these patients, so DOAC evidence is limited; check platelets.',
+  logic: 'Fires when an anticoagulant is drafted for a CAT patient with a primary brain tumour or brain metastasis. Info: LMWH or a DOAC may be offered (ASCO, ITAC); Caravaggio excluded these patients, so DOAC evidence is limited; check platelets. Beside a card that advises against the drafted drug (CAT-02, 03, 04, 05, 18, 21) it does not call the drug acceptable but points to that card. With dexamethasone and a DOAC it says why no interaction card appears (a moderate inducer; no label action).',
   unverified: CAT13_UNVERIFIED,
   requiresCat: true,
   evaluate (s, ctx) {
@@ -105,12 +107,20 @@ export const CAT13: Rule = {
     const brain = s.cancers.filter((c) => c.groups.includes('brain'))
     if (orders.length === 0 || brain.length === 0) return null
     const doac = orders.some((o) => o.anticoagulant?.class === 'doac')
+    // One response, one message: beside a card that advises against this drug, do not call it acceptable.
+    const against = DRUG_CARDS.filter((id) => ctx.fired.has(id))
+    const dexamethasone = s.interactingDrugs.some((o) => o.interacting?.key === 'dexamethasone')
+    const dexNote = dexamethasone && doac ? ' Dexamethasone is a moderate CYP3A4 inducer (Decadron label); no DOAC label asks for an action, so it raises no interaction card.' : ''
     return {
       fired: {
         indicator: 'info',
-        summary: `Brain tumour/metastasis: ${agentNames(orders)} is acceptable (ASCO/ITAC); evidence limited, check platelets`,
-        finding: 'The patient has a primary brain tumour or brain metastasis. This is not a contraindication to anticoagulation in ASCO or ITAC: LMWH or a DOAC may be offered.' +
-          (doac ? ' Caravaggio (apixaban vs dalteparin) excluded brain tumours and metastases, so evidence for DOACs here is limited.' : ''),
+        summary: against.length > 0
+          ? `Brain tumour/metastasis: anticoagulation is not contraindicated (ASCO/ITAC); see the ${against.join('/')} card on ${agentNames(orders)}`
+          : `Brain tumour/metastasis: ${agentNames(orders)} is acceptable (ASCO/ITAC); evidence limited, check platelets`,
+        finding: (against.length > 0
+          ? `The patient has a primary brain tumour or brain metastasis. That alone is not a contraindication to anticoagulation in ASCO or ITAC; the ${against.join(' and ')} card${against.length > 1 ? 's' : ''} on this order say${against.length > 1 ? '' : 's'} what is wrong with it.`
+          : 'The patient has a primary brain tumour or brain metastasis. This is not a contraindication to anticoagulation in ASCO or ITAC: LMWH or a DOAC may be offered.') +
+          (doac ? ' Caravaggio (apixaban vs dalteparin) excluded brain tumours and metastases, so evidence for DOACs here is limited.' : '') + dexNote,
         values: [...brain.map(cancerLine), ...orders.map(orderLine), plateletsLine(s)],
         recommendation: 'Proceed if the bleeding risk is acceptable; keep the platelet count monitored and review any intracranial haemorrhage risk with neuro-oncology.',
         subjects: orders,
@@ -138,7 +148,7 @@ function ddimerNormal (lab: LabInput): boolean {
 
 export const CAT14: Rule = {
   id: 'CAT-14',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'DVT not responding to anticoagulation with a normal D-dimer: consider a venous tumour',
   hooks: ALL_HOOKS,
   severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
@@ -172,7 +182,7 @@ export const CAT14: Rule = {
           : `VTE recurred on anticoagulation (onset ${dvt.onset?.text.slice(0, 10) ?? '?'})`) +
           ', and the latest D-dimer is within its reference range. A thrombosis that does not respond with normal laboratory results can be a non-thrombotic obstruction: venous leiomyosarcoma and intravascular tumours mimic DVT and are diagnosed late.',
         values: [vteLine(dvt), ...(therapy !== undefined ? [`On therapy: ${orderLine(therapy)}`] : []), ...drafted.map(orderLine), ddimerLine(s), ...s.cancers.map(cancerLine)],
-        recommendation: 'Consider contrast-enhanced ultrasound (CEUS), contrast-enhanced CT or MRI of the affected venous segment to look for a venous or compressing tumour. Low specificity: for consideration, not a diagnosis.',
+        recommendation: 'Do not escalate anticoagulation on this finding alone: a vein that stays abnormal on imaging may be chronic residual thrombosis (post-thrombotic change), which needs no more anticoagulant, or a non-thrombotic obstruction. Consider contrast-enhanced ultrasound (CEUS), contrast-enhanced CT or MRI of the affected venous segment to look for a venous or compressing tumour. Low specificity: for consideration, not a diagnosis.',
         subjects: drafted,
         overrideReasons: [REASON.imagingDone, REASON.adherence],
         inputs: { dvtOnset: dvt.onset?.text ?? null, dvtStatus: dvt.clinicalStatus ?? null, ddimer: s.labs.ddimer.reading?.sent.value ?? null, ddimerHigh: s.labs.ddimer.reading?.referenceRange?.high ?? null, recurrence: recurrence !== undefined }

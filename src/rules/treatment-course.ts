@@ -10,7 +10,7 @@ import { REASON } from './override-reasons.js'
 import type { VteFact } from '../facts/conditions.js'
 import type { PatientSnapshot } from '../facts/snapshot.js'
 import type { Blocked, Finding, Proposal, Rule, RuleOutcome } from './types.js'
-import { catValues, dosingValues, fmt, orderLine, vteLine } from './values.js'
+import { cancerLine, catValues, dosingValues, fmt, orderLine, vteLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
@@ -161,13 +161,13 @@ function currentDoseOf (o: OrderFact, nowMs: number): CurrentDose | undefined {
 
 export const CAT10: Rule = {
   id: 'CAT-10',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'Recurrent VTE on anticoagulation',
   hooks: ALL_HOOKS,
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ITAC19, EVIDENCE.ASCO19, EVIDENCE.ISTH13, EVIDENCE.CHEST16, EVIDENCE.ITAC22],
   inputs: ['VTE conditions with onset', 'active anticoagulant orders with start date and dose', 'weight, CrCl, platelets (for the suggested doses)'],
-  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). The current dose is the dosing phase in effect today (month 2 of dalteparin is 150 IU/kg, not 200). Escalated doses land on measurable doses (dalteparin: the next syringe; enoxaparin 10 mg; tinzaparin 1 000 IU). Silent on an order hook whose draft already is the escalation (the same LMWH at +20–25 % of that daily dose, ±5 % for rounding to a syringe, or the measurable dose this rule offers; dalteparin at its 18 000 IU/day maximum when that is less). After a recurrence on LMWH no other rule offers the weight-based LMWH dose, which may be the one that failed. On a DOAC or VKA: switch to weight-based LMWH.',
+  logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. First confirm a true recurrence on imaging against a baseline study. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). The current dose is the dosing phase in effect today (month 2 of dalteparin is 150 IU/kg, not 200). Escalated doses land on measurable doses (dalteparin: the next syringe; enoxaparin 10 mg; tinzaparin 1 000 IU). Silent on an order hook whose draft already is the escalation (the same LMWH at +20–25 % of that daily dose, ±5 % for rounding to a syringe, or the measurable dose this rule offers; dalteparin at its 18 000 IU/day maximum when that is less). After a recurrence on LMWH no other rule offers the weight-based LMWH dose, which may be the one that failed. On a DOAC or VKA: switch to weight-based LMWH.',
   unverified: ['CHEST 2016 wording on recurrent VTE (increase LMWH by one-quarter to one-third) was not retrieved (knowledge.md §1.5).'],
   requiresCat: true,
   evaluate (s, ctx) {
@@ -190,9 +190,10 @@ export const CAT10: Rule = {
       overrideReasons: [REASON.adherence, REASON.haematology, REASON.palliative],
       inputs: { vteOnset: vte.onset?.text, onAgent: on.anticoagulant?.agent, onStart: on.start?.text }
     }
+    const confirm = 'First confirm a true recurrence: new thrombus on imaging compared with a baseline study (residual thrombus from the first event is not a recurrence).'
     const checks = cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux'
-      ? 'First check adherence, the dose against the current weight, heparin-induced thrombocytopenia and tumour compression of the vein.'
-      : 'First check adherence, the dose and tumour compression of the vein.'
+      ? `${confirm} Then check adherence, the dose against the current weight, heparin-induced thrombocytopenia (platelet trend; CAT-21) and tumour compression of the vein.`
+      : `${confirm} Then check adherence, the dose and tumour compression of the vein.`
     if (cls === 'lmwh') {
       let proposal: Proposal | undefined
       let blocked: Blocked | undefined
@@ -254,5 +255,49 @@ export const CAT10: Rule = {
       ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {})
     }
     return offer.blocked !== undefined ? { fired, blocked: offer.blocked } : { fired }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** CAT-20 prompts the review while the end of the last course is this recent (and is silent after). */
+const REVIEW_WINDOW_DAYS = 90
+
+export const CAT20: Rule = {
+  id: 'CAT-20',
+  version: '1.0.0',
+  title: 'Treatment course ended after 6 months while the cancer is active',
+  hooks: ['patient-view'],
+  severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
+  evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CHEST21, EVIDENCE.ESC19],
+  inputs: ['active cancers', 'VTE onset', 'anticoagulant orders: status, start, end (bounds, validity period or dispensed supply)'],
+  logic: `On patient-view: fires when the cancer is active, no anticoagulant is active, the newest VTE began at least 6 months ago, and the last anticoagulant course started for it was completed or stopped within the last ${REVIEW_WINDOW_DAYS} days (its end read from its dosage bounds, validity period or dispensed supply). Info: at 6 months the guidelines ask for a documented decision to continue while the cancer is active (metastatic disease, ongoing anticancer treatment), weighing bleeding risk — ASCO 2023, ITAC 2022, CHEST 2021, ESC 2019. Silent once ${REVIEW_WINDOW_DAYS} days have passed. Under 6 months CAT-07 speaks instead.`,
+  notCoded: 'A recorded decision not to continue cannot be recognised in the record (no code for it): the override reason records it, and the card falls silent 90 days after the course ended. "Under anticancer treatment" is not coded; any active cancer counts, and a metastatic one is named.',
+  requiresCat: false,
+  evaluate (s) {
+    if (s.cancers.length === 0 || s.activeAnticoagulants.length > 0) return null
+    const vte = s.vtes[0]
+    const sixMonthsAgo = addMonths(s.nowMs, -MIN_MONTHS)
+    if (vte?.onset === undefined || vte.onset.ms > sixMonthsAgo) return null
+    const onsetDay = vte.onset.ms - 7 * 86_400_000
+    const courses = s.anticoagulantHistory.filter((o) => (o.status === 'completed' || o.status === 'stopped') && o.start !== undefined && o.start.ms >= onsetDay && o.plannedEnd !== undefined && o.plannedEnd.ms <= s.nowMs)
+    if (courses.length === 0) return null
+    const last = courses.reduce((a, b) => (b.plannedEnd?.ms ?? 0) > (a.plannedEnd?.ms ?? 0) ? b : a)
+    const endedMs = last.plannedEnd?.ms ?? 0
+    const daysAgo = Math.floor((s.nowMs - endedMs) / 86_400_000)
+    if (daysAgo > REVIEW_WINDOW_DAYS) return null
+    const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
+    return {
+      fired: {
+        indicator: 'info',
+        summary: `Anticoagulation ended ${daysAgo === 0 ? 'today' : `${daysAgo} days ago`}, ${monthsSince(vte.onset.ms, endedMs)} after the VTE, with the cancer active: review and document whether to continue`,
+        finding: `The ${agentNames([last])} course for the VTE of ${isoDay(vte.onset.ms)} ended on ${last.plannedEnd?.text.slice(0, 10) ?? '?'} (${last.status}) and no anticoagulant is active, while the cancer is active${metastatic ? ' and metastatic' : ''}. After 6 months ASCO 2023 offers continued anticoagulation to patients with active cancer (metastatic disease, ongoing anticancer treatment), ITAC 2022 decides case by case on benefit, bleeding risk and preference, CHEST 2021 and ESC 2019 favour continuing while the cancer is active.`,
+        values: [...s.cancers.map(cancerLine), vteLine(vte), orderLine(last)],
+        recommendation: 'Review whether to restart anticoagulation while the cancer is active, weighing the bleeding risk and the patient\'s preference, and document the decision. If restarted, an extended-phase dose may be discussed (apixaban 2.5 mg twice daily in API-CAT, new evidence).',
+        subjects: [],
+        overrideReasons: [REASON.reviewDone, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
+        inputs: { vteOnset: vte.onset.text, courseEnded: last.plannedEnd?.text ?? null, endSource: last.plannedEnd?.source ?? null, daysSinceEnd: daysAgo, metastatic }
+      }
+    }
   }
 }

@@ -79,6 +79,8 @@ export interface FhirSandboxOptions {
   onRequest?: (line: { method: string, url: string, status: number, authorization: boolean }) => void
   /** Searches without `_count` return this many entries per page (default DEFAULT_PAGE_SIZE). */
   pageSize?: number
+  /** The largest page a search returns, whatever `_count` asks (real servers cap it; none by default). */
+  maxPageSize?: number
   /** Holds every response this long, to stand in for a remote EHR's FHIR latency (the benchmark uses 50 ms). */
   delayMs?: number
 }
@@ -137,6 +139,7 @@ export async function buildFhirSandbox (options: FhirSandboxOptions): Promise<Fa
     if (!RESOURCE_TYPE.test(type)) return [404, notFound(`"${type}" is not a FHIR resource type`)]
     const query = withPatientReferences(params)
     if (!query.has('_count')) query.set('_count', String(options.pageSize ?? DEFAULT_PAGE_SIZE))
+    if (options.maxPageSize !== undefined && Number(query.get('_count')) > options.maxPageSize) query.set('_count', String(options.maxPageSize))
     const [status, result] = await handle('GET', `/${type}?${query.toString()}`)
     if (status >= 400) return [status, result]
     const bundle = result as Bundle

@@ -195,6 +195,8 @@ export interface InteractingDrug extends DrugEntry<string> {
   readonly edoxabanReduce?: true
   /** Where the classification comes from. */
   readonly basis: string
+  /** Interacts, but no DOAC label asks for an action (dexamethasone, a moderate inducer): no CAT-03 card. */
+  readonly noDoacAction?: true
   readonly unverified?: string
 }
 
@@ -228,9 +230,13 @@ export const INTERACTING_DRUGS: readonly InteractingDrug[] = [
   drug('tacrolimus', { cyp3a4: 'inhibitor', pgp: 'inhibitor', oncology: true, basis: '[DDI-ASH]', unverified: NAME_ONLY }),
   ...['imatinib', 'crizotinib', 'lapatinib', 'nilotinib', 'idelalisib', 'abiraterone'].map((name) =>
     drug(name, { cyp3a4: 'inhibitor', oncology: true, basis: '[DDI-ASH] oncology CYP3A4/P-gp inhibitor', unverified: NAME_ONLY })),
-  drug('dexamethasone', { rxnorm: '3264', cyp3a4: 'inducer', pgp: 'inducer', oncology: true, basis: '[DDI-ASH] inducer of both; not named a strong inducer' }),
+  // The Decadron US label (2019) calls dexamethasone a moderate CYP3A4 inducer; no DOAC label names it
+  // or a moderate inducer, so it raises no DOAC card (it fired on nearly every brain-metastasis order).
+  drug('dexamethasone', { rxnorm: '3264', cyp3a4: 'inducer', pgp: 'inducer', oncology: true, noDoacAction: true, basis: 'moderate CYP3A4 inducer (Decadron US label 2019); no DOAC label action' }),
   drug('enzalutamide', { cyp3a4: 'inducer', oncology: true, basis: '[DDI-ASH] CYP3A4 inducer', unverified: NAME_ONLY }),
-  drug('apalutamide', { cyp3a4: 'inducer', oncology: true, basis: 'listed with the interacting oncology drugs in knowledge.md §4.3', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
+  // The Erleada US label: a strong CYP3A4 inducer; with its P-gp induction it falls under the DOAC
+  // labels' "avoid combined P-gp and strong CYP3A4 inducers".
+  drug('apalutamide', { rxnorm: '1999574', cyp3a4: 'strong-inducer', pgp: 'inducer', oncology: true, basis: 'strong CYP3A4 inducer (Erleada US label section 7)', unverified: 'RxCUI from a secondary list; its P-gp induction from secondary sources (UNVERIFIED)' }),
   drug('mitotane', { cyp3a4: 'inducer', oncology: true, basis: '[DDI-ASH] inducer', unverified: NAME_ONLY }),
   // Strong combined CYP3A4 + P-gp inducers: "avoid" with every DOAC (apixaban: avoid strong dual
   // inducers; edoxaban and dabigatran: avoid rifampin — knowledge.md §2.3).
@@ -239,6 +245,40 @@ export const INTERACTING_DRUGS: readonly InteractingDrug[] = [
   drug('phenytoin', { rxnorm: '8183', cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
   drug('phenobarbital', { rxnorm: '8134', names: ['phenobarbital', 'phenobarbitone'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
   drug("St John's wort", { names: ["st john's wort", 'st. john\'s wort', 'st johns wort', 'hypericum'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` })
+]
+
+// ---------------------------------------------------------------------------------------------
+// Drugs that add bleeding risk to a therapeutic anticoagulant (CAT-22): antiplatelets, NSAIDs, BTK
+// inhibitors. RxNorm ingredients from the US Core allergy-substance value set unless marked
+// (docs/clinical/codes.md); ATC from the WHO ATC/DDD index (2025 copy).
+
+export type BleedingRiskClass = 'antiplatelet' | 'nsaid' | 'btk-inhibitor'
+
+export interface BleedingRiskDrug extends DrugEntry<string> {
+  readonly class: BleedingRiskClass
+}
+
+const CORROBORATED = 'RxCUI found only in secondary code lists (UNVERIFIED)'
+
+const risk = (key: string, cls: BleedingRiskClass, rxnorm: string, atcCodes: readonly string[], unverified?: string, names?: string[]): BleedingRiskDrug =>
+  ({ key, class: cls, names: names ?? [key], codes: [rx(rxnorm, key, unverified), ...atcCodes.map((c) => atc(c, key))] })
+
+export const BLEEDING_RISK_DRUGS: readonly BleedingRiskDrug[] = [
+  risk('aspirin', 'antiplatelet', '1191', ['B01AC06', 'N02BA01'], undefined, ['aspirin', 'acetylsalicylic acid']),
+  risk('clopidogrel', 'antiplatelet', '32968', ['B01AC04']),
+  risk('prasugrel', 'antiplatelet', '613391', ['B01AC22'], CORROBORATED),
+  risk('ticagrelor', 'antiplatelet', '1116632', ['B01AC24']),
+  risk('ibuprofen', 'nsaid', '5640', ['M01AE01']),
+  risk('naproxen', 'nsaid', '7258', ['M01AE02']),
+  risk('diclofenac', 'nsaid', '3355', ['M01AB05']),
+  risk('celecoxib', 'nsaid', '140587', ['M01AH01']),
+  risk('ketorolac', 'nsaid', '35827', ['M01AB15']),
+  risk('indomethacin', 'nsaid', '5781', ['M01AB01'], undefined, ['indomethacin', 'indometacin']),
+  risk('meloxicam', 'nsaid', '41493', ['M01AC06']),
+  risk('ketoprofen', 'nsaid', '6142', ['M01AE03']),
+  risk('ibrutinib', 'btk-inhibitor', '1442981', ['L01EL01']),
+  risk('acalabrutinib', 'btk-inhibitor', '1986808', ['L01EL02'], CORROBORATED),
+  risk('zanubrutinib', 'btk-inhibitor', '2262435', ['L01EL03'], CORROBORATED)
 ]
 
 export function isStrongDualInducer (d: InteractingDrug): boolean {
@@ -277,6 +317,8 @@ const THROMBOLYTIC_CODES = codeMap(THROMBOLYTICS)
 const THROMBOLYTIC_NAMES = nameMatcher(THROMBOLYTICS)
 const INTERACTING_CODES = codeMap(INTERACTING_DRUGS)
 const INTERACTING_NAMES = nameMatcher(INTERACTING_DRUGS)
+const BLEEDING_RISK_CODES = codeMap(BLEEDING_RISK_DRUGS)
+const BLEEDING_RISK_NAMES = nameMatcher(BLEEDING_RISK_DRUGS)
 
 // "low molecular weight heparin" names a class, not unfractionated heparin; a heparin lock/flush and
 // the 2 units/mL line bags keep a line open and are not anticoagulation (therapeutic infusions are
@@ -332,6 +374,12 @@ export function matchInteracting (codings: readonly Code[], names: readonly stri
   return matchDrug(codings, names, INTERACTING_CODES, INTERACTING_NAMES)
 }
 
+/** A systemic antiplatelet, NSAID or BTK inhibitor (a diclofenac gel or a mouthwash is not). */
+export function matchBleedingRisk (codings: readonly Code[], names: readonly string[]): DrugMatch<BleedingRiskDrug> | undefined {
+  if (names.some((n) => NON_SYSTEMIC_FORM.test(n))) return undefined
+  return matchDrug(codings, names, BLEEDING_RISK_CODES, BLEEDING_RISK_NAMES)
+}
+
 const listed = (c: DrugCode): ListedCode => ({ system: c.system, code: c.code, display: c.display, ...(c.unverified !== undefined ? { unverified: c.unverified } : {}) })
 
 export const MEDICATION_LISTINGS: readonly CodeListing[] = [
@@ -354,5 +402,10 @@ export const MEDICATION_LISTINGS: readonly CodeListing[] = [
       display: `${d.key}: ${[d.cyp3a4, d.pgp !== undefined ? `P-gp ${d.pgp}` : undefined].filter(Boolean).join(', ')} (${d.basis})`,
       ...(d.unverified !== undefined ? { unverified: d.unverified } : {})
     }))
+  },
+  {
+    title: 'Bleeding-risk co-medication (antiplatelets, NSAIDs, BTK inhibitors)',
+    source: 'RxNorm ingredients: US Core allergy-substance value set (cqframework/ecqm-content-qicore-2024), ibrutinib from the NMDP CIBMTR reporting IG, the rest marked; ATC: WHO ATC/DDD index (2025 copy)',
+    codes: BLEEDING_RISK_DRUGS.flatMap((e) => e.codes.map(listed))
   }
 ]

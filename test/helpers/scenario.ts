@@ -151,7 +151,7 @@ export function hookRequestFor (s: Scenario, now: Date, datedToday = false): Jso
 // ---------------------------------------------------------------------------------------------
 // Checking an answer
 
-const RULE_ID = /^CAT-(0[1-9]|1[0-8])$/
+const RULE_ID = /^CAT-(0[1-9]|1[0-9]|2[0-2])$/
 // decisions.md: the detail carries the evidence (guideline and year). CAT-14 rests on case reports and
 // CAT-15 on a design principle, so they are not held to a guideline name.
 const EVIDENCE = /\b(ASCO|ITAC|NCCN|CHEST|ESC|ASH|ISTH|CLOT|Caravaggio|Hokusai|SELECT-D|API-CAT)\b|label|SmPC|prescribing information/i

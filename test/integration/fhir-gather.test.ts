@@ -18,7 +18,7 @@ beforeAll(async () => {
   fhir = await startFhirSandbox([
     patientBundle('pat-1', { conditions: 2, observations: 3, medications: 1 }),
     patientBundle('pat-many', { conditions: 1, observations: 45, medications: 1 })
-  ])
+  ], { maxPageSize: 20 }) // a server that caps pages below the templates' _count=300, so pages must be followed
 })
 afterAll(async () => { await fhir.close() })
 afterEach(async () => {

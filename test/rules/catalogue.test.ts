@@ -1,4 +1,4 @@
-// The catalogue itself: every rule CAT-01…CAT-18 present with complete metadata, and docs/rules.md
+// The catalogue itself: every rule CAT-01…CAT-22 present with complete metadata, and docs/rules.md
 // exactly what the metadata renders (run `npm run docs:rules` after changing a rule).
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -8,9 +8,9 @@ import { renderRuleCatalogue } from '../../src/rules/catalogue-doc.js'
 import { PROFILES } from '../../src/rules/types.js'
 
 describe('rule catalogue', () => {
-  it('has exactly CAT-01 … CAT-18, each evaluated once', () => {
-    expect(RULES.map((r) => r.id)).toEqual(Array.from({ length: 18 }, (_, i) => `CAT-${String(i + 1).padStart(2, '0')}`))
-    expect(new Set(EVALUATION_ORDER).size).toBe(18)
+  it('has exactly CAT-01 … CAT-22, each evaluated once', () => {
+    expect(RULES.map((r) => r.id)).toEqual(Array.from({ length: 22 }, (_, i) => `CAT-${String(i + 1).padStart(2, '0')}`))
+    expect(new Set(EVALUATION_ORDER).size).toBe(22)
   })
 
   it('evaluates the hazards before CAT-18 and CAT-01, CAT-18 before CAT-01, and CAT-15 last', () => {
@@ -20,6 +20,9 @@ describe('rule catalogue', () => {
       expect(at(hazard)).toBeLessThan(at('CAT-18'))
     }
     expect(at('CAT-18')).toBeLessThan(at('CAT-01'))
+    // CAT-19 leaves the order a VTE recurred on to CAT-10; CAT-21 runs first (it withholds heparin suggestions on every card).
+    expect(at('CAT-10')).toBeLessThan(at('CAT-19'))
+    expect(at('CAT-21')).toBe(0)
     expect(EVALUATION_ORDER.at(-1)?.id).toBe('CAT-15')
   })
 
@@ -34,8 +37,8 @@ describe('rule catalogue', () => {
     expect(typeof rule.evaluate).toBe('function')
   })
 
-  it('only CAT-14 may fire without CAT', () => {
-    expect(RULES.filter((r) => !r.requiresCat).map((r) => r.id)).toEqual(['CAT-14'])
+  it('only CAT-14 and CAT-20 may fire without a current CAT (CAT-20 checks active cancer and a past VTE itself)', () => {
+    expect(RULES.filter((r) => !r.requiresCat).map((r) => r.id)).toEqual(['CAT-14', 'CAT-20'])
   })
 
   it('docs/rules.md is up to date (npm run docs:rules)', () => {

@@ -72,7 +72,7 @@ const scenarios: Scenario[] = [
     patient: 'ddi-rifampin-sarcoma',
     hook: 'order-sign',
     drafts: [medicationDraft('draft-edox', 'cat-ddi-rifampin', { med: MED.edoxaban60, dose: mg(60), repeat: DAILY, ...oral })],
-    expect: [{ rule: 'CAT-03', indicator: 'critical', replaces: lmwhInstead('draft-edox', 85, 14) }],
+    expect: [{ rule: 'CAT-03', indicator: 'critical', replaces: lmwhInstead('draft-edox', 85, 14) }, { rule: 'CAT-19', indicator: 'warning' }],
     afterAccepting: [],
     basis: 'knowledge §2.3 edoxaban "Avoid rifampin"; §3.2 CAT-03 "critical if the label says avoid", "any strong dual inducer → critical"; decisions.md critical list includes strong dual inducers. CrCl ≈ 115, weight 85 kg: no CAT-04 edoxaban dose issue'
   },

@@ -114,8 +114,8 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     profile: 'guideline-2023',
     drafts: [medicationDraft('draft-edox', DAY7, { med: MED.edoxaban30, dose: mg(30), repeat: DAILY, ...oral })],
-    expect: [{ rule: 'CAT-18', indicator: 'warning', replaces: { draftId: 'draft-edox', classes: ['DOAC'], dose: { kind: 'fixed', steps: [{ drug: 'edoxaban', perDose: 60, administrationsPerDay: 1 }] }, form: 'delete+create' } }],
-    afterAccepting: [{ rule: 'CAT-01', indicator: 'info' }],
+    expect: [{ rule: 'CAT-18', indicator: 'warning', replaces: { draftId: 'draft-edox', classes: ['DOAC'], dose: { kind: 'fixed', steps: [{ drug: 'edoxaban', perDose: 60, administrationsPerDay: 1 }] }, form: 'delete+create' } }, { rule: 'CAT-19', indicator: 'warning' }],
+    afterAccepting: [{ rule: 'CAT-01', indicator: 'info' }, { rule: 'CAT-19', indicator: 'warning' }],
     basis: 'Savaysa label: 30 mg only for CrCl 15–50 mL/min, weight ≤ 60 kg or certain P-gp inhibitors'
   },
   // Correct regimens: silent.
@@ -146,8 +146,8 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     profile: 'guideline-2023',
     drafts: [medicationDraft('draft-edox', DAY7, { med: MED.edoxaban60, dose: mg(60), repeat: DAILY, ...oral })],
-    expect: [{ rule: 'CAT-01', indicator: 'info' }],
-    basis: 'Savaysa label and Hokusai VTE Cancer: after ≥ 5 days of LMWH, edoxaban 60 mg (78 kg, CrCl ≈ 93)'
+    expect: [{ rule: 'CAT-01', indicator: 'info' }, { rule: 'CAT-19', indicator: 'warning' }],
+    basis: 'Savaysa label and Hokusai VTE Cancer: after ≥ 5 days of LMWH, edoxaban 60 mg (78 kg, CrCl ≈ 93). The dalteparin order is still active with no end: CAT-19 says to stop it when edoxaban starts'
   },
   {
     name: 'no CAT-18: edoxaban named only in its text ("edoxaban (SAVAYSA) 60 MG PO TABS") as 1 tablet, after the lead-in',
@@ -155,7 +155,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     profile: 'guideline-2023',
     drafts: [medicationDraft('draft-edox', DAY7, { med: MED.savaysaTextOnly, dose: { value: 1, unit: 'tablet', system: 'http://unitsofmeasure.org', code: '1' }, repeat: DAILY, ...oral })],
-    expect: [{ rule: 'CAT-01', indicator: 'info' }],
+    expect: [{ rule: 'CAT-01', indicator: 'info' }, { rule: 'CAT-19', indicator: 'warning' }],
     basis: 'UCUM "1" with unit text "tablet" × the 60 mg written in the name = 60 mg'
   },
   {

@@ -154,13 +154,13 @@ const scenarios: Scenario[] = [
     basis: 'knowledge §2.1 enoxaparin 1.5 mg/kg daily is a treatment dose (75 kg); CrCl ≈ 100'
   },
   {
-    name: 'apixaban 10 mg bid for a 61-year-old on dalteparin who is switching → no DOAC hazard, lmwh-first CAT-01',
+    name: 'apixaban for a 61-year-old on dalteparin who is switching → no DOAC hazard, lmwh-first CAT-01, and CAT-19: stop dalteparin when apixaban starts',
     patient: 'sarcoma-pe-on-dalteparin',
     hook: 'order-select',
     drafts: [medicationDraft('draft-apix', ON_DALT, { med: MED.apixaban5, dose: mg(5), repeat: BID, route: 'oral' })],
-    expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 88, 42) }],
+    expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 88, 42) }, { rule: 'CAT-19', indicator: 'warning' }],
     afterAccepting: [],
-    basis: 'decisions.md lmwh-first CAT-01 (a new DOAC, not a renewal of one); retroperitoneal sarcoma is not luminal GI/GU; CrCl ≈ 107'
+    basis: 'decisions.md lmwh-first CAT-01 (a new DOAC, not a renewal of one); retroperitoneal sarcoma is not luminal GI/GU; CrCl ≈ 107. The active dalteparin has no end: CAT-19 (two anticoagulants at once)'
   }
 ]
 
