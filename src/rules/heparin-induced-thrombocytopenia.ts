@@ -81,7 +81,7 @@ export const CAT21: Rule = {
     return {
       fired: {
         indicator: critical ? 'critical' : 'warning',
-        summary: `Platelets ${fmt(found.baseline.value)} → ${fmt(found.newest.value)} × 10⁹/L (−${percent} %) on day ${found.days} of ${agent}: suspect HIT — score the 4Ts now`,
+        summary: `Platelets ${fmt(found.baseline.value)} → ${fmt(found.newest.value)} × 10⁹/L (−${percent} %) after ${found.days} days of ${agent}: suspect HIT — score the 4Ts now`,
         finding: `The platelet count fell by ${percent} %, from ${fmt(found.baseline.value)} × 10⁹/L on ${found.baseline.date.slice(0, 10)} to ${fmt(found.newest.value)} × 10⁹/L on ${found.newest.date.slice(0, 10)}, ${found.onset === 'typical' ? `${found.days} days after ${agent} began` : 'within a day of restarting heparin after an exposure in the previous 30 days (rapid onset)'} on ${isoDay(found.exposure.start?.ms ?? 0)}. That timing and fall fit heparin-induced thrombocytopenia, a prothrombotic emergency; cancer chemotherapy can cause a similar fall, so the probability has to be scored.`,
         values: [...series.map((p) => `Platelets ${fmt(p.value)} × 10⁹/L (${p.date.slice(0, 10)})`), `Heparin exposure: ${orderLine(found.exposure)}`, ...heparinDrafts.map(orderLine)],
         recommendation: 'Score the 4Ts now (Lo 2006). At intermediate or high probability: stop all heparin, including LMWH and heparin flushes; send an anti-PF4 (heparin–PF4 antibody) immunoassay; start a non-heparin anticoagulant at a therapeutic dose (for example argatroban, bivalirudin, fondaparinux or a DOAC, as ASH 2018 advises) unless bleeding risk forbids it; do not give platelet transfusions routinely. At low probability, look for another cause and continue.',

@@ -14,7 +14,7 @@ export const LOINC = 'http://loinc.org'
 export type Drug =
   | 'apixaban' | 'rivaroxaban' | 'edoxaban' | 'dabigatran' | 'warfarin'
   | 'dalteparin' | 'enoxaparin' | 'tinzaparin' | 'fondaparinux' | 'heparin'
-  | 'ketoconazole' | 'rifampin' | 'clarithromycin' | 'alteplase'
+  | 'ketoconazole' | 'rifampin' | 'clarithromycin' | 'alteplase' | 'aspirin' | 'clopidogrel'
 
 export type DrugClass = 'DOAC' | 'VKA' | 'LMWH' | 'fondaparinux' | 'UFH' | 'other'
 
@@ -32,7 +32,9 @@ export const CLASS_OF: Record<Drug, DrugClass> = {
   ketoconazole: 'other',
   rifampin: 'other',
   clarithromycin: 'other',
-  alteplase: 'other'
+  alteplase: 'other',
+  aspirin: 'other',
+  clopidogrel: 'other'
 }
 
 // docs/clinical/codes.md. RxNorm ingredient codes confirmed only in secondary lists (dalteparin 67109,
@@ -91,7 +93,9 @@ const CODE_TABLE: ReadonlyArray<readonly [string, string, Drug]> = [
   [RXNORM, '6135', 'ketoconazole'],
   [RXNORM, '9384', 'rifampin'],
   [RXNORM, '21212', 'clarithromycin'],
-  [RXNORM, '8410', 'alteplase']
+  [RXNORM, '8410', 'alteplase'],
+  [RXNORM, '1191', 'aspirin'], // US Core allergy-substance value set
+  [RXNORM, '32968', 'clopidogrel'] // US Core allergy-substance value set
 ]
 
 const DRUG_BY_CODE = new Map(CODE_TABLE.map(([system, code, drug]) => [`${system}|${code}`, drug]))
