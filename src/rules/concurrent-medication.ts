@@ -15,6 +15,8 @@ const PARENTERAL = new Set(['lmwh', 'ufh', 'fondaparinux'])
 const startOf = (o: OrderFact, nowMs: number): number => o.phases[0]?.startMs ?? (o.draft ? nowMs : o.start?.ms ?? nowMs)
 const endOf = (o: OrderFact): number | undefined => plannedStop(o)?.ms ?? o.phases.at(-1)?.endMs
 const agentOf = (o: OrderFact): string => o.anticoagulant?.agent ?? o.name
+/** "a", "a and b", "a, b and c". */
+const words = (xs: readonly string[]): string => xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1) ?? ''}`
 
 /** Warfarin started under LMWH/UFH/fondaparinux cover: the overlap the labels ask for (until the INR is ≥ 2 for 24 h). */
 function bridging (a: OrderFact, b: OrderFact): boolean {
@@ -108,10 +110,10 @@ export const CAT22: Rule = {
     return {
       fired: {
         indicator: warning ? 'warning' : 'info',
-        summary: `${agents} with ${named.join(', ')}: bleeding risk adds up — confirm each indication; stop what can stop${warning ? ', consider a PPI' : ''}`,
-        finding: `A treatment-dose ${agents} order is drafted while ${named.join(', ')} ${named.length > 1 ? 'are' : 'is'} active or drafted: ${why.join('; ')}. ASCO 2023 and ITAC 2022 count concomitant antiplatelet drugs among the bleeding risks to weigh in cancer-associated VTE; the DOAC labels warn that aspirin, P2Y12 inhibitors and NSAIDs raise their bleeding risk.`,
+        summary: `${agents} with ${words(named)}: bleeding risk adds up — confirm each indication; stop what can stop${warning ? ', consider a PPI' : ''}`,
+        finding: `A treatment-dose ${agents} order is drafted while ${words(named)} ${named.length > 1 ? 'are' : 'is'} active or drafted: ${why.join('; ')}. ASCO 2023 and ITAC 2022 count concomitant antiplatelet drugs among the bleeding risks to weigh in cancer-associated VTE; the DOAC labels warn that aspirin, P2Y12 inhibitors and NSAIDs raise their bleeding risk.`,
         values: [...drafts.map(orderLine), ...co.map(orderLine)],
-        recommendation: `Confirm the indication for each of ${named.join(', ')}. Stop what has no firm indication (for example aspirin for primary prevention, an NSAID for pain that another analgesic can treat); where an antiplatelet must continue (for example a recent coronary stent), agree its duration with cardiology and give a proton-pump inhibitor.${btk.length > 0 ? ' With a BTK inhibitor, discuss the combination with haematology.' : ''}`,
+        recommendation: `Confirm the indication for ${named.length > 1 ? `each of ${words(named)}` : named.join('')}. Stop what has no firm indication (for example aspirin for primary prevention, an NSAID for pain that another analgesic can treat); where an antiplatelet must continue (for example a recent coronary stent), agree its duration with cardiology and give a proton-pump inhibitor.${btk.length > 0 ? ' With a BTK inhibitor, discuss the combination with haematology.' : ''}`,
         subjects: drafts,
         overrideReasons: [REASON.indicationDocumented, REASON.coMedicationStopped, REASON.haematology],
         inputs: { antiplatelets, nsaids, btk, anticoagulants: drafts.map((o) => o.anticoagulant?.agent) }

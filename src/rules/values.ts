@@ -149,7 +149,7 @@ function phaseWords (phase: OrderFact['phases'][number]): string {
 /** Every phase of the order, with its bounds: "15 mg twice daily (30 mg/day) to 2026-11-18, then 20 mg once daily (20 mg/day)". */
 export function doseWords (o: OrderFact): string {
   if (o.phases.length === 0) return 'dose not readable'
-  return o.phases.map((p, i) => `${i > 0 ? 'then ' : ''}${phaseWords(p)}${p.startMs !== undefined && i > 0 ? ` from ${new Date(p.startMs).toISOString().slice(0, 10)}` : ''}${p.endMs !== undefined ? ` to ${new Date(p.endMs).toISOString().slice(0, 10)}` : ''}`).join(', ')
+  return o.phases.map((p, i) => `${i > 0 ? 'then ' : ''}${phaseWords(p)}${p.startMs !== undefined && i > 0 ? ` from ${new Date(p.startMs).toISOString().slice(0, 10)}` : ''}${p.endMs !== undefined ? ` to ${p.endText ?? new Date(p.endMs).toISOString().slice(0, 10)}` : ''}`).join(', ')
 }
 
 export function orderLine (o: OrderFact): string {

@@ -171,7 +171,7 @@ describe('CAT-22 bleeding-risk co-medication', () => {
 
   it('asks for each indication and a PPI where both must continue', () => {
     const f = fired(run(CAT22, cat({ medications: [drug('a', '1191', 'aspirin 81 mg'), drug('c', '32968', 'clopidogrel')], drafts: [enox] })))
-    expect(f.recommendation).toMatch(/Confirm the indication for each of aspirin, clopidogrel[\s\S]*proton-pump inhibitor/)
+    expect(f.recommendation).toMatch(/Confirm the indication for each of aspirin and clopidogrel[\s\S]*proton-pump inhibitor/)
     expect(f.finding).toMatch(/triple therapy/)
   })
 })
