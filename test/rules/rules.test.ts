@@ -102,6 +102,16 @@ describe('CAT-02 DOAC with luminal GI / GU cancer', () => {
     expect(blockedOf(o)).toEqual(['creatinine', 'weight', 'platelets'])
   })
 
+  it('speaks to the site: upper-GI bleeding for GI cancer, urinary-tract bleeding for GU cancer, Caravaggio for both', () => {
+    const gi = firedOf(evaluate(CAT02, { conditions: [gastricCancer(), pe()], observations: normalLabs(), drafts: [rivaroxaban()] }))
+    expect(gi.summary).toMatch(/upper-GI bleeding risk/)
+    expect(gi.finding).toMatch(/mostly upper-GI bleeding[\s\S]*Caravaggio/)
+    const gu = firedOf(evaluate(CAT02, { conditions: [condition({ icd: 'C67.9' }), pe()], observations: normalLabs(), drafts: [apixaban()] }))
+    expect(gu.summary).toMatch(/GU cancer: genitourinary bleeding risk/)
+    expect(gu.finding).toMatch(/urinary tract[\s\S]*Caravaggio/)
+    expect(gu.finding).not.toMatch(/upper-GI/)
+  })
+
   it('for apixaban in GI cancer says it is an accepted alternative', () => {
     const o = evaluate(CAT02, { conditions: [gastricCancer(), pe()], observations: normalLabs(), drafts: [apixaban()] })
     expect(o !== null && 'fired' in o ? o.fired.recommendation : '').toMatch(/Caravaggio/)
@@ -118,6 +128,23 @@ describe('CAT-03 DOAC with an interacting drug', () => {
     const o = evaluate(CAT03, cat({ drafts: [apixaban()], medications: [keto] }))
     expect(indicatorOf(o)).toBe('warning')
     expect(o !== null && 'fired' in o ? o.fired.recommendation : '').toMatch(/halve the apixaban dose/)
+  })
+
+  it('apalutamide is a strong inducer (avoid, with the reason); dexamethasone, a moderate one, raises no card', () => {
+    const apalutamide = medicationRequest({ id: 'apa', status: 'active', text: 'apalutamide 240 mg tablet' })
+    const f = firedOf(evaluate(CAT03, cat({ drafts: [apixaban()], medications: [apalutamide] })))
+    expect(f.indicator).toBe('critical')
+    expect(f.summary).toMatch(/^Avoid apixaban with apalutamide/)
+    expect(f.recommendation).toMatch(/lowers DOAC levels and no dose makes up for that/)
+    const dex = medicationRequest({ id: 'dex', status: 'active', rxnorm: '3264', text: 'dexamethasone 4 mg' })
+    expect(evaluate(CAT03, cat({ drafts: [rivaroxaban()], medications: [dex] }))).toBeNull()
+  })
+
+  it('edoxaban 60 mg with a drug on the US P-gp list (verapamil) says 30 mg and names the list', () => {
+    const verapamil = medicationRequest({ id: 'v', status: 'active', rxnorm: '11170', text: 'verapamil 80 mg' })
+    const f = firedOf(evaluate(CAT03, cat({ drafts: [medicationRequest({ id: 'e', rxnorm: '1599555', dose: 60 })], medications: [verapamil] })))
+    expect(f.recommendation).toMatch(/verapamil with edoxaban: 30 mg once daily — verapamil is on the edoxaban P-gp inhibitor list \(.*edoxaban US list/)
+    expect(f.summary).toMatch(/reduce the dose or avoid/)
   })
 
   it('critical where the label says avoid: apixaban already 2.5 mg, rivaroxaban; the interacting drug may be a draft', () => {
@@ -389,6 +416,11 @@ describe('CAT-10 recurrence on therapy', () => {
     expect(o !== null && 'fired' in o && o.fired.proposal?.kind === 'replace' ? [o.fired.proposal.recommend, o.fired.proposal.options.map((r) => r.steps[0]?.dose)] : []).toEqual([false, [17_000, 18_000]]) // 16 800 and 17 500 on the 1 000 IU graduation
   })
 
+  it('asks first to confirm a true recurrence on imaging against a baseline, then adherence and HIT', () => {
+    const f = firedOf(evaluate(CAT10, cat({ conditions: [sarcoma(), recurrent], medications: [tinzaparin()], drafts: [medicationRequest({ id: 'renew', atc: 'B01AB10', dose: 14_000, unit: 'IU' })] })))
+    expect(f.recommendation).toMatch(/^First confirm a true recurrence: new thrombus on imaging compared with a baseline study[\s\S]*adherence[\s\S]*heparin-induced thrombocytopenia/)
+  })
+
   it('dalteparin escalation is capped at 18 000 IU/day, and none is offered at the maximum', () => {
     const onDalteparin = (iu: number) => ({ conditions: [sarcoma(), recurrent], medications: [dalteparin(iu, { id: 'on', status: 'active', authoredOn: daysAgo(40) })], drafts: [enoxaparin(40, 1, { id: 'other' })] })
     const capped = firedOf(evaluate(CAT10, cat(onDalteparin(16_000))))
@@ -478,6 +510,17 @@ describe('CAT-12 thrombolytic, CAT-13 brain tumour', () => {
     expect(evaluate(CAT13, cat({ drafts: [dalteparin(16_000)] }))).toBeNull()
   })
 
+  it('CAT-13 does not call a drug acceptable beside a card against it, and explains dexamethasone with a DOAC', () => {
+    const brain = { conditions: [condition({ icd: 'C71.9' }), acuteDvt()] }
+    const plain = firedOf(evaluate(CAT13, cat({ ...brain, drafts: [apixaban()] })))
+    expect(plain.summary).toMatch(/is acceptable \(ASCO\/ITAC\)/)
+    const beside = firedOf(evaluate(CAT13, cat({ ...brain, drafts: [apixaban()], fired: ['CAT-03'] })))
+    expect(beside.summary).toMatch(/not contraindicated \(ASCO\/ITAC\); see the CAT-03 card/)
+    expect(`${beside.summary} ${beside.finding}`).not.toMatch(/acceptable/)
+    const dex = medicationRequest({ id: 'dex', status: 'active', rxnorm: '3264', text: 'dexamethasone 4 mg' })
+    expect(firedOf(evaluate(CAT13, cat({ ...brain, drafts: [apixaban()], medications: [dex] }))).finding).toMatch(/Dexamethasone is a moderate CYP3A4 inducer/)
+  })
+
   it('CAT-13 carries the unverified C79.31 caveat only when that code made the cancer a brain one', () => {
     const unverifiedOf = (icd: string): readonly string[] | undefined => {
       const o = evaluate(CAT13, cat({ conditions: [condition({ icd }), acuteDvt()], drafts: [dalteparin(16_000)] }))
@@ -492,6 +535,11 @@ describe('CAT-12 thrombolytic, CAT-13 brain tumour', () => {
 describe('CAT-14 DVT not responding, normal D-dimer (fires without cancer)', () => {
   const chronic = acuteDvt({ icd: 'I82.422', onset: daysAgo(700) })
   const onRivaroxaban = rivaroxaban({ id: 'r', status: 'active', authoredOn: daysAgo(30) })
+
+  it('says not to escalate and names chronic residual thrombosis', () => {
+    const f = firedOf(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], medications: [onRivaroxaban], observations: [ddimer(0.3, 0.5)] }))
+    expect(f.recommendation).toMatch(/^Do not escalate anticoagulation[\s\S]*chronic residual thrombosis/)
+  })
 
   it('seed case c: info on patient-view and on a renewal, with no cancer', () => {
     expect(indicatorOf(evaluate(CAT14, { hook: 'patient-view', conditions: [chronic], medications: [onRivaroxaban], observations: [ddimer(0.3, 0.5)] }))).toBe('info')
