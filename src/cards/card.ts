@@ -158,7 +158,7 @@ export function toCards (fired: readonly FiredRule[], s: PatientSnapshot, formul
     return {
       uuid: randomUUID(),
       summary: summaryOf(finding.summary),
-      detail: detailOf(rule, withheld ? { ...finding, proposalNotes: [...(finding.proposalNotes ?? []), 'No heparin or LMWH order is suggested while heparin-induced thrombocytopenia is suspected (CAT-21).'] } : finding, [...offeredOn]),
+      detail: detailOf(rule, withheld ? { ...finding, proposalNotes: [...(finding.proposalNotes ?? []), 'While heparin-induced thrombocytopenia is suspected (CAT-21), LMWH is not an option and no heparin or LMWH order is suggested: use a non-heparin anticoagulant.'] } : finding, [...offeredOn]),
       indicator: finding.indicator,
       source: { label: SOURCE_LABEL, topic: { system: RULE_CATALOGUE_SYSTEM, code: rule.id, display: rule.title } },
       ...(built !== undefined && kept.length > 0 ? { suggestions: kept, selectionBehavior: built.selectionBehavior } : {}),

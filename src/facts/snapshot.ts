@@ -156,7 +156,9 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
   const bleedingRiskDrugs = current.filter((o) => o.bleedingRisk !== undefined)
   const seriesFrom = nowMs - PLATELET_SERIES_DAYS * 86_400_000
   const heparinExposure = anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh') && o.start !== undefined && o.start.ms >= seriesFrom)
-  const plateletSeries = heparinExposure ? labSeries(index, 'platelets', seriesFrom) : []
+  const cat = cancers.length > 0 && vtes.some((v) => v.inTreatmentWindow)
+  // The platelet trend is read only for the HIT check (CAT-21, a CAT rule) after recent heparin.
+  const plateletSeries = cat && heparinExposure ? labSeries(index, 'platelets', seriesFrom) : []
 
   return {
     nowMs,
@@ -168,7 +170,7 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
     crcl: crclFact(ageYears, sex, labs.creatinine, labs.weight),
     cancers,
     vtes,
-    cat: cancers.length > 0 && vtes.some((v) => v.inTreatmentWindow),
+    cat,
     drafts: orders.drafts,
     anticoagulantHistory,
     activeAnticoagulants,

@@ -287,7 +287,8 @@ function fullDoseAt (o: OrderFact, s: PatientSnapshot): boolean {
 function dalteparinPlatelets (s: PatientSnapshot, ctx: RuleContext, orders: readonly OrderFact[]): RuleOutcome | null {
   const dalteparin = orders.filter((o) => o.anticoagulant?.agent === 'dalteparin' && isFullDose(o) === true)
   // A fall that fits HIT (CAT-21) is not a dose question: all heparin is to stop.
-  if (dalteparin.length === 0 || ctx.fired.has('CAT-21') || plateletsBelow(s, PLATELETS_DALTEPARIN_REDUCE) !== true) return null
+  if (dalteparin.length === 0 || ctx.fired.get('CAT-21') === 'critical' || plateletsBelow(s, PLATELETS_DALTEPARIN_REDUCE) !== true) return null
+  const hitCaveat = ctx.fired.has('CAT-21') ? 'If HIT is excluded (CAT-21): ' : ''
   const label = dalteparinLabelDose(s, ctx)
   if (label === undefined) return { blocked: { check: 'the dalteparin dose for platelets 50–100 × 10⁹/L (label weight band)', missing: missingInputs(s, { weight: true }) } }
   const daily = (o: OrderFact): number | undefined => {
@@ -304,7 +305,7 @@ function dalteparinPlatelets (s: PatientSnapshot, ctx: RuleContext, orders: read
     values: [plateletsLine(s), weightLine(s), ...catValues(s).filter((l) => l.startsWith('VTE')), ...high.map(orderLine)],
     recommendation: s.crcl.state === 'ok' && s.crcl.value < LMWH_RENAL_THRESHOLD
       ? `CrCl is ${fmtCrcl(s.crcl.value)} mL/min (< 30): dose dalteparin by anti-Xa level (label), allowing for the platelet count, or use renally dosed enoxaparin; recheck platelets.`
-      : `Give dalteparin ${fmt(label.reduced)} IU once daily${label.reduced !== label.dose - 2500 ? ` (${fmt(label.dose - 2500)} IU is no syringe)` : ''} and recheck platelets; return to ${fmt(label.dose)} IU once they are ≥ 100 × 10⁹/L.`,
+      : `${hitCaveat === '' ? 'Give' : `${hitCaveat}give`} dalteparin ${fmt(label.reduced)} IU once daily${label.reduced !== label.dose - 2500 ? ` (${fmt(label.dose - 2500)} IU is no syringe)` : ''} and recheck platelets; return to ${fmt(label.dose)} IU once they are ≥ 100 × 10⁹/L.`,
     subjects: high,
     overrideReasons: [REASON.intentionalReduction, REASON.haematology, REASON.transfusion],
     evidence: [EVIDENCE.FRAGMIN_US, EVIDENCE.ISTH_TP],
@@ -320,7 +321,7 @@ export const CAT05: Rule = {
   severity: { 'lmwh-first': 'critical if platelets < 25 on a full dose; otherwise warning', 'guideline-2023': 'critical if platelets < 25 on a full dose; otherwise warning' },
   evidence: [EVIDENCE.ISTH_TP, EVIDENCE.ITAC22, EVIDENCE.ASCO_SP, EVIDENCE.FRAGMIN_US],
   inputs: ['anticoagulant order (class and dose)', 'platelets ≤ 7 days', 'weight, CrCl (for the LMWH suggestion)'],
-  logic: 'ISTH SSC 2018 thrombocytopenia algorithm. Platelets < 25 × 10⁹/L on a full dose (DOAC, VKA, LMWH above the prophylactic threshold and above 50 % of its weight-based treatment dose) → critical: hold, unless the VTE is acute and high-risk and platelet transfusion is given; one-click removal of the draft. Platelets < 25 with a reduced, prophylactic or unclassified dose → warning. Platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; with another full-dose anticoagulant → warning, 50 % or prophylactic LMWH, or full dose with transfusion if acute and high-risk. A prophylactic or 50 % LMWH dose at 25–50 is what the algorithm asks for (no card). Platelets 50–100 with treatment-dose dalteparin above its label band less 2 500 IU, unless HIT is suspected (CAT-21) → warning: the US label reduces the daily dose by 2 500 IU until platelets recover to ≥ 100, with a one-click reduced dalteparin order.',
+  logic: 'ISTH SSC 2018 thrombocytopenia algorithm. Platelets < 25 × 10⁹/L on a full dose (DOAC, VKA, LMWH above the prophylactic threshold and above 50 % of its weight-based treatment dose) → critical: hold, unless the VTE is acute and high-risk and platelet transfusion is given; one-click removal of the draft. Platelets < 25 with a reduced, prophylactic or unclassified dose → warning. Platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; with another full-dose anticoagulant → warning, 50 % or prophylactic LMWH, or full dose with transfusion if acute and high-risk. A prophylactic or 50 % LMWH dose at 25–50 is what the algorithm asks for (no card). Platelets 50–100 with treatment-dose dalteparin above its label band less 2 500 IU → warning (not beside a critical CAT-21, and only "if HIT is excluded" beside a warning one): the US label reduces the daily dose by 2 500 IU until platelets recover to ≥ 100, with a one-click reduced dalteparin order.',
   notCoded: '"Acute high-risk" VTE (progression risk) is a clinical judgement with no code; the card states both branches.',
   requiresCat: true,
   evaluate (s, ctx) {

@@ -108,7 +108,8 @@ export const CAT13: Rule = {
     if (orders.length === 0 || brain.length === 0) return null
     const doac = orders.some((o) => o.anticoagulant?.class === 'doac')
     // One response, one message: beside a card that advises against this drug, do not call it acceptable.
-    const against = DRUG_CARDS.filter((id) => ctx.fired.has(id))
+    const heparin = orders.some((o) => o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh')
+    const against = DRUG_CARDS.filter((id) => ctx.fired.has(id) && (id !== 'CAT-21' || heparin))
     const dexamethasone = s.interactingDrugs.some((o) => o.interacting?.key === 'dexamethasone')
     const dexNote = dexamethasone && doac ? ' Dexamethasone is a moderate CYP3A4 inducer (Decadron label); no DOAC label asks for an action, so it raises no interaction card.' : ''
     return {
