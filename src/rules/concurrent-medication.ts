@@ -32,6 +32,33 @@ function overlaps (a: OrderFact, b: OrderFact, nowMs: number): boolean {
   return (aEnd === undefined || dayOne(aEnd) > dayOne(startOf(b, nowMs))) && (bEnd === undefined || dayOne(bEnd) > dayOne(startOf(a, nowMs)))
 }
 
+/**
+ * Switching between a DOAC and warfarin is neither a plain stop-and-start nor a free overlap: what the
+ * DOAC labels say, per agent (label texts read in secondary sources: UNVERIFIED).
+ */
+const TO_WARFARIN: Readonly<Record<string, string>> = {
+  apixaban: 'stop apixaban and start a parenteral anticoagulant with warfarin at the time of the next apixaban dose, until the INR is in range',
+  rivaroxaban: 'stop rivaroxaban and start a parenteral anticoagulant with warfarin at the time of the next rivaroxaban dose, until the INR is in range',
+  edoxaban: 'halve edoxaban (60 → 30 mg) and start warfarin with it; stop edoxaban once the INR is ≥ 2.0',
+  dabigatran: 'start warfarin 1–3 days before stopping dabigatran, by CrCl, as its label sets out'
+}
+const FROM_WARFARIN: Readonly<Record<string, string>> = {
+  apixaban: 'stop warfarin and start apixaban once the INR is below 2.0',
+  rivaroxaban: 'stop warfarin and start rivaroxaban once the INR is below 3.0',
+  edoxaban: 'stop warfarin and start edoxaban once the INR is ≤ 2.5',
+  dabigatran: 'stop warfarin and start dabigatran once the INR is below 2.0'
+}
+
+function advice (draft: OrderFact, other: OrderFact): string {
+  const [d, o] = [agentOf(draft), agentOf(other)]
+  if (other.draft) return `Sign only one of the ${d} and ${o} drafts, or bound the first to end when the second starts.`
+  const since = other.start !== undefined ? ` started ${other.start.text.slice(0, 10)}` : ''
+  if (draft.anticoagulant?.class === 'vka' && other.anticoagulant?.class === 'doac') return `Switching from ${o} to ${d}: ${TO_WARFARIN[o] ?? 'follow the DOAC label'} (label).`
+  if (draft.anticoagulant?.class === 'doac' && other.anticoagulant?.class === 'vka') return `Switching from ${o} to ${d}: ${FROM_WARFARIN[d] ?? 'follow the DOAC label'} (label); check the INR first.`
+  if (!isTreatmentDose(draft)) return `The ${d} draft is a prophylactic dose beside the treatment-dose ${o} order${since}: the patient is already anticoagulated, so remove the ${d} draft unless ${o} is being stopped.`
+  return `Stop the ${o} order${since} when ${d} starts: give the first ${d} dose when the next ${o} dose would be due — or remove the ${d} draft if ${o} is to continue.`
+}
+
 export const CAT19: Rule = {
   id: 'CAT-19',
   version: '1.0.0',
@@ -39,17 +66,22 @@ export const CAT19: Rule = {
   hooks: ORDER_HOOKS,
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.DOAC_SWITCHING, EVIDENCE.ASCO23, EVIDENCE.CHEST21],
-  inputs: ['anticoagulant drafts at a treatment dose, with their start', 'active anticoagulant orders and the other drafts, with their planned end'],
-  logic: 'Fires when a treatment-dose anticoagulant is drafted (DOAC above its extended-phase dose, VKA, LMWH above its prophylactic dose, fondaparinux ≥ 5 mg/day, UFH) while another anticoagulant order — active, or another draft — of a different ingredient runs on the same days: neither is planned to end before the other starts (a date-only end covers its whole day). Exempt: the same ingredient (a renewal or dose change), a planned switch (the other order ends on or before the draft starts), warfarin with LMWH, UFH or fondaparinux (bridging until the INR is ≥ 2 for 24 h), and the order a VTE recurred on while CAT-10 advises the switch. The card names both orders and says which to stop and when; it offers no deletion of an active order (CDS Hooks deletes drafts only).',
+  inputs: ['anticoagulant drafts, with their dose and start', 'active anticoagulant orders and the other drafts, with their dose and planned end'],
+  logic: 'Fires when an anticoagulant is drafted while another anticoagulant order — active, or another draft — of a different ingredient runs on the same days (neither is planned to end before the other starts; a date-only end covers its whole day) and at least one of the two is a treatment dose (DOAC above its extended-phase dose, VKA, LMWH above its prophylactic dose, fondaparinux ≥ 5 mg/day, UFH): a prophylactic LMWH drafted beside a home DOAC counts. Exempt: the same ingredient (a renewal or dose change), a planned switch (the other order ends on or before the draft starts), warfarin with LMWH, UFH or fondaparinux (bridging until the INR is ≥ 2 for 24 h), and — when CAT-10 advises switching from a DOAC or VKA a VTE recurred on — that order beside the LMWH draft. The card names both orders and says which to stop and when; between a DOAC and warfarin it gives the DOAC label\'s switching steps (INR-guided). It offers no deletion of an active order (CDS Hooks deletes drafts only).',
+  unverified: ['The DOAC labels\' switching steps to and from warfarin (INR thresholds, edoxaban half dose, dabigatran start by CrCl) were read in secondary sources.'],
   requiresCat: true,
   evaluate (s, ctx) {
-    const drafts = anticoagulantOrders(ctx.subjects).filter((o) => o.draft && isTreatmentDose(o))
+    const drafts = anticoagulantOrders(ctx.subjects).filter((o) => o.draft)
     if (drafts.length === 0) return null
-    const recurredOn = ctx.fired.has('CAT-10') ? recurrenceOnTherapy(s)?.on : undefined
+    // After a recurrence on a DOAC or VKA, CAT-10 already says to stop that order for the LMWH.
+    const recurrence = ctx.fired.has('CAT-10') ? recurrenceOnTherapy(s)?.on : undefined
+    const switchedFrom = recurrence?.anticoagulant?.class === 'doac' || recurrence?.anticoagulant?.class === 'vka' ? recurrence : undefined
     const pairs: Array<{ draft: OrderFact, other: OrderFact }> = []
     for (const d of drafts) {
       for (const o of [...s.activeAnticoagulants, ...anticoagulantOrders(s.drafts)]) {
-        if (o === d || o === recurredOn || o.anticoagulant?.agent === d.anticoagulant?.agent || bridging(d, o)) continue
+        if (o === d || o.anticoagulant?.agent === d.anticoagulant?.agent || bridging(d, o)) continue
+        if (o === switchedFrom && d.anticoagulant?.class === 'lmwh') continue
+        if (!isTreatmentDose(d) && !isTreatmentDose(o)) continue
         // Two drafts are one pair, whichever is the subject.
         if (o.draft && pairs.some((p) => p.draft === o && p.other === d)) continue
         if (overlaps(d, o, s.nowMs)) pairs.push({ draft: d, other: o })
@@ -58,18 +90,18 @@ export const CAT19: Rule = {
     if (pairs.length === 0) return null
     const first = pairs[0] as { draft: OrderFact, other: OrderFact }
     const [d, o] = [agentOf(first.draft), agentOf(first.other)]
-    const advice = pairs.map(({ draft, other }) => other.draft
-      ? `Sign only one of the ${agentOf(draft)} and ${agentOf(other)} drafts, or bound the first to end when the second starts.`
-      : `Stop the ${agentOf(other)} order${other.start !== undefined ? ` started ${other.start.text.slice(0, 10)}` : ''} when ${agentOf(draft)} starts: give the first ${agentOf(draft)} dose when the next ${agentOf(other)} dose would be due — or remove the ${agentOf(draft)} draft if ${agentOf(other)} is to continue.`)
+    const vka = pairs.some(({ draft, other }) => draft.anticoagulant?.class === 'vka' || other.anticoagulant?.class === 'vka')
     return {
       fired: {
         indicator: 'warning',
         summary: first.other.draft
           ? `${d} and ${o} are both drafted for the same days: two anticoagulants at once — keep one`
-          : `${d} drafted while ${o} is active: two anticoagulants at once — stop ${o} when ${d} starts`,
-        finding: `${pairs.map(({ draft, other }) => `The ${agentOf(draft)} draft would run alongside ${other.draft ? 'the' : 'the active'} ${agentOf(other)} order, which is not planned to end before it starts.`).join(' ')} Two anticoagulants together add bleeding risk without adding protection; the DOAC labels switch from one anticoagulant to another by stopping one when the next starts, and overlap only when warfarin is started, until the INR is in range.`,
+          : vka
+            ? `${d} drafted while ${o} is active: switch by the label's INR-guided steps, not a plain overlap`
+            : `${d} drafted while ${o} is active: two anticoagulants at once — stop ${o} when ${d} starts`,
+        finding: `${pairs.map(({ draft, other }) => `The ${agentOf(draft)} draft would run alongside ${other.draft ? 'the' : 'the active'} ${agentOf(other)} order, which is not planned to end before it starts.`).join(' ')} Two anticoagulants together add bleeding risk without adding protection; the DOAC labels switch from one anticoagulant to another by stopping one when the next starts${vka ? ', and between a DOAC and warfarin by INR-guided steps' : ''}.`,
         values: [...new Set(pairs.flatMap(({ draft, other }) => [orderLine(draft), orderLine(other)]))],
-        recommendation: [...new Set(advice)].join(' '),
+        recommendation: [...new Set(pairs.map(({ draft, other }) => advice(draft, other)))].join(' '),
         subjects: [...new Set(pairs.map((p) => p.draft))],
         overrideReasons: [REASON.switchPlanned, REASON.bridging, REASON.haematology],
         inputs: { pairs: pairs.map(({ draft, other }) => ({ draft: draft.anticoagulant?.agent, other: other.anticoagulant?.agent, otherStatus: other.draft ? 'draft' : other.status })) }
@@ -104,7 +136,7 @@ export const CAT22: Rule = {
     const named = [...antiplatelets, ...nsaids, ...btk]
     const why = [
       ...(antiplatelets.length >= 2 ? [`dual antiplatelet therapy (${antiplatelets.join(' and ')}) with an anticoagulant is triple therapy, with the highest bleeding risk`] : antiplatelets.length === 1 ? [`${antiplatelets[0] ?? ''} adds to the bleeding risk of anticoagulation`] : []),
-      ...(nsaids.length > 0 ? [`${nsaids.join(', ')} (NSAID) adds gastrointestinal bleeding risk and harms platelet function`] : []),
+      ...(nsaids.length > 0 ? [`${words(nsaids)} (NSAID) adds gastrointestinal bleeding risk${nsaids.every((n) => n === 'celecoxib') ? '' : ' and impairs platelet function'}`] : []),
       ...(btk.length > 0 ? [`${btk.join(', ')} (BTK inhibitor) impairs platelet function; its label warns of haemorrhage, more so with anticoagulants`] : [])
     ]
     return {
@@ -113,7 +145,7 @@ export const CAT22: Rule = {
         summary: `${agents} with ${words(named)}: bleeding risk adds up — confirm each indication; stop what can stop${warning ? ', consider a PPI' : ''}`,
         finding: `A treatment-dose ${agents} order is drafted while ${words(named)} ${named.length > 1 ? 'are' : 'is'} active or drafted: ${why.join('; ')}. ASCO 2023 and ITAC 2022 count concomitant antiplatelet drugs among the bleeding risks to weigh in cancer-associated VTE; the DOAC labels warn that aspirin, P2Y12 inhibitors and NSAIDs raise their bleeding risk.`,
         values: [...drafts.map(orderLine), ...co.map(orderLine)],
-        recommendation: `Confirm the indication for ${named.length > 1 ? `each of ${words(named)}` : named.join('')}. Stop what has no firm indication (for example aspirin for primary prevention, an NSAID for pain that another analgesic can treat); where an antiplatelet must continue (for example a recent coronary stent), agree its duration with cardiology and give a proton-pump inhibitor.${btk.length > 0 ? ' With a BTK inhibitor, discuss the combination with haematology.' : ''}`,
+        recommendation: `Confirm the indication for ${named.length > 1 ? `each of ${words(named)}` : named.join('')}. Stop what has no firm indication (for example aspirin for primary prevention, an NSAID for pain that another analgesic can treat); where an antiplatelet or NSAID must continue (for example a recent coronary stent), agree its duration with cardiology and give a proton-pump inhibitor.${btk.length > 0 ? ' With a BTK inhibitor, discuss the combination with haematology.' : ''}`,
         subjects: drafts,
         overrideReasons: [REASON.indicationDocumented, REASON.coMedicationStopped, REASON.haematology],
         inputs: { antiplatelets, nsaids, btk, anticoagulants: drafts.map((o) => o.anticoagulant?.agent) }
