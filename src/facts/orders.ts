@@ -257,8 +257,11 @@ function medicationRequestFact (mr: Json, draft: { ref: string | undefined, sele
   const interacting = anticoagulant === undefined ? matchInteracting(codings, names)?.entry : undefined
   const thrombolytic = anticoagulant === undefined && matchThrombolytic(codings, names) !== undefined
   const bleedingRisk = anticoagulant === undefined && interacting === undefined && !thrombolytic ? matchBleedingRisk(codings, names)?.entry : undefined
-  // Prefetched orders of unrelated drugs are dropped before any dosage is read.
-  if (draft === undefined && anticoagulant === undefined && interacting === undefined && !thrombolytic && bleedingRisk === undefined) return undefined
+  // Prefetched orders of unrelated drugs are dropped before any dosage is read, and so are prefetched
+  // interacting or bleeding-risk drugs no longer active (only a current co-medication matters; a long
+  // medication history of them would otherwise all be parsed).
+  if (draft === undefined && anticoagulant === undefined && !thrombolytic &&
+    ((interacting === undefined && bleedingRisk === undefined) || str(mr.status) !== 'active')) return undefined
   const agent = anticoagulant?.entry.key
   const agentClass = anticoagulant?.entry.class
   const dosages = FP.medicationRequest.dosages(mr)

@@ -1,10 +1,10 @@
 // The course of treatment: VKA instead of LMWH/DOAC (CAT-06), stopping before six months (CAT-07),
 // and VTE recurring on therapy (CAT-10).
-import { addMonths, isoDay } from '../fhir/dates.js'
+import { addMonths, DAY_MS, isoDay } from '../fhir/dates.js'
 import { DALTEPARIN_MAX_DAILY_IU, escalatedDose, type CurrentDose } from '../dosing/lmwh.js'
 import { PLATELETS_FULL_DOSE, LMWH_RENAL_THRESHOLD } from '../dosing/alternatives.js'
 import type { OrderFact } from '../facts/orders.js'
-import { agentNames, anticoagulantOrders, currentVte, LMWH_DOSE_NOTE, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plannedStop, plateletsBelow, recurrenceOnTherapy } from './common.js'
+import { agentNames, anticoagulantOrders, currentVte, isTreatmentDose, LMWH_DOSE_NOTE, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plannedStop, plateletsBelow, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
 import type { VteFact } from '../facts/conditions.js'
@@ -120,6 +120,14 @@ function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, met
   }
 }
 
+/** Midnight (UTC) of the last day an order's planned end names. */
+function lastDayOf (o: OrderFact): number | undefined {
+  const text = o.plannedEnd?.text
+  if (text === undefined) return undefined
+  const ms = Date.parse(text.slice(0, 10))
+  return Number.isFinite(ms) ? ms : undefined
+}
+
 function monthsSince (fromMs: number, nowMs: number): string {
   const months = Math.floor((nowMs - fromMs) / (30.44 * 86_400_000))
   return months < 1 ? '< 1 month' : months === 1 ? '1 month' : `${months} months`
@@ -190,7 +198,8 @@ export const CAT10: Rule = {
       overrideReasons: [REASON.adherence, REASON.haematology, REASON.palliative],
       inputs: { vteOnset: vte.onset?.text, onAgent: on.anticoagulant?.agent, onStart: on.start?.text }
     }
-    const confirm = 'First confirm a true recurrence: new thrombus on imaging compared with a baseline study (residual thrombus from the first event is not a recurrence).'
+    const confirm = (ctx.fired.has('CAT-21') ? 'A new VTE with a falling platelet count on heparin is HIT with thrombosis until proven otherwise (CAT-21): stop all heparin and use a non-heparin anticoagulant; do not escalate LMWH. ' : '') +
+      'First confirm a true recurrence: new thrombus on imaging compared with a baseline study (residual thrombus from the first event is not a recurrence).'
     const checks = cls === 'lmwh' || cls === 'ufh' || cls === 'fondaparinux'
       ? `${confirm} Then check adherence, the dose against the current weight, heparin-induced thrombocytopenia (platelet trend; CAT-21) and tumour compression of the vein.`
       : `${confirm} Then check adherence, the dose and tumour compression of the vein.`
@@ -271,7 +280,7 @@ export const CAT20: Rule = {
   severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CHEST21, EVIDENCE.ESC19],
   inputs: ['active cancers', 'VTE onset', 'anticoagulant orders: status, start, end (bounds, validity period or dispensed supply)'],
-  logic: `On patient-view: fires when the cancer is active, no anticoagulant is active, the newest VTE began at least 6 months ago, and the last anticoagulant course started for it was completed or stopped within the last ${REVIEW_WINDOW_DAYS} days (its end read from its dosage bounds, validity period or dispensed supply). Info: at 6 months the guidelines ask for a documented decision to continue while the cancer is active (metastatic disease, ongoing anticancer treatment), weighing bleeding risk — ASCO 2023, ITAC 2022, CHEST 2021, ESC 2019. Silent once ${REVIEW_WINDOW_DAYS} days have passed. Under 6 months CAT-07 speaks instead.`,
+  logic: `On patient-view: fires when the cancer is active, no anticoagulant is active, the newest VTE began at least 6 months ago, and the last treatment-dose anticoagulant course started for it was completed or stopped within the last ${REVIEW_WINDOW_DAYS} days, counted from the last day its order states (dosage bounds, validity period or dispensed supply); a prophylactic course ending does not count. Info: at 6 months the guidelines ask for a documented decision to continue while the cancer is active (metastatic disease, ongoing anticancer treatment), weighing bleeding risk — ASCO 2023, ITAC 2022, CHEST 2021, ESC 2019. Silent once ${REVIEW_WINDOW_DAYS} days have passed. Under 6 months CAT-07 speaks instead.`,
   notCoded: 'A recorded decision not to continue cannot be recognised in the record (no code for it): the override reason records it, and the card falls silent 90 days after the course ended. "Under anticancer treatment" is not coded; any active cancer counts, and a metastatic one is named.',
   requiresCat: false,
   evaluate (s) {
@@ -280,11 +289,15 @@ export const CAT20: Rule = {
     const sixMonthsAgo = addMonths(s.nowMs, -MIN_MONTHS)
     if (vte?.onset === undefined || vte.onset.ms > sixMonthsAgo) return null
     const onsetDay = vte.onset.ms - 7 * 86_400_000
-    const courses = s.anticoagulantHistory.filter((o) => (o.status === 'completed' || o.status === 'stopped') && o.start !== undefined && o.start.ms >= onsetDay && o.plannedEnd !== undefined && o.plannedEnd.ms <= s.nowMs)
+    // Treatment-dose courses only (a prophylactic course ending is not the end of treatment), ended by
+    // their last day (a date-only end is the last day given, not the midnight after it).
+    const courses = s.anticoagulantHistory
+      .filter((o) => (o.status === 'completed' || o.status === 'stopped') && o.start !== undefined && o.start.ms >= onsetDay && isTreatmentDose(o))
+      .map((o) => ({ o, lastDayMs: lastDayOf(o) }))
+      .filter((c): c is { o: OrderFact, lastDayMs: number } => c.lastDayMs !== undefined && c.lastDayMs <= s.nowMs)
     if (courses.length === 0) return null
-    const last = courses.reduce((a, b) => (b.plannedEnd?.ms ?? 0) > (a.plannedEnd?.ms ?? 0) ? b : a)
-    const endedMs = last.plannedEnd?.ms ?? 0
-    const daysAgo = Math.floor((s.nowMs - endedMs) / 86_400_000)
+    const { o: last, lastDayMs: endedMs } = courses.reduce((a, b) => b.lastDayMs > a.lastDayMs ? b : a)
+    const daysAgo = Math.floor((s.nowMs - endedMs) / DAY_MS)
     if (daysAgo > REVIEW_WINDOW_DAYS) return null
     const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
     return {

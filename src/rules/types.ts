@@ -36,7 +36,7 @@ export interface RuleMeta {
   readonly notCoded?: string
   /** Facts the rule relies on that knowledge.md marks UNVERIFIED. */
   readonly unverified?: readonly string[]
-  /** False only for CAT-14, the one rule that may fire for a patient without CAT. */
+  /** False only for CAT-14 and CAT-20, the rules that may fire for a patient without a current CAT. */
   readonly requiresCat: boolean
 }
 

@@ -1,10 +1,13 @@
-// CAT-19, CAT-20, CAT-21, CAT-22 and the CAT-01 continuation rule alone, at their threshold edges.
+// CAT-19, CAT-20, CAT-21, CAT-22 and the CAT-01 continuation rule alone, at their threshold edges,
+// and how the other cards defer to a suspected HIT.
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_FORMULARY } from '../../src/dosing/presentations.js'
 import { CAT19, CAT22 } from '../../src/rules/concurrent-medication.js'
 import { CAT01 } from '../../src/rules/doac-choice.js'
+import { CAT05 } from '../../src/rules/doac-hazards.js'
+import { CAT08, CAT09 } from '../../src/rules/lmwh-dosing.js'
 import { CAT21 } from '../../src/rules/heparin-induced-thrombocytopenia.js'
-import { CAT20 } from '../../src/rules/treatment-course.js'
+import { CAT10, CAT20 } from '../../src/rules/treatment-course.js'
 import type { HookName } from '../../src/cds/services.js'
 import type { Indicator, Rule, RuleOutcome } from '../../src/rules/types.js'
 import {
@@ -41,14 +44,30 @@ describe('CAT-19 two anticoagulants', () => {
     expect(indicator(run(CAT19, cat({ medications: [endsYesterday], drafts: [draftFrom(2)] })))).toBe('warning')
   })
 
-  it('exempt: the same ingredient, bridging to warfarin, a prophylactic-dose draft, the order a VTE recurred on (CAT-10)', () => {
+  it('exempt: the same ingredient, bridging to warfarin, two prophylactic doses, the order a VTE recurred on (CAT-10)', () => {
     expect(run(CAT19, cat({ medications: [dalteparinActive()], drafts: [medicationRequest({ id: 'd2', atc: 'B01AB04', dose: 18_000, unit: '[iU]' })] }))).toBeNull()
     expect(run(CAT19, cat({ medications: [dalteparinActive()], drafts: [medicationRequest({ id: 'w', rxnorm: '11289', dose: 5 })] }))).toBeNull()
-    expect(run(CAT19, cat({ medications: [dalteparinActive()], drafts: [apixabanDraft({ rxnorm: '1364435', dose: 2.5 })] }))).toBeNull()
+    expect(run(CAT19, cat({ medications: [dalteparinActive({ dose: 5000 })], drafts: [apixabanDraft({ rxnorm: '1364435', dose: 2.5 })] }))).toBeNull()
     const onApixaban = medicationRequest({ id: 'a', status: 'active', rxnorm: '1364445', dose: 5, perDay: 2, authoredOn: daysAgo(40) })
     const recurred = cat({ conditions: [sarcoma(), acuteDvt({ id: 'old', onset: daysAgo(45) }), pe({ id: 'new', onset: daysAgo(2) })], medications: [onApixaban], drafts: [medicationRequest({ id: 'e', rxnorm: '67108', dose: 80, perDay: 2 })] })
     expect(indicator(run(CAT19, recurred))).toBe('warning')
     expect(run(CAT19, recurred, [['CAT-10', 'warning']])).toBeNull()
+  })
+
+  it('a prophylactic draft beside a treatment-dose order still fires, and says the patient is already anticoagulated', () => {
+    const f = fired(run(CAT19, cat({ medications: [dalteparinActive()], drafts: [apixabanDraft({ rxnorm: '1364435', dose: 2.5 })] })))
+    expect(f.indicator).toBe('warning')
+    expect(f.recommendation).toMatch(/prophylactic dose beside the treatment-dose dalteparin order started .*: the patient is already anticoagulated, so remove the apixaban draft/)
+  })
+
+  it('between a DOAC and warfarin it gives the label\'s INR-guided switching steps', () => {
+    const onApixaban = medicationRequest({ id: 'a', status: 'active', rxnorm: '1364445', dose: 5, perDay: 2, authoredOn: daysAgo(40) })
+    const toWarfarin = fired(run(CAT19, cat({ medications: [onApixaban], drafts: [medicationRequest({ id: 'w', rxnorm: '11289', dose: 5 })] })))
+    expect(toWarfarin.summary).toMatch(/switch by the label's INR-guided steps, not a plain overlap/)
+    expect(toWarfarin.recommendation).toMatch(/Switching from apixaban to warfarin: stop apixaban and start a parenteral anticoagulant with warfarin at the time of the next apixaban dose/)
+    const onWarfarin = medicationRequest({ id: 'w', status: 'active', rxnorm: '11289', dose: 5, authoredOn: daysAgo(40) })
+    const fromWarfarin = fired(run(CAT19, cat({ medications: [onWarfarin], drafts: [medicationRequest({ id: 'r', rxnorm: '1232086', dose: 20 })] })))
+    expect(fromWarfarin.recommendation).toMatch(/Switching from warfarin to rivaroxaban: stop warfarin and start rivaroxaban once the INR is below 3\.0 \(label\); check the INR first\./)
   })
 
   it('two overlapping drafts are one pair; a bounded lead-in followed by the DOAC is not an overlap', () => {
@@ -79,6 +98,21 @@ describe('CAT-20 course ended after 6 months with the cancer active', () => {
     expect(indicator(run(CAT20, spec({ medications: [course(89)] })))).toBe('info')
     expect(run(CAT20, spec({ medications: [course(92)] }))).toBeNull()
     expect(indicator(run(CAT20, spec({ medications: [course(10, 220, 'stopped')] })))).toBe('info')
+  })
+
+  it('counts from the last day the order states (ended today is day 0); a prophylactic course ending does not count', () => {
+    expect(fired(run(CAT20, spec({ medications: [course(0)] }))).summary).toMatch(/^Anticoagulation ended today/)
+    expect(fired(run(CAT20, spec({ medications: [course(10)] }))).summary).toMatch(/^Anticoagulation ended 10 days ago/)
+    const prophylactic = medicationRequest({
+      id: 'proph',
+      status: 'completed',
+      rxnorm: '1364435',
+      dose: 2.5,
+      perDay: 2,
+      authoredOn: daysAgo(200),
+      dosageExtra: { timing: { repeat: { frequency: 1, period: 12, periodUnit: 'h', boundsPeriod: { start: daysAgo(200), end: daysAgo(10) } } } }
+    })
+    expect(run(CAT20, spec({ medications: [prophylactic] }))).toBeNull()
   })
 
   it('needs the VTE to be at least 6 months old, no active anticoagulant, an active cancer and a known end', () => {
@@ -124,17 +158,30 @@ describe('CAT-21 suspected HIT', () => {
     expect(hit(15, 240, 95)).toBeNull()
   })
 
-  it('critical at a fall of ≥ 50 %, warning at 30–50 %, silent below 30 %', () => {
-    expect(indicator(hit(8, 200, 100))).toBe('critical')
-    expect(indicator(hit(8, 200, 101))).toBe('warning')
+  it('critical at a fall of more than 50 % with a nadir ≥ 20, warning at 30–50 % or a lower nadir, silent below 30 %', () => {
+    expect(indicator(hit(8, 200, 99))).toBe('critical')
+    expect(indicator(hit(8, 200, 100))).toBe('warning')
+    expect(indicator(hit(8, 200, 20))).toBe('critical')
+    expect(indicator(hit(8, 200, 19))).toBe('warning')
     expect(indicator(hit(8, 200, 140))).toBe('warning')
     expect(hit(8, 200, 141)).toBeNull()
   })
 
   it('rapid onset: within a day of re-exposure after heparin in the previous 30 days', () => {
-    const reexposed = { medications: [heparinFrom(1, 'now'), { ...heparinFrom(20, 'before'), status: 'completed' }] }
+    const earlier = dalteparinActive({ id: 'before', status: 'completed', authoredOn: daysAgo(20), dosageExtra: { timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: daysAgo(20), end: daysAgo(10) } } } } })
+    const reexposed = { medications: [heparinFrom(1, 'now'), earlier] }
     expect(indicator(run(CAT21, { hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(20) })], observations: [weight(80), ...counts([2, 220], [0, 90])], ...reexposed }))).toBe('critical')
     expect(run(CAT21, { hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(20) })], observations: [weight(80), ...counts([2, 220], [0, 90])], medications: [heparinFrom(1, 'now')] })).toBeNull()
+  })
+
+  it('the fall is timed from its first count down, and a re-order that runs on does not restart the clock', () => {
+    const startsDay4 = run(CAT21, { hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(20) })], observations: counts([9, 240], [4, 150], [0, 95]), medications: [heparinFrom(8)] })
+    expect(startsDay4).toBeNull()
+    const firstOrder = dalteparinActive({ id: 'first', status: 'completed', authoredOn: daysAgo(20), dosageExtra: { timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: daysAgo(20), end: daysAgo(9) } } } } })
+    const reOrdered = run(CAT21, { hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(21) })], observations: counts([10, 240], [0, 95]), medications: [firstOrder, heparinFrom(8)] })
+    expect(reOrdered).toBeNull()
+    const alone = run(CAT21, { hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(21) })], observations: counts([10, 240], [0, 95]), medications: [heparinFrom(8)] })
+    expect(indicator(alone)).toBe('critical')
   })
 
   it('the baseline is the highest count from 3 days before exposure; an older fall does not count; an old newest count is history', () => {
@@ -146,7 +193,7 @@ describe('CAT-21 suspected HIT', () => {
 
   it('shows the counts and dates used, asks for the 4Ts, offers to remove a heparin draft', () => {
     const f = fired(run(CAT21, { hook: 'order-sign', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(20) })], observations: counts([9, 240], [0, 95]), medications: [heparinFrom(8)], drafts: [medicationRequest({ id: 'e', rxnorm: '67108', dose: 80, perDay: 2 })] }))
-    expect(f.summary).toBe('Platelets 240 → 95 × 10⁹/L (−60 %) after 8 days of dalteparin: suspect HIT — score the 4Ts now')
+    expect(f.summary).toBe('Platelets 240 → 95 × 10⁹/L (−60 %) from day 8 of dalteparin: suspect HIT — score the 4Ts now')
     expect(f.values.slice(0, 2)).toEqual([`Platelets 240 × 10⁹/L (${daysAgo(9)})`, `Platelets 95 × 10⁹/L (${daysAgo(0)})`])
     expect(f.recommendation).toMatch(/4Ts[\s\S]*stop all heparin, including LMWH and heparin flushes[\s\S]*anti-PF4[\s\S]*non-heparin anticoagulant/)
     expect(f.proposal).toEqual({ kind: 'hold' })
@@ -173,5 +220,33 @@ describe('CAT-22 bleeding-risk co-medication', () => {
     const f = fired(run(CAT22, cat({ medications: [drug('a', '1191', 'aspirin 81 mg'), drug('c', '32968', 'clopidogrel')], drafts: [enox] })))
     expect(f.recommendation).toMatch(/Confirm the indication for each of aspirin and clopidogrel[\s\S]*proton-pump inhibitor/)
     expect(f.finding).toMatch(/triple therapy/)
+  })
+})
+
+describe('beside a suspected HIT (CAT-21)', () => {
+  const withPlatelets = (count: number, drafts = [dalteparinDraft()]) => cat({ observations: [weight(80), creatinine(0.9), platelets(count)], drafts })
+  function dalteparinDraft () { return medicationRequest({ id: 'draft-dalt', atc: 'B01AB04', text: 'dalteparin', dose: 16_000, unit: '[iU]' }) }
+
+  it('the dalteparin platelet reduction (CAT-05) is silent beside a critical CAT-21 and says "if HIT is excluded" beside a warning one', () => {
+    const alone = fired(run(CAT05, withPlatelets(70)))
+    expect(alone.recommendation).toMatch(/^Give dalteparin/)
+    expect(run(CAT05, withPlatelets(70), [['CAT-21', 'critical']])).toBeNull()
+    expect(fired(run(CAT05, withPlatelets(70), [['CAT-21', 'warning']])).recommendation).toMatch(/^If HIT is excluded \(CAT-21\): give dalteparin/)
+  })
+
+  it('LMWH dose cards (CAT-08 renal, CAT-09 prophylactic dose) are silent: the question is stopping heparin', () => {
+    const renal = cat({ observations: [weight(80), creatinine(4), platelets(220)], drafts: [medicationRequest({ id: 'e', rxnorm: '67108', dose: 80, perDay: 2 })] })
+    expect(indicator(run(CAT08, renal))).toBe('warning')
+    expect(run(CAT08, renal, [['CAT-21', 'warning']])).toBeNull()
+    const prophylactic = cat({ drafts: [medicationRequest({ id: 'e', rxnorm: '67108', dose: 40 })] })
+    expect(indicator(run(CAT09, prophylactic))).toBe('warning')
+    expect(run(CAT09, prophylactic, [['CAT-21', 'warning']])).toBeNull()
+  })
+
+  it('the recurrence card (CAT-10) says a new VTE with falling platelets on heparin is HIT until proven otherwise', () => {
+    const onDalteparin = dalteparinActive({ authoredOn: daysAgo(10) })
+    const recurred = cat({ hook: 'patient-view', conditions: [sarcoma(), acuteDvt({ id: 'old', onset: daysAgo(12) }), pe({ id: 'new', onset: daysAgo(1) })], medications: [onDalteparin] })
+    expect(fired(run(CAT10, recurred)).recommendation).not.toMatch(/HIT with thrombosis/)
+    expect(fired(run(CAT10, recurred, [['CAT-21', 'critical']])).recommendation).toMatch(/^A new VTE with a falling platelet count on heparin is HIT with thrombosis until proven otherwise \(CAT-21\): stop all heparin/)
   })
 })
