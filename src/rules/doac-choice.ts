@@ -22,14 +22,18 @@ export const DOAC_HAZARD_RULES = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-1
 const HONEST = 'ASCO 2023, ITAC 2022, NCCN, CHEST 2021 and ESC 2022 also accept apixaban, edoxaban or rivaroxaban when no hazard is present ' +
   '(ASCO: strong recommendation; CHEST 2021 recommends an oral Xa inhibitor over LMWH; ESC 2022 class I A; NCCN: apixaban category 1).'
 
-/** A continuation: a course of the same DOAC lasting ≥ 3 months, completed ≤ 30 days ago (a stopped one may have been stopped for a reason, so it does not count). */
+/**
+ * A continuation: a course of the same DOAC lasting ≥ 3 months, completed or stopped ≤ 30 days ago. CAT-01
+ * is a policy card about the choice of drug, and that choice was made; why a course was stopped is for
+ * the hazard cards, which still fire.
+ */
 const CONTINUATION_MIN_MONTHS = 3
 const CONTINUATION_GAP_DAYS = 30
 
 function continuesCourse (s: PatientSnapshot, draft: OrderFact): boolean {
   return s.anticoagulantHistory.some((h) => {
     const end = h.plannedEnd?.ms
-    return h.anticoagulant?.agent === draft.anticoagulant?.agent && h.status === 'completed' &&
+    return h.anticoagulant?.agent === draft.anticoagulant?.agent && (h.status === 'completed' || h.status === 'stopped') &&
       h.start !== undefined && end !== undefined && end <= s.nowMs && s.nowMs - end <= CONTINUATION_GAP_DAYS * 86_400_000 &&
       end >= addMonths(h.start.ms, CONTINUATION_MIN_MONTHS)
   })
@@ -43,7 +47,7 @@ export const CAT01: Rule = {
   severity: { 'lmwh-first': 'warning (LMWH preferred by local policy)', 'guideline-2023': 'info (DOAC acceptable; checks listed)' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ESC22, EVIDENCE.ASH21],
   inputs: ['DOAC draft', 'active cancers', 'interacting drugs', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)', 'platelets ≤ 7 days'],
-  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets), CAT-10 (VTE recurring on anticoagulation) or CAT-21 (suspected HIT, when LMWH is no alternative) fired, with CrCl and platelets known. When the regimen card CAT-18 fired, guideline-2023 stays silent (CAT-18 already says the drug is acceptable and only its regimen is wrong) and lmwh-first points to it. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal or continuation of a DOAC the patient already takes or took (a prior prescription, the same DOAC active, or a course of it of at least 3 months completed within the last 30 days; a stopped course may have been stopped for a reason and does not count): the choice was made; hazard cards still fire and CAT-17 covers the extended phase.',
+  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets), CAT-10 (VTE recurring on anticoagulation) or CAT-21 (suspected HIT, when LMWH is no alternative) fired, with CrCl and platelets known. When the regimen card CAT-18 fired, guideline-2023 stays silent (CAT-18 already says the drug is acceptable and only its regimen is wrong) and lmwh-first points to it. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal or continuation of a DOAC the patient already takes or took (a prior prescription, the same DOAC active, or a course of it of at least 3 months completed or stopped within the last 30 days): the choice was made; hazard cards still fire and CAT-17 covers the extended phase.',
   notCoded: 'GI mucosal lesions, impaired GI absorption and hepatic disease are not coded in knowledge.md, so the card lists them as not checked.',
   requiresCat: true,
   evaluate (s, ctx) {

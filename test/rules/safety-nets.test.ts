@@ -136,9 +136,10 @@ describe('CAT-01 continuation', () => {
   })
   const spec = (prev: ReturnType<typeof medicationRequest>) => cat({ conditions: [sarcoma(), pe({ onset: daysAgo(240), clinicalStatus: 'active' })], medications: [prev], drafts: [apixabanDraft()] })
 
-  it('is silent for the same DOAC after ≥ 3 months ended ≤ 30 days ago, fires otherwise', () => {
+  it('is silent for the same DOAC after ≥ 3 months completed or stopped ≤ 30 days ago, fires otherwise', () => {
     expect(run(CAT01, spec(finished(10, 6)))).toBeNull()
     expect(run(CAT01, spec(finished(29, 3)))).toBeNull()
+    expect(run(CAT01, spec({ ...finished(10, 6), status: 'stopped' }))).toBeNull()
     expect(indicator(run(CAT01, spec(finished(35, 6))))).toBe('warning')
     expect(indicator(run(CAT01, spec(finished(10, 2))))).toBe('warning')
     expect(indicator(run(CAT01, spec({ ...finished(10, 6), medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1232086' }] } })))).toBe('warning')
