@@ -49,13 +49,17 @@ const FROM_WARFARIN: Readonly<Record<string, string>> = {
   dabigatran: 'stop warfarin and start dabigatran once the INR is below 2.0'
 }
 
-function advice (draft: OrderFact, other: OrderFact): string {
+const isHeparin = (o: OrderFact): boolean => o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh'
+
+function advice (draft: OrderFact, other: OrderFact, hit: boolean): string {
   const [d, o] = [agentOf(draft), agentOf(other)]
   if (other.draft) return `Sign only one of the ${d} and ${o} drafts, or bound the first to end when the second starts.`
   const since = other.start !== undefined ? ` started ${other.start.text.slice(0, 10)}` : ''
+  if (hit && isHeparin(other)) return `Stop the ${o} order${since} when ${d} starts: heparin-induced thrombocytopenia is suspected (CAT-21), and all heparin stops.`
   if (draft.anticoagulant?.class === 'vka' && other.anticoagulant?.class === 'doac') return `Switching from ${o} to ${d}: ${TO_WARFARIN[o] ?? 'follow the DOAC label'} (label).`
   if (draft.anticoagulant?.class === 'doac' && other.anticoagulant?.class === 'vka') return `Switching from ${o} to ${d}: ${FROM_WARFARIN[d] ?? 'follow the DOAC label'} (label); check the INR first.`
-  if (!isTreatmentDose(draft)) return `The ${d} draft is a prophylactic dose beside the treatment-dose ${o} order${since}: the patient is already anticoagulated, so remove the ${d} draft unless ${o} is being stopped.`
+  // Only a dose that can be read and is below treatment is called prophylactic.
+  if (draft.phases[0]?.daily !== undefined && !isTreatmentDose(draft)) return `The ${d} draft is a prophylactic dose beside the treatment-dose ${o} order${since}: the patient is already anticoagulated, so remove the ${d} draft unless ${o} is being stopped.`
   return `Stop the ${o} order${since} when ${d} starts: give the first ${d} dose when the next ${o} dose would be due — or remove the ${d} draft if ${o} is to continue.`
 }
 
@@ -67,7 +71,7 @@ export const CAT19: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.DOAC_SWITCHING, EVIDENCE.ASCO23, EVIDENCE.CHEST21],
   inputs: ['anticoagulant drafts, with their dose and start', 'active anticoagulant orders and the other drafts, with their dose and planned end'],
-  logic: 'Fires when an anticoagulant is drafted while another anticoagulant order — active, or another draft — of a different ingredient runs on the same days (neither is planned to end before the other starts; a date-only end covers its whole day) and at least one of the two is a treatment dose (DOAC above its extended-phase dose, VKA, LMWH above its prophylactic dose, fondaparinux ≥ 5 mg/day, UFH): a prophylactic LMWH drafted beside a home DOAC counts. Exempt: the same ingredient (a renewal or dose change), a planned switch (the other order ends on or before the draft starts), warfarin with LMWH, UFH or fondaparinux (bridging until the INR is ≥ 2 for 24 h), and — when CAT-10 advises switching from a DOAC or VKA a VTE recurred on — that order beside the LMWH draft. The card names both orders and says which to stop and when; between a DOAC and warfarin it gives the DOAC label\'s switching steps (INR-guided). It offers no deletion of an active order (CDS Hooks deletes drafts only).',
+  logic: 'Fires when an anticoagulant is drafted while another anticoagulant order — active, or another draft — of a different ingredient runs on the same days (neither is planned to end before the other starts; a date-only end covers its whole day) and at least one of the two is a treatment dose (DOAC above its extended-phase dose, VKA, LMWH above its prophylactic dose, fondaparinux ≥ 5 mg/day, UFH): a prophylactic LMWH drafted beside a home DOAC counts. Exempt: the same ingredient (a renewal or dose change), a planned switch (the other order ends on or before the draft starts), warfarin with LMWH, UFH or fondaparinux (bridging until the INR is ≥ 2 for 24 h), and — when CAT-10 advises switching from a DOAC or VKA a VTE recurred on — that order beside the LMWH draft. While HIT is suspected (CAT-21) a heparin or LMWH draft is left to CAT-21, and a non-heparin draft beside heparin is told that all heparin stops. The card names both orders and says which to stop and when; between a DOAC and warfarin it gives the DOAC label\'s switching steps (INR-guided). It offers no deletion of an active order (CDS Hooks deletes drafts only).',
   unverified: ['The DOAC labels\' switching steps to and from warfarin (INR thresholds, edoxaban half dose, dabigatran start by CrCl) were read in secondary sources.'],
   requiresCat: true,
   evaluate (s, ctx) {
@@ -76,8 +80,10 @@ export const CAT19: Rule = {
     // After a recurrence on a DOAC or VKA, CAT-10 already says to stop that order for the LMWH.
     const recurrence = ctx.fired.has('CAT-10') ? recurrenceOnTherapy(s)?.on : undefined
     const switchedFrom = recurrence?.anticoagulant?.class === 'doac' || recurrence?.anticoagulant?.class === 'vka' ? recurrence : undefined
+    // While HIT is suspected, CAT-21 already asks to remove a heparin or LMWH draft: not a switch question.
+    const hit = ctx.fired.has('CAT-21')
     const pairs: Array<{ draft: OrderFact, other: OrderFact }> = []
-    for (const d of drafts) {
+    for (const d of drafts.filter((o) => !(hit && isHeparin(o)))) {
       for (const o of [...s.activeAnticoagulants, ...anticoagulantOrders(s.drafts)]) {
         if (o === d || o.anticoagulant?.agent === d.anticoagulant?.agent || bridging(d, o)) continue
         if (o === switchedFrom && d.anticoagulant?.class === 'lmwh') continue
@@ -101,7 +107,7 @@ export const CAT19: Rule = {
             : `${d} drafted while ${o} is active: two anticoagulants at once — stop ${o} when ${d} starts`,
         finding: `${pairs.map(({ draft, other }) => `The ${agentOf(draft)} draft would run alongside ${other.draft ? 'the' : 'the active'} ${agentOf(other)} order, which is not planned to end before it starts.`).join(' ')} Two anticoagulants together add bleeding risk without adding protection; the DOAC labels switch from one anticoagulant to another by stopping one when the next starts${vka ? ', and between a DOAC and warfarin by INR-guided steps' : ''}.`,
         values: [...new Set(pairs.flatMap(({ draft, other }) => [orderLine(draft), orderLine(other)]))],
-        recommendation: [...new Set(pairs.map(({ draft, other }) => advice(draft, other)))].join(' '),
+        recommendation: [...new Set(pairs.map(({ draft, other }) => advice(draft, other, hit)))].join(' '),
         subjects: [...new Set(pairs.map((p) => p.draft))],
         overrideReasons: [REASON.switchPlanned, REASON.bridging, REASON.haematology],
         inputs: { pairs: pairs.map(({ draft, other }) => ({ draft: draft.anticoagulant?.agent, other: other.anticoagulant?.agent, otherStatus: other.draft ? 'draft' : other.status })) }

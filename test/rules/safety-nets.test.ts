@@ -60,6 +60,20 @@ describe('CAT-19 two anticoagulants', () => {
     expect(f.recommendation).toMatch(/prophylactic dose beside the treatment-dose dalteparin order started .*: the patient is already anticoagulated, so remove the apixaban draft/)
   })
 
+  it('a draft whose dose cannot be read is not called prophylactic', () => {
+    const noDose = medicationRequest({ id: 'e', rxnorm: '67108', text: 'enoxaparin' })
+    const f = fired(run(CAT19, cat({ medications: [dalteparinActive()], drafts: [noDose] })))
+    expect(f.recommendation).not.toMatch(/prophylactic/)
+    expect(f.recommendation).toMatch(/^Stop the dalteparin order started .* when enoxaparin starts/)
+  })
+
+  it('beside a suspected HIT (CAT-21): a heparin draft is left to CAT-21; a non-heparin draft is told all heparin stops', () => {
+    const hit: Array<[string, Indicator]> = [['CAT-21', 'critical']]
+    expect(run(CAT19, cat({ medications: [dalteparinActive()], drafts: [medicationRequest({ id: 'e', rxnorm: '67108', dose: 80, perDay: 2 })] }), hit)).toBeNull()
+    const f = fired(run(CAT19, cat({ medications: [dalteparinActive()], drafts: [apixabanDraft()] }), hit))
+    expect(f.recommendation).toMatch(/^Stop the dalteparin order started .* when apixaban starts: heparin-induced thrombocytopenia is suspected \(CAT-21\), and all heparin stops\.$/)
+  })
+
   it('between a DOAC and warfarin it gives the label\'s INR-guided switching steps', () => {
     const onApixaban = medicationRequest({ id: 'a', status: 'active', rxnorm: '1364445', dose: 5, perDay: 2, authoredOn: daysAgo(40) })
     const toWarfarin = fired(run(CAT19, cat({ medications: [onApixaban], drafts: [medicationRequest({ id: 'w', rxnorm: '11289', dose: 5 })] })))
