@@ -324,6 +324,9 @@ function serviceRequestFact (sr: Json, ref: string | undefined, selected: boolea
   }
 }
 
+/** Unfractionated heparin or an LMWH: the drugs that cause heparin-induced thrombocytopenia. */
+export const isHeparin = (o: OrderFact): boolean => o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh'
+
 export interface OrderFacts {
   /** Every draft order (MedicationRequest and ServiceRequest), in bundle order. */
   readonly drafts: readonly OrderFact[]

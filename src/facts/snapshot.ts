@@ -6,7 +6,7 @@ import type { ResourceIndex } from '../fhir/resource-index.js'
 import { conditionFacts, type CancerFact, type VteFact } from './conditions.js'
 import { FP } from './fhirpath.js'
 import { labSeries, latestLab, type LabInput, type SeriesPoint } from './labs.js'
-import { orderFacts, type OrderFact, type OrderFacts } from './orders.js'
+import { isHeparin, orderFacts, type OrderFact, type OrderFacts } from './orders.js'
 
 export interface Freshness {
   /** Creatinine, platelets and the other laboratory values (decisions.md: 7 days). */
@@ -155,7 +155,7 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
   const interactingDrugs = current.filter((o) => o.interacting !== undefined)
   const bleedingRiskDrugs = current.filter((o) => o.bleedingRisk !== undefined)
   const seriesFrom = nowMs - PLATELET_SERIES_DAYS * 86_400_000
-  const heparinExposure = anticoagulantHistory.some((o) => (o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh') && o.start !== undefined && o.start.ms >= seriesFrom)
+  const heparinExposure = anticoagulantHistory.some((o) => isHeparin(o) && o.start !== undefined && o.start.ms >= seriesFrom)
   const cat = cancers.length > 0 && vtes.some((v) => v.inTreatmentWindow)
   // The platelet trend is read only for the HIT check (CAT-21, a CAT rule) after recent heparin.
   const plateletSeries = cat && heparinExposure ? labSeries(index, 'platelets', seriesFrom) : []

@@ -2,7 +2,7 @@
 // running at the same time (CAT-19), and drugs that add to its bleeding risk — antiplatelets, NSAIDs,
 // BTK inhibitors (CAT-22).
 import { dayOne } from '../dosing/doac.js'
-import type { OrderFact } from '../facts/orders.js'
+import { isHeparin, type OrderFact } from '../facts/orders.js'
 import { anticoagulantOrders, isTreatmentDose, plannedStop, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
@@ -48,8 +48,6 @@ const FROM_WARFARIN: Readonly<Record<string, string>> = {
   edoxaban: 'stop warfarin and start edoxaban once the INR is ≤ 2.5',
   dabigatran: 'stop warfarin and start dabigatran once the INR is below 2.0'
 }
-
-const isHeparin = (o: OrderFact): boolean => o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh'
 
 function advice (draft: OrderFact, other: OrderFact, hit: boolean): string {
   const [d, o] = [agentOf(draft), agentOf(other)]

@@ -5,7 +5,7 @@
 // previous 30 days (rapid onset), and the newest count is still that far down.
 import { dayOne } from '../dosing/doac.js'
 import { DAY_MS, isoDay } from '../fhir/dates.js'
-import type { OrderFact } from '../facts/orders.js'
+import { isHeparin, type OrderFact } from '../facts/orders.js'
 import type { SeriesPoint } from '../facts/labs.js'
 import { anticoagulantOrders, plannedStop } from './common.js'
 import { EVIDENCE } from './evidence.js'
@@ -25,8 +25,6 @@ const BASELINE_DAYS_BEFORE = 3
 const FALL_SUSPECT = 0.30
 const FALL_HIGH = 0.50
 const NADIR_HIGH = 20
-
-const isHeparin = (o: OrderFact): boolean => o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh'
 
 interface Run {
   readonly start: number

@@ -2,6 +2,7 @@
 // metastasis (CAT-13), and a long-standing DVT not responding to anticoagulation (CAT-14, seed c).
 import { addMonths, isoDay } from '../fhir/dates.js'
 import type { LabInput } from '../facts/labs.js'
+import { isHeparin } from '../facts/orders.js'
 import { sameUnit } from '../terminology/labs.js'
 import { agentNames, anticoagulantOrders, currentVte, recurrenceOnTherapy } from './common.js'
 import { EVIDENCE } from './evidence.js'
@@ -108,7 +109,7 @@ export const CAT13: Rule = {
     if (orders.length === 0 || brain.length === 0) return null
     const doac = orders.some((o) => o.anticoagulant?.class === 'doac')
     // One response, one message: beside a card that advises against this drug, do not call it acceptable.
-    const heparin = orders.some((o) => o.anticoagulant?.class === 'lmwh' || o.anticoagulant?.class === 'ufh')
+    const heparin = orders.some(isHeparin)
     const against = DRUG_CARDS.filter((id) => ctx.fired.has(id) && (id !== 'CAT-21' || heparin))
     const dexamethasone = s.interactingDrugs.some((o) => o.interacting?.key === 'dexamethasone')
     const dexNote = dexamethasone && doac ? ' Dexamethasone is a moderate CYP3A4 inducer (Decadron label); no DOAC label asks for an action, so it raises no interaction card.' : ''
