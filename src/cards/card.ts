@@ -92,7 +92,7 @@ function suggestionsOf (f: Finding, s: PatientSnapshot, formulary: Formulary, no
   if (proposal.kind === 'hold') {
     return {
       selectionBehavior: 'at-most-one',
-      suggestions: [{ label: `Hold anticoagulation: remove the ${drafts.map((o) => o.anticoagulant?.agent ?? o.name).join(' and ')} draft`, uuid: randomUUID(), isRecommended: true, actions: deletes }]
+      suggestions: [{ label: proposal.label ?? `Hold anticoagulation: remove the ${drafts.map((o) => o.anticoagulant?.agent ?? o.name).join(' and ')} draft`, uuid: randomUUID(), isRecommended: true, actions: deletes }]
     }
   }
   return {

@@ -5,7 +5,10 @@
 // prefetch key fails safe.
 export const OPTIONAL_PREFETCH_KEYS: ReadonlySet<string> = new Set([
   // Laboratory values and weight: missing or stale labs are reported by rule CAT-15.
-  'observations'
+  'observations',
+  // Dialysis Procedures: dialysis is also recognised from Conditions (CAT-24); a server without
+  // Procedure search still gets an answer.
+  'procedures'
 ])
 
 export function isRequiredKey (key: string): boolean {

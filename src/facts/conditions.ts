@@ -3,7 +3,8 @@
 import { addDuration, addMonths, daysBetween, isoDay, parseFhirDate } from '../fhir/dates.js'
 import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '../fhir/normalize.js'
 import type { ResourceIndex } from '../fhir/resource-index.js'
-import { matchMalignancy, matchVte, type CancerGroup, type VteKind } from '../terminology/conditions.js'
+import { isCatheterThrombosis, matchMalignancy, matchVte, type CancerGroup, type VteKind, type VteRegion } from '../terminology/conditions.js'
+import { matchPopulation, type PopulationKind } from '../terminology/populations.js'
 import { FP } from './fhirpath.js'
 
 /** Acute VTE: onset ≤ 30 days (decisions.md; ISTH SSC 2018 cut-off). */
@@ -27,6 +28,13 @@ export interface VteFact {
   readonly display: string
   readonly kind: VteKind
   readonly site: string
+  /** Upper-extremity DVT or splanchnic vein thrombosis, which have their own rules of thumb. */
+  readonly region?: VteRegion
+  /**
+   * Due to a vascular device (T82.868-): coded on the same Condition, or an upper-extremity DVT beside an
+   * active T82.868- Condition. ASCO 2023 / ITAC 2022: ≥ 3 months and while the catheter is in place.
+   */
+  readonly catheterRelated: boolean
   /** Onset; `recorded` when only `recordedDate` was available (said so on cards). */
   readonly onset?: { readonly ms: number, readonly text: string, readonly source: 'onset' | 'recorded' }
   readonly daysSinceOnset?: number
@@ -67,25 +75,44 @@ function abated (condition: Json, nowMs: number): boolean {
   return date === undefined || date.ms <= nowMs
 }
 
+/** A current (active, not abated) Condition that puts the patient in a population the labels single out. */
+export interface PopulationCondition {
+  readonly kind: PopulationKind
+  readonly conditionId?: string
+  readonly coding: Code
+  readonly display: string
+  /** Onset, or the recorded date when no onset is given. */
+  readonly date?: { readonly ms: number, readonly text: string, readonly source: 'onset' | 'recorded' }
+}
+
 export interface ConditionFacts {
   readonly cancers: readonly CancerFact[]
   readonly vtes: readonly VteFact[]
+  /** Pregnancy, breast-feeding, dialysis and hepatic impairment Conditions that are active and not abated. */
+  readonly populations: readonly PopulationCondition[]
 }
 
 export function conditionFacts (index: ResourceIndex, nowMs: number, birthDateMs: number | undefined): ConditionFacts {
   const cancers: CancerFact[] = []
   const vtes: VteFact[] = []
+  const populations: PopulationCondition[] = []
+  /** VTEs coded with a catheter marker on the same Condition, and whether an active marker stands alone. */
+  let catheterCondition = false
   const windowStartMs = addMonths(nowMs, -TREATMENT_WINDOW_MONTHS)
 
   for (const condition of index.byType('Condition')) {
     const codings = codingsOf(condition.code)
     let cancer: { coding: Code, groups: readonly CancerGroup[] } | undefined
     let vte: ReturnType<typeof matchVte>
+    let population: ReturnType<typeof matchPopulation>
+    let catheter = false
     for (const c of codings) {
       cancer ??= matchMalignancy(c)
       vte ??= matchVte(c)
+      population ??= matchPopulation(c)
+      catheter ||= isCatheterThrombosis(c)
     }
-    if (cancer === undefined && vte === undefined) continue
+    if (cancer === undefined && vte === undefined && population === undefined && !catheter) continue
 
     if (statusCodes(FP.condition.verificationStatus(condition)).some((s) => NOT_A_DIAGNOSIS.has(s))) continue
     const clinical = statusCodes(FP.condition.clinicalStatus(condition))
@@ -102,6 +129,11 @@ export function conditionFacts (index: ResourceIndex, nowMs: number, birthDateMs
         cancers.push({ ...idPart, coding: cancer.coding, display: displayOf(condition, cancer.coding), groups: [...groups] })
       }
     }
+    if (population !== undefined && active && !abated(condition, nowMs)) {
+      const date = onsetOf(condition, birthDateMs)
+      populations.push({ ...idPart, kind: population.kind, coding: population.coding, display: displayOf(condition, population.coding), ...(date !== undefined ? { date } : {}) })
+    }
+    if (catheter && vte === undefined && active && !abated(condition, nowMs)) catheterCondition = true
     if (vte === undefined) continue
     const onset = onsetOf(condition, birthDateMs)
     const daysSinceOnset = onset === undefined ? undefined : daysBetween(onset.ms, nowMs)
@@ -112,6 +144,8 @@ export function conditionFacts (index: ResourceIndex, nowMs: number, birthDateMs
       display: displayOf(condition, vte.coding),
       kind: vte.kind,
       site: vte.site,
+      ...(vte.region !== undefined ? { region: vte.region } : {}),
+      catheterRelated: catheter,
       ...(onset !== undefined ? { onset } : {}),
       ...(daysSinceOnset !== undefined ? { daysSinceOnset, acute: daysSinceOnset <= ACUTE_VTE_DAYS } : {}),
       ...(clinical[0] !== undefined ? { clinicalStatus: clinical[0] } : {}),
@@ -121,5 +155,7 @@ export function conditionFacts (index: ResourceIndex, nowMs: number, birthDateMs
   }
   // Newest VTE first: rules reason about the most recent event.
   vtes.sort((a, b) => (b.onset?.ms ?? -Infinity) - (a.onset?.ms ?? -Infinity))
-  return { cancers, vtes }
+  // A catheter thrombosis coded on its own Condition marks the upper-extremity DVTs beside it.
+  const marked = catheterCondition ? vtes.map((v) => v.region === 'upper-extremity' && !v.catheterRelated ? { ...v, catheterRelated: true } : v) : vtes
+  return { cancers, vtes: marked, populations }
 }

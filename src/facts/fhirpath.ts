@@ -33,6 +33,7 @@ export const FP = {
   observation: {
     status: compile('Observation.status'),
     quantity: compile('Observation.value.ofType(Quantity)'),
+    codedValue: compile('Observation.value.ofType(CodeableConcept)'),
     referenceRange: compile('Observation.referenceRange')
   },
   condition: {
@@ -62,6 +63,11 @@ export const FP = {
   },
   medication: {
     code: compile('Medication.code')
+  },
+  procedure: {
+    code: compile('Procedure.code'),
+    status: compile('Procedure.status'),
+    performed: compile('Procedure.performed.ofType(dateTime) | Procedure.performed.ofType(Period).end | Procedure.performed.ofType(Period).start')
   },
   serviceRequest: {
     code: compile('ServiceRequest.code')

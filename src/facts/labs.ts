@@ -73,7 +73,7 @@ function readRange (obs: Json): ReferenceRange | undefined {
  * newest, and FHIRPath costs far more per resource (perf-security.md §3). FHIRPath then reads the
  * status, value and reference range of the newest results only.
  */
-function whenOf (obs: Json): FhirInstant | undefined {
+export function whenOf (obs: Json): FhirInstant | undefined {
   const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined
   return parseFhirDate(obs.effectiveDateTime) ?? parseFhirDate(obs.effectiveInstant) ??
     parseFhirDate(period?.end) ?? parseFhirDate(period?.start) ?? parseFhirDate(obs.issued)
@@ -94,7 +94,8 @@ function resultQuantity (obs: Json): unknown {
  */
 function implausibility (kind: LabReading['kind'], value: number): string | undefined {
   if (value < 0) return 'the value is negative'
-  if ((kind === 'weight' || kind === 'creatinine') && value === 0) return 'the value is zero'
+  if ((kind === 'weight' || kind === 'creatinine' || kind === 'height' || kind === 'bmi') && value === 0) return 'the value is zero'
+  if (kind === 'height' && value > 300) return 'the height is above 300 cm, which no patient has'
   if (kind === 'weight' && value > 1000) return 'the weight is above 1 000 kg, which no patient has'
   return undefined
 }

@@ -7,6 +7,7 @@ import { conditionFacts, type CancerFact, type VteFact } from './conditions.js'
 import { FP } from './fhirpath.js'
 import { labSeries, latestLab, type LabInput, type SeriesPoint } from './labs.js'
 import { isHeparin, orderFacts, type OrderFact, type OrderFacts } from './orders.js'
+import { specialPopulations, type DialysisFact, type SpecialPopulations } from './populations.js'
 
 export interface Freshness {
   /** Creatinine, platelets and the other laboratory values (decisions.md: 7 days). */
@@ -19,10 +20,16 @@ export type Sex = 'male' | 'female'
 
 /** An input a check needs that is absent, stale or unusable, in words a clinician can act on. */
 export interface MissingInput {
-  readonly input: 'creatinine' | 'weight' | 'platelets' | 'age' | 'sex' | 'dose'
-  readonly state: 'missing' | 'stale' | 'unusable'
+  /** `renal`: CrCl itself means nothing for this patient (dialysis), whatever the creatinine. */
+  readonly input: 'creatinine' | 'weight' | 'platelets' | 'age' | 'sex' | 'dose' | 'renal'
+  readonly state: 'missing' | 'stale' | 'unusable' | 'not-applicable'
   readonly detail: string
 }
+
+/** Body mass index: from the latest height and a fresh weight, else a fresh BMI Observation. */
+export type BmiFact =
+  | { readonly source: 'computed', readonly value: number, readonly heightCm: number, readonly heightDate: string, readonly weightKg: number, readonly weightDate: string }
+  | { readonly source: 'observed', readonly value: number, readonly date: string }
 
 export type CrClFact =
   | { readonly state: 'ok', readonly value: number, readonly ageYears: number, readonly sex: Sex, readonly weightKg: number, readonly creatinineMgDl: number }
@@ -41,7 +48,12 @@ export interface PatientSnapshot {
     readonly haemoglobin: LabInput
     readonly ddimer: LabInput
     readonly egfr: LabInput
+    /** Never stale for an adult (measured at 18 or older) unless a newer one exists. */
+    readonly height: LabInput
   }
+  readonly bmi?: BmiFact
+  /** Pregnancy, breast-feeding, dialysis and hepatic impairment (CAT-23…25). */
+  readonly populations: SpecialPopulations
   /** Cockcroft–Gault creatinine clearance (mL/min), actual body weight, × 0.85 if female. */
   readonly crcl: CrClFact
   readonly cancers: readonly CancerFact[]
@@ -93,7 +105,18 @@ export function cockcroftGault (ageYears: number, weightKg: number, creatinineMg
   return sex === 'female' ? crcl * 0.85 : crcl
 }
 
-function crclFact (ageYears: number | undefined, sex: Sex | undefined, creatinine: LabInput, weight: LabInput): CrClFact {
+/** "Z99.2 Dependence on renal dialysis" or "haemodialysis procedure on 2026-11-30". */
+export function dialysisBasis (d: DialysisFact): string {
+  const parts = d.conditions.map((c) => `${c.display} (${c.coding.code})`)
+  if (d.procedure !== undefined) parts.push(`${d.procedure.coding.display ?? 'dialysis'} (SNOMED ${d.procedure.coding.code}) on ${d.procedure.date.slice(0, 10)}`)
+  return parts.join('; ')
+}
+
+function crclFact (ageYears: number | undefined, sex: Sex | undefined, creatinine: LabInput, weight: LabInput, dialysis: DialysisFact | undefined): CrClFact {
+  // On dialysis the creatinine reflects the last session, not a steady state: no decision rests on it.
+  if (dialysis !== undefined) {
+    return { state: 'unavailable', missing: [{ input: 'renal', state: 'not-applicable', detail: `CrCl: not used — the patient is on dialysis or has end-stage kidney disease (${dialysisBasis(dialysis)}); Cockcroft–Gault from serum creatinine means nothing there` }] }
+  }
   const missing: MissingInput[] = []
   const c = missingFromLab(creatinine)
   const w = missingFromLab(weight)
@@ -117,6 +140,32 @@ function ageInYears (birthMs: number, nowMs: number): number {
   let years = now.getUTCFullYear() - birth.getUTCFullYear()
   if (now.getUTCMonth() < birth.getUTCMonth() || (now.getUTCMonth() === birth.getUTCMonth() && now.getUTCDate() < birth.getUTCDate())) years--
   return years
+}
+
+/** Adult age: a height measured from 18 on stays valid until a newer one is recorded. */
+const ADULT_YEARS = 18
+
+/**
+ * The latest height. Measured in adulthood it never goes stale; measured in childhood, or with no birth
+ * date to tell, it is held to the weight window.
+ */
+function heightInput (index: ResourceIndex, birthMs: number | undefined, nowMs: number, weightDays: number): LabInput {
+  const latest = latestLab(index, 'height', Number.MAX_SAFE_INTEGER, nowMs)
+  const r = latest.reading
+  if (latest.state !== 'fresh' || r === undefined) return { ...latest, windowDays: weightDays }
+  const adult = birthMs !== undefined && ageInYears(birthMs, r.dateMs) >= ADULT_YEARS
+  if (adult) return latest
+  return { ...latest, windowDays: weightDays, state: r.ageDays <= weightDays ? 'fresh' : 'stale' }
+}
+
+function bmiFact (height: LabInput, weight: LabInput, observed: () => LabInput): BmiFact | undefined {
+  const h = height.reading
+  const w = weight.reading
+  if (height.state === 'fresh' && weight.state === 'fresh' && h !== undefined && w !== undefined && h.value > 0) {
+    return { source: 'computed', value: w.value / (h.value / 100) ** 2, heightCm: h.value, heightDate: h.date, weightKg: w.value, weightDate: w.date }
+  }
+  const b = observed()
+  return b.state === 'fresh' && b.reading !== undefined ? { source: 'observed', value: b.reading.value, date: b.reading.date } : undefined
 }
 
 export interface SnapshotInput {
@@ -145,9 +194,10 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
     weight: latestLab(index, 'weight', freshness.weightDays, nowMs),
     haemoglobin: latestLab(index, 'haemoglobin', freshness.labDays, nowMs),
     ddimer: latestLab(index, 'ddimer', freshness.labDays, nowMs),
-    egfr: latestLab(index, 'egfr', freshness.labDays, nowMs)
+    egfr: latestLab(index, 'egfr', freshness.labDays, nowMs),
+    height: heightInput(index, birth?.ms, nowMs, freshness.weightDays)
   }
-  const { cancers, vtes } = conditionFacts(index, nowMs, birth?.ms)
+  const { cancers, vtes, populations: populationConditions } = conditionFacts(index, nowMs, birth?.ms)
   const orders = known ?? orderFacts(index, nowMs)
   const anticoagulantHistory = orders.prefetched.filter((o) => o.anticoagulant !== undefined && o.status !== 'entered-in-error' && o.status !== 'cancelled')
   const activeAnticoagulants = anticoagulantHistory.filter((o) => o.status === 'active')
@@ -159,6 +209,16 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
   const cat = cancers.length > 0 && vtes.some((v) => v.inTreatmentWindow)
   // The platelet trend is read only for the HIT check (CAT-21, a CAT rule) after recent heparin.
   const plateletSeries = cat && heparinExposure ? labSeries(index, 'platelets', seriesFrom) : []
+  const populations = specialPopulations({
+    index,
+    conditions: populationConditions,
+    nowMs,
+    male: sex === 'male',
+    labDays: freshness.labDays,
+    readLab: (kind) => latestLab(index, kind, freshness.labDays, nowMs),
+    onVka: activeAnticoagulants.some((o) => o.anticoagulant?.class === 'vka')
+  })
+  const bmi = bmiFact(labs.height, labs.weight, () => latestLab(index, 'bmi', freshness.weightDays, nowMs))
 
   return {
     nowMs,
@@ -167,7 +227,9 @@ export function buildSnapshot ({ index, orders: known, patientId, encounterId, n
     ...(ageYears !== undefined ? { ageYears } : {}),
     ...(sex !== undefined ? { sex } : {}),
     labs,
-    crcl: crclFact(ageYears, sex, labs.creatinine, labs.weight),
+    ...(bmi !== undefined ? { bmi } : {}),
+    populations,
+    crcl: crclFact(ageYears, sex, labs.creatinine, labs.weight, populations.dialysis),
     cancers,
     vtes,
     cat,

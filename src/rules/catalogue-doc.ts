@@ -4,6 +4,7 @@
 import { ACUTE_VTE_DAYS, TREATMENT_WINDOW_MONTHS } from '../facts/conditions.js'
 import { CONDITION_LISTINGS } from '../terminology/conditions.js'
 import { LAB_LISTINGS } from '../terminology/labs.js'
+import { POPULATION_LISTINGS } from '../terminology/populations.js'
 import { MEDICATION_LISTINGS } from '../terminology/medications.js'
 import { ORDERABLE_LISTINGS } from '../terminology/orderables.js'
 import { PROCEDURE_LISTINGS } from '../terminology/procedures.js'
@@ -12,7 +13,7 @@ import { CATALOGUE_VERSION, RULE_CATALOGUE_SYSTEM, RULES, SOURCE_LABEL } from '.
 import { PROFILE_DESCRIPTION } from './profiles.js'
 import { PROFILES, type Rule } from './types.js'
 
-export const LISTINGS: readonly CodeListing[] = [...CONDITION_LISTINGS, ...MEDICATION_LISTINGS, ...PROCEDURE_LISTINGS, ...LAB_LISTINGS, ...ORDERABLE_LISTINGS]
+export const LISTINGS: readonly CodeListing[] = [...CONDITION_LISTINGS, ...MEDICATION_LISTINGS, ...PROCEDURE_LISTINGS, ...POPULATION_LISTINGS, ...LAB_LISTINGS, ...ORDERABLE_LISTINGS]
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 

@@ -171,6 +171,10 @@ export interface LmwhOffer {
  */
 export function lmwhOffer (s: PatientSnapshot, ctx: RuleContext, prefer?: Lmwh): LmwhOffer {
   if (ctx.hook === 'patient-view' || !ctx.subjects.some((o) => o.draft)) return {}
+  // On dialysis LMWH accumulates and CrCl means nothing: no weight-based dose is computed (CAT-24).
+  if (s.populations.dialysis !== undefined) {
+    return { notes: ['No weight-based LMWH dose is offered on dialysis or in end-stage kidney disease (LMWH accumulates): use UFH, or LMWH dosed by anti-Xa levels (see CAT-24).'] }
+  }
   // After a VTE recurred on LMWH the weight-based dose may be the one that failed: CAT-10 escalates it.
   const failed = recurrenceOnTherapy(s)?.on
   if (failed?.anticoagulant?.class === 'lmwh') {

@@ -14,10 +14,11 @@ const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 
 /**
  * The rules whose finding argues against the DOAC or against its LMWH alternative: the hazards
- * CAT-02…05, recurrence on therapy (CAT-10, which advises LMWH) and suspected HIT (CAT-21: no heparin) —
+ * CAT-02…05, recurrence on therapy (CAT-10, which advises LMWH), suspected HIT (CAT-21: no heparin) and
+ * the populations the labels single out (CAT-23 pregnancy/breast-feeding, CAT-24 dialysis, CAT-25 liver) —
  * CAT-01 saying "acceptable" or "LMWH preferred" beside them would contradict them.
  */
-export const DOAC_HAZARD_RULES = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10', 'CAT-21'] as const
+export const DOAC_HAZARD_RULES = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10', 'CAT-21', 'CAT-23', 'CAT-24', 'CAT-25'] as const
 
 const HONEST = 'ASCO 2023, ITAC 2022, NCCN, CHEST 2021 and ESC 2022 also accept apixaban, edoxaban or rivaroxaban when no hazard is present ' +
   '(ASCO: strong recommendation; CHEST 2021 recommends an oral Xa inhibitor over LMWH; ESC 2022 class I A; NCCN: apixaban category 1).'
@@ -115,17 +116,30 @@ export const CAT01: Rule = {
 
 export const WEIGHT_HIGH_KG = 120
 export const WEIGHT_LOW_KG = 50
+/** ASCO (special populations): BMI > 40 kg/m², like weight > 120 kg, calls for LMWH or DOAC levels. */
+export const BMI_HIGH = 40
+
+/** "BMI 44.9 kg/m² (height 160 cm on 2025-03-02, weight 115 kg)" or "BMI 44.9 kg/m² (recorded 2026-11-30)". */
+function bmiLine (s: PatientSnapshot): string {
+  const b = s.bmi
+  if (b === undefined) {
+    const h = s.labs.height
+    return h.reading === undefined ? 'Height: no result (BMI not computed)' : `Height ${fmt(h.reading.value)} cm on ${h.reading.date.slice(0, 10)} is ${h.state === 'fresh' ? 'on file' : 'out of date for this patient'} (BMI not computed)`
+  }
+  return b.source === 'computed'
+    ? `BMI ${fmt(b.value, 1)} kg/m² (height ${fmt(b.heightCm)} cm on ${b.heightDate.slice(0, 10)}, weight ${fmt(b.weightKg, 1)} kg on ${b.weightDate.slice(0, 10)})`
+    : `BMI ${fmt(b.value, 1)} kg/m² (recorded ${b.date.slice(0, 10)}; no usable height on file)`
+}
 
 export const CAT16: Rule = {
   id: 'CAT-16',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'DOAC at a weight extreme',
   hooks: ORDER_HOOKS,
   severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
   evidence: [EVIDENCE.ASCO_SP, EVIDENCE.ISTH_OB, EVIDENCE.DOAC_US],
-  inputs: ['DOAC draft', 'weight ≤ 30 days'],
-  logic: 'Fires when a DOAC is drafted and the latest weight is above 120 kg or below 50 kg. Info only, because the guidelines disagree: ASCO prefers LMWH (or DOAC drug levels) above 120 kg, the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE, and edoxaban is 30 mg at ≤ 60 kg.',
-  notCoded: 'BMI > 40 needs a height, for which knowledge.md gives no LOINC code; only weight is used.',
+  inputs: ['DOAC draft', 'weight ≤ 30 days', 'body height (LOINC 8302-2; an adult height never goes stale unless a newer one exists)', 'BMI (LOINC 39156-5, ≤ 30 days) when no height is on file'],
+  logic: 'Fires when a DOAC is drafted and the latest weight is above 120 kg or below 50 kg, or the BMI is above 40 kg/m² — computed from the latest height and the weight, or else a recorded BMI. Info only, because the guidelines disagree: ASCO prefers LMWH (or DOAC drug levels) above 120 kg or BMI 40, the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE, and edoxaban is 30 mg at ≤ 60 kg. The card shows the weight, height and BMI it used. A missing height is not asked for (the card is informational; CAT-15 would otherwise fire on most charts): the BMI check is then left out and the card says so when it fires on weight.',
   requiresCat: true,
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
@@ -136,22 +150,25 @@ export const CAT16: Rule = {
       return { blocked: { check: `weight check of ${agentNames(doacs)}`, missing: missing === undefined ? [] : [missing] } }
     }
     const kg = weight.reading.value
-    if (kg <= WEIGHT_HIGH_KG && kg >= WEIGHT_LOW_KG) return null
-    const high = kg > WEIGHT_HIGH_KG
+    const bmi = s.bmi?.value
+    const obese = bmi !== undefined && bmi > BMI_HIGH
+    if (kg <= WEIGHT_HIGH_KG && kg >= WEIGHT_LOW_KG && !obese) return null
+    const high = kg > WEIGHT_HIGH_KG || obese
+    const why = [kg > WEIGHT_HIGH_KG ? `weight ${fmt(kg, 1)} kg (> 120 kg)` : '', obese ? `BMI ${fmt(bmi, 1)} kg/m² (> 40)` : ''].filter((t) => t !== '').join(', ')
     return {
       fired: {
         indicator: 'info',
         summary: high
-          ? `Weight ${fmt(kg, 1)} kg (> 120 kg): limited DOAC data; guidelines differ — consider LMWH or drug levels`
+          ? `${why.charAt(0).toUpperCase()}${why.slice(1)}: limited DOAC data; guidelines differ — consider LMWH or drug levels`
           : `Weight ${fmt(kg, 1)} kg (< 50 kg): limited DOAC data — check the dose (edoxaban 30 mg at ≤ 60 kg); LMWH is an alternative`,
         finding: high
-          ? `The patient weighs ${fmt(kg, 1)} kg. ASCO prefers LMWH above 120 kg (or BMI > 40), with DOAC drug levels if a DOAC is used; the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE.`
+          ? `The patient's ${why}. ASCO prefers LMWH above 120 kg or a BMI above 40, with DOAC drug levels if a DOAC is used; the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE.`
           : `The patient weighs ${fmt(kg, 1)} kg. Trial data for DOACs below 50 kg are limited; edoxaban is given at 30 mg once daily at ≤ 60 kg.`,
-        values: [weightLine(s), ...doacs.map(orderLine)],
+        values: [weightLine(s), bmiLine(s), ...doacs.map(orderLine)],
         recommendation: high ? 'Consider LMWH dosed on actual body weight, or check DOAC drug levels.' : 'Check the DOAC dose for low weight (edoxaban 30 mg at ≤ 60 kg); LMWH dosed on actual body weight is an alternative.',
         subjects: doacs,
         overrideReasons: [REASON.drugLevels, REASON.preference],
-        inputs: { weightKg: kg, weightDate: weight.reading.date }
+        inputs: { weightKg: kg, weightDate: weight.reading.date, bmi: bmi === undefined ? null : Math.round(bmi * 10) / 10, bmiSource: s.bmi?.source ?? null }
       }
     }
   }

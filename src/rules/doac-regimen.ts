@@ -36,11 +36,12 @@ const UNVERIFIED_FOR: Readonly<Record<Doac, string | undefined>> = {
 
 /**
  * Cards that argue against the DOAC itself, beside which no corrected DOAC order is offered: CAT-03 where
- * the label says avoid (critical), any renal (CAT-04) or platelet (CAT-05) card — their own suggestion is
- * the alternative (renal LMWH or UFH, reduced LMWH, edoxaban 30 mg).
+ * the label says avoid (critical), any renal (CAT-04), platelet (CAT-05), pregnancy (CAT-23), dialysis (CAT-24)
+ * or liver (CAT-25) card — their own suggestion is the alternative (renal LMWH or UFH, reduced LMWH,
+ * edoxaban 30 mg, LMWH).
  */
 const againstTheDoac = (fired: RuleContext['fired']): string[] =>
-  [...(fired.get('CAT-03') === 'critical' ? ['CAT-03'] : []), ...['CAT-04', 'CAT-05'].filter((id) => fired.has(id))]
+  [...(fired.get('CAT-03') === 'critical' ? ['CAT-03'] : []), ...['CAT-04', 'CAT-05', 'CAT-23', 'CAT-24', 'CAT-25'].filter((id) => fired.has(id))]
 
 type Kind = 'under-dose' | 'loading-too-long' | 'loading-late' | 'no-lead-in' | 'edoxaban-30'
 

@@ -17,13 +17,13 @@ function egfrLine (s: PatientSnapshot, missing: ReadonlyMap<string, MissingInput
 
 export const CAT15: Rule = {
   id: 'CAT-15',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'Missing or stale data needed for a check',
   hooks: ['order-select', 'order-sign', 'patient-view'],
   severity: { 'lmwh-first': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view', 'guideline-2023': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view' },
   evidence: [EVIDENCE.ISTH_TP, EVIDENCE.NCCN24, EVIDENCE.ITAC22],
   inputs: ['the checks other rules could not run, with the inputs they lacked'],
-  logic: 'Fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value), or because the dose of a DOAC order cannot be read (a tablet count of a product whose strength is not known; the regimen check CAT-18 needs it). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl; when only an eGFR is on file the card shows it and says so.',
+  logic: 'On dialysis or in end-stage kidney disease (CAT-24) CrCl is not used: the checks that need it are listed in an info card that points to the dialysis card, and nothing is asked for. Otherwise fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value), or because the dose of a DOAC order cannot be read (a tablet count of a product whose strength is not known; the regimen check CAT-18 needs it). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl; when only an eGFR is on file the card shows it and says so.',
   requiresCat: true,
   evaluate (s, ctx) {
     if (ctx.blocked.length === 0) return null
@@ -32,9 +32,25 @@ export const CAT15: Rule = {
     if (byInput.size === 0) return null
     const missing = [...byInput.values()]
     const labs = ORDERABLE.filter((k) => byInput.has(k))
-    const names = missing.map((m) => m.input === 'dose' ? 'the ordered dose' : m.input).join(', ')
     const dose = byInput.has('dose')
     const checks = [...new Set(ctx.blocked.map((b) => b.check))]
+    // On dialysis CrCl is not missing but meaningless: the dialysis card (CAT-24) carries the warning.
+    const dialysisOnly = missing.every((m) => m.input === 'renal')
+    const names = missing.filter((m) => m.input !== 'renal').map((m) => m.input === 'dose' ? 'the ordered dose' : m.input).join(', ')
+    if (dialysisOnly) {
+      return {
+        fired: {
+          indicator: 'info',
+          summary: 'On dialysis / ESKD: CrCl is not used, so the CrCl-based dose checks did not run — see the dialysis card (CAT-24)',
+          finding: `These checks rest on Cockcroft–Gault CrCl, which means nothing on dialysis, and did not run:\n${checks.map((c) => `- ${c}`).join('\n')}`,
+          values: missing.map((m) => m.detail.charAt(0).toUpperCase() + m.detail.slice(1)),
+          recommendation: 'Dose the anticoagulant by the dialysis card (CAT-24): UFH, or LMWH dosed by anti-Xa levels, agreed with nephrology.',
+          subjects: ctx.subjects.filter((o) => o.anticoagulant !== undefined),
+          overrideReasons: [REASON.notOnDialysis, REASON.nephrology],
+          inputs: { missing: missing.map((m) => ({ input: m.input, state: m.state })), checks }
+        }
+      }
+    }
     return {
       fired: {
         indicator: ctx.hook === 'patient-view' ? 'info' : 'warning',

@@ -34,5 +34,11 @@ export const REASON = {
   hitNotSuspected: { code: 'hit-not-suspected', display: 'Low 4Ts score or another cause of the fall (chemotherapy, sepsis, bleeding)' },
   hitManaged: { code: 'hit-managed', display: 'HIT workup and non-heparin anticoagulation already under way' },
   reviewDone: { code: 'review-done', display: 'Continuation reviewed and the decision documented' },
+  notPregnant: { code: 'not-pregnant-now', display: 'Not pregnant now (pregnancy ended or a negative test since)' },
+  notBreastfeeding: { code: 'not-breastfeeding', display: 'Not breast-feeding now' },
+  obstetricMedicine: { code: 'obstetric-medicine-decision', display: 'Decided with obstetric medicine / haematology' },
+  notOnDialysis: { code: 'not-on-dialysis', display: 'Not on dialysis now (renal recovery); CrCl can be used' },
+  nephrology: { code: 'nephrology-decision', display: 'Anticoagulant and dose agreed with nephrology' },
+  hepaticReviewed: { code: 'hepatic-function-reviewed', display: 'Liver function reviewed: Child-Pugh A, no coagulopathy' },
   continueExtended: { code: 'extended-plan-documented', display: 'Extended-phase plan already documented' }
 } as const satisfies Record<string, OverrideReason>

@@ -12,7 +12,7 @@ import { cancerLine, catValues, ddimerLine, haemoglobinLine, orderLine, platelet
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 /** Cards that advise against the drafted drug: CAT-13 does not call it acceptable beside them. */
-const DRUG_CARDS = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-18', 'CAT-21'] as const
+const DRUG_CARDS = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-18', 'CAT-21', 'CAT-23', 'CAT-24', 'CAT-25'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
 
 /** ASCO 2023 rec. 4.4: a filter may be offered only in the acute phase (< 4 weeks). */
@@ -100,7 +100,7 @@ export const CAT13: Rule = {
   severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
   evidence: [EVIDENCE.ASCO_SP, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CARAVAGGIO],
   inputs: ['anticoagulant draft', 'active cancer in the brain/CNS group (C70–C72, C79.31)', 'platelets'],
-  logic: 'Fires when an anticoagulant is drafted for a CAT patient with a primary brain tumour or brain metastasis. Info: LMWH or a DOAC may be offered (ASCO, ITAC); Caravaggio excluded these patients, so DOAC evidence is limited; check platelets. Beside a card that advises against the drafted drug (CAT-02, 03, 04, 05, 18, 21) it does not call the drug acceptable but points to that card. With dexamethasone and a DOAC it says why no interaction card appears (a moderate inducer; no label action).',
+  logic: 'Fires when an anticoagulant is drafted for a CAT patient with a primary brain tumour or brain metastasis. Info: LMWH or a DOAC may be offered (ASCO, ITAC); Caravaggio excluded these patients, so DOAC evidence is limited; check platelets. Beside a card that advises against the drafted drug (CAT-02, 03, 04, 05, 18, 21, 23, 24, 25) it does not call the drug acceptable but points to that card. With dexamethasone and a DOAC it says why no interaction card appears (a moderate inducer; no label action).',
   unverified: CAT13_UNVERIFIED,
   requiresCat: true,
   evaluate (s, ctx) {

@@ -49,22 +49,33 @@ export const CAT06: Rule = {
 
 const MIN_MONTHS = 6
 const SIX_MONTHS_WHY = 'Stopping at 3–6 months as in provoked VTE is a common error in cancer-associated thrombosis: ASCO 2023 and ITAC 2022 recommend at least 6 months, and CHEST and ASH favour continuing while the cancer is active. NCCN\'s stated minimum is 3 months.'
+/** Catheter-related thrombosis (ASCO 2023, ITAC 2022): at least 3 months, and as long as the catheter is in place. */
+const CATHETER_MIN_MONTHS = 3
+const CATHETER_WHY = 'For catheter-related thrombosis ASCO 2023 and ITAC 2022 recommend anticoagulation for at least 3 months and for as long as the catheter is in place (a functioning catheter need not be removed).'
+
+/** The minimum course for this VTE, and the rule of thumb behind it, for the cards. */
+function minimumCourse (vte: VteFact): { months: number, why: string, words: string } {
+  return vte.catheterRelated
+    ? { months: CATHETER_MIN_MONTHS, why: CATHETER_WHY, words: 'catheter-related: treat ≥ 3 months and while the catheter is in place' }
+    : { months: MIN_MONTHS, why: SIX_MONTHS_WHY, words: 'in active cancer treat ≥ 6 months' }
+}
 
 export const CAT07: Rule = {
   id: 'CAT-07',
-  version: '1.0.0',
-  title: 'Anticoagulation planned to stop (or stopped) before 6 months',
+  version: '1.1.0',
+  title: 'Anticoagulation planned to stop (or stopped) before 6 months (3 months for a catheter-related VTE)',
   hooks: ALL_HOOKS,
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CHEST21, EVIDENCE.ASH21, EVIDENCE.NCCN24],
   inputs: ['anticoagulant order: planned end from dosage bounds (boundsPeriod / boundsDuration) or dispenseRequest.validityPeriod.end (not expectedSupplyDuration: a dispensed supply is renewed, it is not a plan to stop)', 'anticoagulant order status and start (patient-view)', 'VTE onset', 'active cancer'],
-  logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). A dispensed supply (expectedSupplyDuration) is not a planned end. On patient-view it also fires when no anticoagulant is active and every order started since the first VTE still in its window is stopped or completed, less than 6 months after the newest VTE. Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months).',
+  logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). A dispensed supply (expectedSupplyDuration) is not a planned end. On patient-view it also fires when no anticoagulant is active and every order started since the first VTE still in its window is stopped or completed, less than 6 months after the newest VTE. Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months). For a catheter-related VTE (T82.868- on the VTE, or an upper-extremity DVT beside an active T82.868- Condition) the minimum is 3 months and as long as the catheter is in place (ASCO 2023, ITAC 2022); a 3-month plan is not flagged.',
   notCoded: 'A linked discontinue order cannot be recognised from the prefetch; only planned ends on the orders themselves are used.',
   requiresCat: true,
   evaluate (s, ctx) {
     const vte = currentVte(s)
     if (vte?.onset === undefined) return null
-    const minimumEnd = addMonths(vte.onset.ms, MIN_MONTHS)
+    const course = minimumCourse(vte)
+    const minimumEnd = addMonths(vte.onset.ms, course.months)
     const metastatic = s.cancers.some((c) => c.groups.includes('metastatic'))
     const subjects = anticoagulantOrders(ctx.subjects)
     if (subjects.length === 0) return ctx.hook === 'patient-view' ? stoppedEarly(s, vte, minimumEnd, metastatic) : null
@@ -80,13 +91,15 @@ export const CAT07: Rule = {
     return {
       fired: {
         indicator: 'warning',
-        summary: `Anticoagulation planned to end ${isoDay(lastEnd)}, < 6 months after the VTE; in active cancer treat ≥ 6 months`,
-        finding: `The ${agentNames(short)} order is planned to end on ${isoDay(lastEnd)}, before ${isoDay(minimumEnd)} (6 months after the VTE of ${isoDay(vte.onset.ms)}), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${SIX_MONTHS_WHY}`,
+        summary: `Anticoagulation planned to end ${isoDay(lastEnd)}, < ${course.months} months after the VTE; ${course.words}`,
+        finding: `The ${agentNames(short)} order is planned to end on ${isoDay(lastEnd)}, before ${isoDay(minimumEnd)} (${course.months} months after the VTE of ${isoDay(vte.onset.ms)}), while the cancer is active${metastatic ? ' and metastatic' : ''}. ${course.why}`,
         values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...short.map(orderLine)],
-        recommendation: `Plan anticoagulation until at least ${isoDay(minimumEnd)} and continue beyond it while the cancer is active (metastatic disease, ongoing chemotherapy), reassessing benefit and bleeding risk at each renewal.`,
+        recommendation: vte.catheterRelated
+          ? `Plan anticoagulation until at least ${isoDay(minimumEnd)} and for as long as the catheter stays in place; reassess then whether the cancer calls for longer.`
+          : `Plan anticoagulation until at least ${isoDay(minimumEnd)} and continue beyond it while the cancer is active (metastatic disease, ongoing chemotherapy), reassessing benefit and bleeding risk at each renewal.`,
         subjects: short,
         overrideReasons: [REASON.reassessmentPlanned, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
-        inputs: { vteOnset: vte.onset.text, plannedEnds: short.map((o) => plannedStop(o)?.text), endSources: short.map((o) => plannedStop(o)?.source), minimumEnd: isoDay(minimumEnd) }
+        inputs: { vteOnset: vte.onset.text, plannedEnds: short.map((o) => plannedStop(o)?.text), endSources: short.map((o) => plannedStop(o)?.source), minimumEnd: isoDay(minimumEnd), catheterRelated: vte.catheterRelated }
       }
     }
   }
@@ -102,6 +115,7 @@ function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, met
   // Orders started for any VTE still in its window (a recurrence does not restart the count of orders).
   const firstOnsetMs = Math.min(...s.vtes.filter((v) => v.inTreatmentWindow && v.onset !== undefined).map((v) => v.onset?.ms ?? Infinity))
   const firstDay = isoDay(Math.min(firstOnsetMs, vte.onset.ms))
+  const course = minimumCourse(vte)
   const forThisVte = s.anticoagulantHistory.filter((o) => o.start !== undefined && o.start.text.slice(0, 10) >= firstDay &&
     o.status !== 'draft' && o.status !== 'unknown')
   const ended = forThisVte.filter((o) => o.status === 'stopped' || o.status === 'completed')
@@ -109,8 +123,8 @@ function stoppedEarly (s: PatientSnapshot, vte: VteFact, minimumEnd: number, met
   return {
     fired: {
       indicator: 'warning',
-      summary: `Anticoagulation stopped within 6 months of the VTE of ${onsetDay}; none active — in active cancer treat ≥ 6 months`,
-      finding: `The ${agentNames(ended)} order${ended.length > 1 ? 's' : ''} started for the VTE ${ended.length > 1 ? 'are' : 'is'} ${[...new Set(ended.map((o) => o.status))].join(' or ')}, and no anticoagulant is active ${monthsSince(vte.onset.ms, s.nowMs)} after the VTE of ${onsetDay} — before ${isoDay(minimumEnd)}, 6 months after it — while the cancer is active${metastatic ? ' and metastatic' : ''}. ${SIX_MONTHS_WHY}`,
+      summary: `Anticoagulation stopped within ${course.months} months of the VTE of ${onsetDay}; none active — ${course.words}`,
+      finding: `The ${agentNames(ended)} order${ended.length > 1 ? 's' : ''} started for the VTE ${ended.length > 1 ? 'are' : 'is'} ${[...new Set(ended.map((o) => o.status))].join(' or ')}, and no anticoagulant is active ${monthsSince(vte.onset.ms, s.nowMs)} after the VTE of ${onsetDay} — before ${isoDay(minimumEnd)}, ${course.months} months after it — while the cancer is active${metastatic ? ' and metastatic' : ''}. ${course.why}`,
       values: [...catValues(s).filter((l) => !l.startsWith('VTE')), vteLine(vte), ...ended.map(orderLine)],
       recommendation: `Unless anticoagulation was stopped deliberately (bleeding, a procedure, a decision documented elsewhere), resume it until at least ${isoDay(minimumEnd)} and continue while the cancer is active.`,
       subjects: [],

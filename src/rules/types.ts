@@ -79,8 +79,8 @@ export interface OrderOption {
 export type Proposal =
   /** Delete the subject drafts and create one of these orders (the first is recommended when `recommend`). */
   | { readonly kind: 'replace', readonly options: readonly OrderOption[], readonly recommend: boolean }
-  /** Delete the subject drafts only (hold anticoagulation). */
-  | { readonly kind: 'hold' }
+  /** Delete the subject drafts only (hold anticoagulation; `label` when the point is another drug, not a pause). */
+  | { readonly kind: 'hold', readonly label?: string }
   /** Order the missing laboratory values / weight. */
   | { readonly kind: 'labs', readonly labs: ReadonlyArray<'creatinine' | 'platelets' | 'weight'> }
 

@@ -134,7 +134,14 @@ export function vteLine (v: VteFact): string {
       ? `recorded ${v.onset.text.slice(0, 10)} (onset not recorded; recorded date used)`
       : `onset ${v.onset.text.slice(0, 10)}`
   const ago = v.daysSinceOnset === undefined ? '' : v.daysSinceOnset === 0 ? ', today' : v.daysSinceOnset === 1 ? ', 1 day ago' : `, ${v.daysSinceOnset} days ago`
-  return `VTE: ${v.display} (${codeText(v.coding.system, v.coding.code)}), ${onset}${ago}, status ${v.clinicalStatus ?? 'not recorded'}`
+  return `VTE: ${v.display} (${codeText(v.coding.system, v.coding.code)}), ${onset}${ago}, status ${v.clinicalStatus ?? 'not recorded'}${siteRule(v)}`
+}
+
+/** The rule of thumb a site carries (docs/clinical/rules.md, special sites), said on every card that shows the VTE. */
+export function siteRule (v: VteFact): string {
+  if (v.catheterRelated) return ' — catheter-related: treat ≥ 3 months and while the catheter is in place (ASCO 2023, ITAC 2022)'
+  if (v.region === 'splanchnic') return ' — splanchnic vein thrombosis: treated as VTE when symptomatic (ITAC 2022); an incidental one is decided case by case'
+  return ''
 }
 
 function phaseWords (phase: OrderFact['phases'][number]): string {

@@ -14,10 +14,17 @@ export function normaliseIcd10 (code: string): string {
 
 export type VteKind = 'pe' | 'dvt' | 'other'
 
+/**
+ * Sites with their own rule of thumb (docs/clinical/rules.md): upper-extremity DVT (catheter-related:
+ * ≥ 3 months and while the catheter is in place) and splanchnic vein thrombosis (treated as VTE).
+ */
+export type VteRegion = 'upper-extremity' | 'splanchnic'
+
 export interface VteConcept {
   readonly kind: VteKind
   /** Site in words, for cards. */
   readonly site: string
+  readonly region?: VteRegion
 }
 
 const VTE_SOURCE = 'VSAC Venous Thromboembolism 2.16.840.1.113883.3.117.1.7.1.279 (v20210220)'
@@ -32,8 +39,10 @@ interface IcdVteEntry extends VteConcept {
   readonly unverified?: string
 }
 
-const icdVte = (code: string, kind: VteKind, site: string, display: string, extra: { family?: true, unverified?: string } = {}): IcdVteEntry =>
+const icdVte = (code: string, kind: VteKind, site: string, display: string, extra: { family?: true, unverified?: string, region?: VteRegion } = {}): IcdVteEntry =>
   ({ code: normaliseIcd10(code), written: code, kind, site, display, ...extra })
+
+const UPPER = { family: true, region: 'upper-extremity' } as const
 
 const PE = 'pulmonary embolism'
 const ICD_VTE: readonly IcdVteEntry[] = [
@@ -57,8 +66,29 @@ const ICD_VTE: readonly IcdVteEntry[] = [
   icdVte('I82.4Z', 'dvt', 'distal deep veins of lower extremity', 'Acute embolism and thrombosis of deep veins of distal lower extremity',
     { family: true, unverified: 'distal acute DVT family I82.4Z-: not in the VSAC set (knowledge.md §4.1)' }),
   icdVte('I82.221', 'dvt', 'inferior vena cava (chronic)', 'Chronic embolism and thrombosis of inferior vena cava',
-    { unverified: 'chronic IVC thrombosis: not in the VSAC set (knowledge.md §4.1)' })
+    { unverified: 'chronic IVC thrombosis: not in the VSAC set (knowledge.md §4.1)' }),
+  // Upper-extremity acute DVT and splanchnic vein thrombosis (docs/clinical/codes.md, special sites).
+  icdVte('I82.A1', 'dvt', 'axillary vein', 'Acute embolism and thrombosis of axillary vein', UPPER),
+  icdVte('I82.B1', 'dvt', 'subclavian vein', 'Acute embolism and thrombosis of subclavian vein', UPPER),
+  icdVte('I82.C1', 'dvt', 'internal jugular vein', 'Acute embolism and thrombosis of internal jugular vein', UPPER),
+  icdVte('I82.62', 'dvt', 'deep veins of upper extremity', 'Acute embolism and thrombosis of deep veins of upper extremity', UPPER),
+  icdVte('I81', 'other', 'portal vein', 'Portal vein thrombosis', { region: 'splanchnic' }),
+  icdVte('I82.0', 'other', 'hepatic veins (Budd–Chiari syndrome)', 'Budd-Chiari syndrome', { region: 'splanchnic' }),
+  // K55.0- also holds arterial occlusion of the gut: the card asks for the venous origin to be confirmed.
+  icdVte('K55.0', 'other', 'mesenteric/intestinal vessels (K55.0-: confirm the occlusion is venous)', 'Acute vascular disorders of intestine',
+    { family: true, region: 'splanchnic', unverified: 'K55.0- covers arterial as well as venous acute intestinal ischaemia; it is read as splanchnic vein thrombosis as the issue asks, and the card says to confirm the venous origin' })
 ]
+
+/** Thrombosis due to vascular prosthetic devices, implants and grafts (T82.868-): marks a VTE as catheter-related. */
+const CATHETER_THROMBOSIS = { code: normaliseIcd10('T82.868'), written: 'T82.868', display: 'Thrombosis due to vascular prosthetic devices, implants and grafts' } as const
+
+/**
+ * Whether a coding says the thrombosis is due to a vascular device (a central venous catheter). On its
+ * own it is not read as VTE: the same code covers thrombosis of an arterial graft.
+ */
+export function isCatheterThrombosis (coding: Code): boolean {
+  return coding.system === SYSTEM.icd10cm && normaliseIcd10(coding.code).startsWith(CATHETER_THROMBOSIS.code)
+}
 
 interface SnomedVteEntry extends VteConcept {
   readonly code: string
@@ -92,7 +122,7 @@ export function matchVte (coding: Code): VteMatch | undefined {
   if (coding.system === SYSTEM.icd10cm) {
     const code = normaliseIcd10(coding.code)
     const entry = ICD_VTE.find((e) => e.family === true ? code.startsWith(e.code) : code === e.code)
-    return entry === undefined ? undefined : { kind: entry.kind, site: entry.site, coding }
+    return entry === undefined ? undefined : { kind: entry.kind, site: entry.site, ...(entry.region !== undefined ? { region: entry.region } : {}), coding }
   }
   if (coding.system === SYSTEM.snomed) {
     const entry = SNOMED_VTE.get(coding.code)
@@ -198,6 +228,11 @@ export const CONDITION_LISTINGS: readonly CodeListing[] = [
       display: e.display,
       ...(e.unverified !== undefined ? { unverified: e.unverified } : {})
     }))
+  },
+  {
+    title: 'Catheter-related thrombosis marker (ICD-10-CM)',
+    source: 'ICD-10-CM T82.868- (docs/clinical/codes.md, special sites); with an upper-extremity DVT, or on the same Condition as a VTE',
+    codes: [{ system: SYSTEM.icd10cm, code: `${CATHETER_THROMBOSIS.written}-`, display: CATHETER_THROMBOSIS.display }]
   },
   {
     title: 'Venous thromboembolism (SNOMED CT)',

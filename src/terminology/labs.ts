@@ -2,7 +2,7 @@
 // A value whose unit is not recognised is unusable: it is never converted by guesswork.
 import { SYSTEM, type CodeListing } from './systems.js'
 
-export type LabKind = 'creatinine' | 'egfr' | 'platelets' | 'weight' | 'haemoglobin' | 'ddimer'
+export type LabKind = 'creatinine' | 'egfr' | 'platelets' | 'weight' | 'haemoglobin' | 'ddimer' | 'height' | 'bmi' | 'bilirubin' | 'albumin' | 'inr'
 
 export interface LabGroup {
   readonly kind: LabKind
@@ -25,6 +25,9 @@ const table = (entries: Record<string, number>) => {
 
 /** 88.4 µmol/L of creatinine = 1 mg/dL (decisions.md). */
 export const CREATININE_UMOL_PER_MGDL = 88.4
+
+/** 17.1 µmol/L of bilirubin = 1 mg/dL (molar mass 584.7 g/mol). */
+export const BILIRUBIN_UMOL_PER_MGDL = 17.1
 
 export const LAB_GROUPS: Readonly<Record<LabKind, LabGroup>> = {
   creatinine: {
@@ -110,6 +113,55 @@ export const LAB_GROUPS: Readonly<Record<LabKind, LabGroup>> = {
       { code: '71427-9', display: 'Fibrin D-dimer FEU [Mass/volume] in Blood by Immunoassay', unverified: 'LOINC 71427-9 marked UNVERIFIED in knowledge.md §4.4' }
     ],
     unit: ''
+  },
+  // Special populations (docs/clinical/codes.md): height and BMI for CAT-16, the Child-Pugh laboratory
+  // items for CAT-25. Codes checked in US Core examples and VSAC value sets.
+  height: {
+    kind: 'height',
+    title: 'Body height',
+    source: 'LOINC 8302-2 (HL7 US Core Observation-height example)',
+    codes: [{ code: '8302-2', display: 'Body height' }],
+    unit: 'cm',
+    factor: table({ cm: 1, m: 100, mm: 0.1, '[in_i]': 2.54, in: 2.54 })
+  },
+  bmi: {
+    kind: 'bmi',
+    title: 'Body mass index',
+    source: 'LOINC 39156-5 (HL7 US Core Observation-bmi example)',
+    codes: [{ code: '39156-5', display: 'Body mass index (BMI) [Ratio]' }],
+    unit: 'kg/m²',
+    factor: table({ 'kg/m2': 1, 'kg/m^2': 1, 'kg/m²': 1 })
+  },
+  bilirubin: {
+    kind: 'bilirubin',
+    title: 'Total bilirubin',
+    source: 'LOINC 1975-2 (VSAC/LOINC displays, docs/clinical/codes.md)',
+    codes: [{ code: '1975-2', display: 'Bilirubin.total [Mass/volume] in Serum or Plasma' }],
+    unit: 'mg/dL',
+    factor: table({ 'mg/dL': 1, 'mg/L': 0.1, 'umol/L': 1 / BILIRUBIN_UMOL_PER_MGDL, 'micromol/L': 1 / BILIRUBIN_UMOL_PER_MGDL })
+  },
+  albumin: {
+    kind: 'albumin',
+    title: 'Albumin',
+    source: 'LOINC 1751-7 (docs/clinical/codes.md)',
+    codes: [{ code: '1751-7', display: 'Albumin [Mass/volume] in Serum or Plasma' }],
+    unit: 'g/dL',
+    factor: table({ 'g/dL': 1, 'g/L': 0.1 })
+  },
+  inr: {
+    kind: 'inr',
+    title: 'INR',
+    source: 'VSAC INR 2.16.840.1.113883.3.117.1.7.1.213 (v20210220)',
+    codes: [
+      { code: '6301-6', display: 'INR in Platelet poor plasma by Coagulation assay' },
+      { code: '34714-6', display: 'INR in Blood by Coagulation assay' },
+      { code: '38875-1', display: 'INR in Platelet poor plasma or blood by Coagulation assay' },
+      { code: '46418-0', display: 'INR in Capillary blood by Coagulation assay' },
+      { code: '52129-4', display: 'INR in Platelet poor plasma by Coagulation assay --post heparin neutralization' }
+    ],
+    // A ratio: written as {INR}, {ratio}, 1 or left without a unit.
+    unit: '',
+    factor: table({ '{INR}': 1, INR: 1, '{ratio}': 1, ratio: 1, 1: 1, '': 1 })
   }
 }
 
@@ -123,8 +175,9 @@ export const ORDERABLE_LOINC = {
 /** Converts `value` in `unit` to the group's unit, or undefined when the unit is not recognised. */
 export function convertLab (kind: LabKind, value: number, unit: string | undefined): number | undefined {
   const factor = LAB_GROUPS[kind].factor
-  if (factor === undefined || unit === undefined) return undefined
-  const f = factor(unit)
+  if (factor === undefined) return undefined
+  // Only a ratio (INR) may come without a unit.
+  const f = factor(unit ?? (kind === 'inr' ? '' : '\u0000'))
   return f === undefined ? undefined : value * f
 }
 

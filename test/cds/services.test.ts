@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadServiceDefinitions } from '../../src/cds/services.js'
+import { LAB_GROUPS } from '../../src/terminology/labs.js'
+import { BREASTFEEDING_STATUS_LOINC, DIALYSIS_PROCEDURES, PREGNANCY_STATUS_LOINC } from '../../src/terminology/populations.js'
 
 function dirWith (files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'cat-hooks-'))
@@ -38,6 +40,11 @@ describe('service definitions in hooks/', () => {
       for (const loinc of ['2160-0', '14682-9', '62238-1', '777-3', '29463-7', '718-7', '48065-7']) {
         expect(obs).toContain(`http://loinc.org|${loinc}`)
       }
+      // Every LOINC code the facts read: lab groups, height, BMI, Child-Pugh labs, pregnancy and breast-feeding status.
+      for (const loinc of [...Object.values(LAB_GROUPS).flatMap((g) => g.codes.map((c) => c.code)), ...PREGNANCY_STATUS_LOINC.map((c) => c.code), ...BREASTFEEDING_STATUS_LOINC.map((c) => c.code)]) {
+        expect(obs).toContain(`http://loinc.org|${loinc}`)
+      }
+      for (const procedure of DIALYSIS_PROCEDURES) expect(s.prefetch.procedures).toContain(`http://snomed.info/sct|${procedure.code}`)
       expect(s.usageRequirements).toMatch(/R4/)
     }
   })

@@ -1,7 +1,8 @@
 // Value sets as data: ICD-10-CM ranges and exclusions, SNOMED lists, drug recognition by RxNorm
 // ingredient or product, ATC, SNOMED substance, and by name only when no code matches.
 import { describe, expect, it } from 'vitest'
-import { matchMalignancy, matchVte } from '../../src/terminology/conditions.js'
+import { isCatheterThrombosis, matchMalignancy, matchVte } from '../../src/terminology/conditions.js'
+import { isDialysisProcedure, matchPopulation, statusAnswer } from '../../src/terminology/populations.js'
 import { convertLab } from '../../src/terminology/labs.js'
 import { matchAnticoagulant, matchInteracting, matchThrombolytic } from '../../src/terminology/medications.js'
 import { isIvcFilterInsertion } from '../../src/terminology/procedures.js'
@@ -41,8 +42,20 @@ describe('VTE', () => {
     expect(matchVte(icd(code))?.kind).toBe(kind)
   })
 
-  it.each(['I80.00', 'I82.0', 'I26', 'I82.81'])('%s is not in the VTE value set', (code) => {
+  it.each(['I80.00', 'I26', 'I82.81', 'T82.868A', 'I82.A21'])('%s is not in the VTE value set', (code) => {
     expect(matchVte(icd(code))).toBeUndefined()
+  })
+
+  it.each([
+    ['I82.A11', 'upper-extremity'], ['I82.B12', 'upper-extremity'], ['I82.C19', 'upper-extremity'], ['I82.621', 'upper-extremity'],
+    ['I81', 'splanchnic'], ['I82.0', 'splanchnic'], ['K55.012', 'splanchnic'], ['K55.069', 'splanchnic']
+  ])('%s is VTE at a special site (%s)', (code, region) => {
+    expect(matchVte(icd(code))?.region).toBe(region)
+  })
+
+  it('T82.868- marks a thrombosis as catheter-related but is not VTE on its own', () => {
+    expect(isCatheterThrombosis(icd('T82.868A'))).toBe(true)
+    expect(isCatheterThrombosis(icd('T82.867A'))).toBe(false)
   })
 
   it('SNOMED: DVT, PE and the Synthea codes', () => {
@@ -103,6 +116,35 @@ describe('thrombolytics, interacting drugs, procedures', () => {
   })
 })
 
+describe('special populations', () => {
+  it.each([
+    ['Z33.1', 'pregnancy'], ['O26.891', 'pregnancy'], ['O9A.111', 'pregnancy'], ['Z3A.20', 'pregnancy'], ['Z39.1', 'breastfeeding'],
+    ['Z99.2', 'dialysis'], ['N18.6', 'dialysis'], ['Z49.31', 'dialysis'], ['K74.60', 'hepatic'], ['K70.31', 'hepatic'], ['K72.10', 'hepatic'], ['K72.91', 'hepatic'], ['K76.6', 'hepatic']
+  ])('ICD-10-CM %s is %s', (code, kind) => {
+    expect(matchPopulation(icd(code))?.kind).toBe(kind)
+  })
+
+  it.each(['C78.7', 'N18.5', 'Z39.2', 'K76.0', 'P00.0'])('ICD-10-CM %s is none of them (liver metastases are not hepatic impairment)', (code) => {
+    expect(matchPopulation(icd(code))).toBeUndefined()
+  })
+
+  it('SNOMED findings, not the breastfeeding observable', () => {
+    expect(matchPopulation(sct('77386006'))?.kind).toBe('pregnancy')
+    expect(matchPopulation(sct('866041003'))?.kind).toBe('breastfeeding')
+    expect(matchPopulation(sct('413712001'))).toBeUndefined()
+    expect(matchPopulation(sct('46177005'))?.kind).toBe('dialysis')
+    expect(matchPopulation(sct('19943007'))?.kind).toBe('hepatic')
+    expect(isDialysisProcedure(sct('302497006'))).toBe(true)
+  })
+
+  it('reads pregnancy and breast-feeding answers from LOINC and SNOMED codes', () => {
+    expect(statusAnswer('pregnancy', { system: SYSTEM.loinc, code: 'LA15173-0', display: undefined })).toBe('yes')
+    expect(statusAnswer('pregnancy', sct('60001007'))).toBe('no')
+    expect(statusAnswer('breastfeeding', { system: SYSTEM.loinc, code: 'LA29252-6', display: undefined })).toBe('yes')
+    expect(statusAnswer('pregnancy', { system: SYSTEM.loinc, code: 'LA29252-6', display: undefined })).toBeUndefined()
+  })
+})
+
 describe('lab units', () => {
   it('converts creatinine, platelets, weight and haemoglobin by unit and refuses unknown units', () => {
     expect(convertLab('creatinine', 88.4, 'umol/L')).toBeCloseTo(1)
@@ -114,5 +156,15 @@ describe('lab units', () => {
     expect(convertLab('haemoglobin', 120, 'g/L')).toBe(12)
     expect(convertLab('creatinine', 1, 'mg%')).toBeUndefined()
     expect(convertLab('weight', 80, undefined)).toBeUndefined()
+  })
+
+  it('converts height, bilirubin and albumin; an INR may come without a unit', () => {
+    expect(convertLab('height', 1.6, 'm')).toBe(160)
+    expect(convertLab('height', 63, '[in_i]')).toBeCloseTo(160.02, 2)
+    expect(convertLab('bilirubin', 34.2, 'umol/L')).toBeCloseTo(2)
+    expect(convertLab('albumin', 30, 'g/L')).toBe(3)
+    expect(convertLab('inr', 1.4, undefined)).toBe(1.4)
+    expect(convertLab('inr', 1.4, '{INR}')).toBe(1.4)
+    expect(convertLab('bmi', 45, undefined)).toBeUndefined()
   })
 })
