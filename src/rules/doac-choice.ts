@@ -48,8 +48,8 @@ export const CAT01: Rule = {
   severity: { 'lmwh-first': 'warning (LMWH preferred by local policy)', 'guideline-2023': 'info (DOAC acceptable; checks listed)' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ESC22, EVIDENCE.ASH21],
   inputs: ['DOAC draft', 'active cancers', 'interacting drugs', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)', 'platelets ≤ 7 days'],
-  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets), CAT-10 (VTE recurring on anticoagulation) or CAT-21 (suspected HIT, when LMWH is no alternative) fired, with CrCl and platelets known. When the regimen card CAT-18 fired, guideline-2023 stays silent (CAT-18 already says the drug is acceptable and only its regimen is wrong) and lmwh-first points to it. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal or continuation of a DOAC the patient already takes or took (a prior prescription, the same DOAC active, or a course of it of at least 3 months completed or stopped within the last 30 days): the choice was made; hazard cards still fire and CAT-17 covers the extended phase.',
-  notCoded: 'GI mucosal lesions, impaired GI absorption and hepatic disease are not coded in knowledge.md, so the card lists them as not checked.',
+  logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets), CAT-10 (VTE recurring on anticoagulation), CAT-21 (suspected HIT, when LMWH is no alternative) or CAT-23…25 (pregnancy or breast-feeding, dialysis, hepatic impairment) fired, with CrCl and platelets known. When the regimen card CAT-18 fired, guideline-2023 stays silent (CAT-18 already says the drug is acceptable and only its regimen is wrong) and lmwh-first points to it. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal or continuation of a DOAC the patient already takes or took (a prior prescription, the same DOAC active, or a course of it of at least 3 months completed or stopped within the last 30 days): the choice was made; hazard cards still fire and CAT-17 covers the extended phase.',
+  notCoded: 'GI mucosal lesions and impaired GI absorption are not coded in knowledge.md, so the card lists them as not checked (pregnancy, dialysis and hepatic impairment are CAT-23…25).',
   requiresCat: true,
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
@@ -74,7 +74,8 @@ export const CAT01: Rule = {
       'No VTE recurring on anticoagulation',
       `CrCl ${fmtCrcl(s.crcl.value)} mL/min (≥ 30)`,
       `Platelets ${plateletsText(s)} × 10⁹/L (≥ 50)`,
-      'Not checked (no codes): active GI mucosal lesion, impaired GI absorption, hepatic disease'
+      'No pregnancy, breast-feeding, dialysis or coded hepatic impairment',
+      'Not checked (no codes): active GI mucosal lesion, impaired GI absorption'
     ]
     const values = [...catValues(s), ...doacs.map(orderLine), ...dosingValues(s)]
     const inputs = { doac: doacs.map((o) => o.anticoagulant?.agent), crcl: Math.round(s.crcl.value), platelets: plateletsText(s) }

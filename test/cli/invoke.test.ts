@@ -52,7 +52,7 @@ describe('cat-cds invoke', () => {
   it('prefetches from the FHIR server, calls the service and prints the cards readably', async () => {
     const { code, stdout, stderr } = await invoke('--hook', 'order-select', '--drug', 'Apixaban 5MG')
     expect(code).toBe(0)
-    expect(stdout).toContain('[INFO] patient=Patient conditions=Bundle:2 observations=Bundle:3 medications=Bundle:1')
+    expect(stdout).toContain('[INFO] patient=Patient conditions=Bundle:2 observations=Bundle:3 procedures=Bundle:0 medications=Bundle:1')
     expect(stdout).toContain('Test engine: **reports** the data it received.')
     expect(stdout).toContain('source: data report (test engine)')
     expect(stdout).toContain('suggestions (choose at most one):')
@@ -61,7 +61,7 @@ describe('cat-cds invoke', () => {
     expect(stdout).toContain('override reasons: Test reason')
     expect(stdout).toContain('1 card')
     expect(stdout).not.toContain('\u001b[') // no colour when stdout is not a terminal
-    expect(stderr).toMatch(/prefetching 4 keys from/)
+    expect(stderr).toMatch(/prefetching 5 keys from/)
     expect(stderr).toMatch(/ {2}observations {2}Bundle with 3 entries/)
     expect(stderr).toMatch(/calling http:\/\/127\.0\.0\.1:\d+\/cds-services\/cat-order-select/)
 
@@ -74,20 +74,20 @@ describe('cat-cds invoke', () => {
       subject: { reference: 'Patient/cli-1' },
       medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1364445' }] }
     })
-    expect(Object.keys(request?.prefetch ?? {}).sort()).toEqual(['conditions', 'medications', 'observations', 'patient'])
-    expect(fhir.requests).toHaveLength(4)
+    expect(Object.keys(request?.prefetch ?? {}).sort()).toEqual(['conditions', 'medications', 'observations', 'patient', 'procedures'])
+    expect(fhir.requests).toHaveLength(5)
   })
 
   it('with --no-prefetch leaves the fetching to the service, which forwards the token', async () => {
     const { code, stdout, stderr } = await invoke('--hook', 'patient-view', '--no-prefetch', '--token', 'cli-token-1')
     expect(code).toBe(0)
-    expect(stdout).toContain('patient=Patient conditions=Bundle:2 observations=Bundle:3 medications=Bundle:1')
+    expect(stdout).toContain('patient=Patient conditions=Bundle:2 observations=Bundle:3 procedures=Bundle:0 medications=Bundle:1')
     expect(stderr).toMatch(/no prefetch; the service fetches from/)
     const request = calls[0]?.request
     expect(request?.prefetch).toBeUndefined()
     expect(request?.context.draftOrders).toBeUndefined()
     expect(request?.fhirAuthorization).toMatchObject({ access_token: 'cli-token-1', token_type: 'Bearer', patient: 'cli-1' })
-    expect(fhir.requests).toHaveLength(4)
+    expect(fhir.requests).toHaveLength(5)
     expect(fhir.requests.every((r) => r.headers.authorization === 'Bearer cli-token-1')).toBe(true)
   })
 

@@ -132,6 +132,7 @@ export interface CallSpec {
   patient?: Json | null
   conditions?: Json[]
   observations?: Json[]
+  procedures?: Json[]
   medications?: Json[]
   drafts?: Json[]
   /** order-select: draft ids to select (default: every draft). */
@@ -156,6 +157,7 @@ export function hookCall (spec: CallSpec): HookCall {
     patient: spec.patient === undefined ? patient() : spec.patient,
     conditions: searchset(spec.conditions ?? []),
     observations: searchset(spec.observations ?? []),
+    procedures: searchset(spec.procedures ?? []),
     medications: searchset(spec.medications ?? [])
   }
   const parsed = parseHookRequest({ hook, hookInstance: 'test-1', context, prefetch: data }, hook)

@@ -24,7 +24,7 @@ export function patientResource (id = 'cat-demo-1'): Json {
  * Patient, and `null` (known empty) for the searches. With it, no FHIR server is needed.
  */
 export function completePrefetch (patientId = 'cat-demo-1'): Json {
-  return { patient: patientResource(patientId), conditions: null, observations: null, medications: null }
+  return { patient: patientResource(patientId), conditions: null, observations: null, procedures: null, medications: null }
 }
 
 /** R4 draft MedicationRequest as the CDS Hooks sandbox builds it: single-object category, doseAndRate object. */

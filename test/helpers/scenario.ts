@@ -20,7 +20,7 @@ type Json = Record<string, unknown>
 export type Hook = 'order-select' | 'order-sign' | 'patient-view'
 export type Profile = 'lmwh-first' | 'guideline-2023'
 export type Indicator = Card['indicator']
-export type PrefetchKey = 'patient' | 'conditions' | 'observations' | 'medications'
+export type PrefetchKey = 'patient' | 'conditions' | 'observations' | 'procedures' | 'medications'
 
 /** The order a card must offer in place of a draft. */
 export interface Replacement {
@@ -120,6 +120,7 @@ export function prefetchFor (p: SyntheticPatient, s: Pick<Scenario, 'nullPrefetc
     conditions: searchset(resourcesOf(p, 'Condition')),
     // `_sort=-date`: newest first.
     observations: searchset(resourcesOf(p, 'Observation').sort((a, b) => effective(b).localeCompare(effective(a)))),
+    procedures: searchset(resourcesOf(p, 'Procedure')),
     medications: searchset(resourcesOf(p, 'MedicationRequest'), resourcesOf(p, 'Medication'))
   }
   for (const key of s.untypedPrefetch ?? []) {
@@ -151,7 +152,7 @@ export function hookRequestFor (s: Scenario, now: Date, datedToday = false): Jso
 // ---------------------------------------------------------------------------------------------
 // Checking an answer
 
-const RULE_ID = /^CAT-(0[1-9]|1[0-9]|2[0-2])$/
+const RULE_ID = /^CAT-(0[1-9]|1[0-9]|2[0-5])$/
 // decisions.md: the detail carries the evidence (guideline and year). CAT-14 rests on case reports and
 // CAT-15 on a design principle, so they are not held to a guideline name.
 const EVIDENCE = /\b(ASCO|ITAC|NCCN|CHEST|ESC|ASH|ISTH|CLOT|Caravaggio|Hokusai|SELECT-D|API-CAT)\b|label|SmPC|prescribing information/i

@@ -66,8 +66,8 @@ describe('prefetch resolution against the local FHIR sandbox', () => {
     const t = await app()
     const res = await call(t, patientView('pat-1'), { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` })
     expect(res.status).toBe(200)
-    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:2 observations=Bundle:3 medications=Bundle:1')
-    expect(fhir.requests.map((r) => r.url.split('?')[0]).sort()).toEqual(['/fhir/Condition', '/fhir/MedicationRequest', '/fhir/Observation', '/fhir/Patient/pat-1'])
+    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:2 observations=Bundle:3 procedures=Bundle:0 medications=Bundle:1')
+    expect(fhir.requests.map((r) => r.url.split('?')[0]).sort()).toEqual(['/fhir/Condition', '/fhir/MedicationRequest', '/fhir/Observation', '/fhir/Patient/pat-1', '/fhir/Procedure'])
     for (const r of fhir.requests) {
       expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`)
       expect(r.headers.accept).toBe('application/fhir+json')
@@ -80,7 +80,7 @@ describe('prefetch resolution against the local FHIR sandbox', () => {
   it('follows pagination and hands the engine one Bundle with every page', async () => {
     const t = await app()
     const res = await call(t, patientView('pat-many'))
-    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:1 observations=Bundle:45 medications=Bundle:1')
+    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:1 observations=Bundle:45 procedures=Bundle:0 medications=Bundle:1')
     expect(fhir.requests.filter((r) => r.url.startsWith('/fhir/Observation'))).toHaveLength(3)
   })
 
@@ -94,12 +94,12 @@ describe('prefetch resolution against the local FHIR sandbox', () => {
         unrelated: 'ignored'
       }
     }))
-    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=null observations=Bundle:3 medications=Bundle:1')
-    expect(fhir.requests.map((r) => r.url.split('?')[0]).sort()).toEqual(['/fhir/MedicationRequest', '/fhir/Observation'])
+    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=null observations=Bundle:3 procedures=Bundle:0 medications=Bundle:1')
+    expect(fhir.requests.map((r) => r.url.split('?')[0]).sort()).toEqual(['/fhir/MedicationRequest', '/fhir/Observation', '/fhir/Procedure'])
 
     fhir.requests.length = 0
     const unusable = await call(t, patientView('pat-1', { prefetch: { patient: patientResource('pat-1'), conditions: 'oops', observations: [], medications: null } }))
-    expect(unusable.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:2 observations=Bundle:3 medications=null')
+    expect(unusable.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:2 observations=Bundle:3 procedures=Bundle:0 medications=null')
   })
 
   it('completes a paginated prefetch from the FHIR server', async () => {
@@ -107,15 +107,15 @@ describe('prefetch resolution against the local FHIR sandbox', () => {
     const firstPage = await (await fetch(`${fhir.base}/Observation?patient=pat-many&_count=10`)).json() as { link: Array<{ relation: string }> }
     expect(firstPage.link.some((l) => l.relation === 'next')).toBe(true)
     fhir.requests.length = 0
-    const res = await call(t, patientView('pat-many', { prefetch: { patient: patientResource('pat-many'), conditions: null, observations: firstPage, medications: null } }))
-    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=null observations=Bundle:45 medications=null')
+    const res = await call(t, patientView('pat-many', { prefetch: { patient: patientResource('pat-many'), conditions: null, observations: firstPage, procedures: null, medications: null } }))
+    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=null observations=Bundle:45 procedures=null medications=null')
     expect(fhir.requests).toHaveLength(4)
     expect(fhir.requests.every((r) => r.url.startsWith('/fhir/Observation') && r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true)
   })
 
   it('makes no FHIR call when everything was prefetched', async () => {
     const t = await app()
-    const res = await call(t, patientView('pat-1', { prefetch: { patient: patientResource('pat-1'), conditions: null, observations: null, medications: null } }))
+    const res = await call(t, patientView('pat-1', { prefetch: { patient: patientResource('pat-1'), conditions: null, observations: null, procedures: null, medications: null } }))
     expect(res.status).toBe(200)
     expect(fhir.requests).toEqual([])
   })
@@ -124,7 +124,7 @@ describe('prefetch resolution against the local FHIR sandbox', () => {
     const t = await app()
     await call(t, patientView('pat-1'))
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
-    expect(metrics).toMatch(/fhir_fetch_duration_seconds_count\{outcome="ok"\} 4/)
+    expect(metrics).toMatch(/fhir_fetch_duration_seconds_count\{outcome="ok"\} 5/)
     expect(metrics).toMatch(new RegExp(`fhir_circuit_breaker_state\\{origin="${fhir.origin}"\\} 0`))
     expect(metrics).not.toContain('pat-1')
   })
@@ -169,7 +169,7 @@ describe('412 when required data cannot be obtained', () => {
     const res = await call(t, patientView('pat-1', { fhirServer: `${failing.origin}/fhir` }))
     expect(res.status).toBe(412)
     expect(res.body.message).toMatch(/the FHIR server answered HTTP 503/)
-    expect(failing.requests).toHaveLength(8) // four keys, two attempts each
+    expect(failing.requests).toHaveLength(10) // five keys, two attempts each
   })
 
   it('when the FHIR server is slower than the deadline: answered while the server still has not replied', async () => {
@@ -180,22 +180,22 @@ describe('412 when required data cannot be obtained', () => {
     const res = await call(t, patientView('pat-1', { fhirServer: `${slow.origin}/fhir` }))
     expect(res.status).toBe(412)
     expect(res.body.message).toMatch(/patient \(the FHIR server did not answer within the deadline\)/)
-    expect(held).toHaveLength(4)
+    expect(held).toHaveLength(5)
     expect(replied).toBe(0)
     for (const r of held) { r.end(); replied++ }
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
-    expect(metrics).toMatch(/fhir_fetch_errors_total\{outcome="timeout"\} 4/)
+    expect(metrics).toMatch(/fhir_fetch_errors_total\{outcome="timeout"\} 5/)
   })
 
   it('opens the circuit breaker so that later calls fail at once without calling the server', async () => {
     const failing = await loopback((_req, res) => fhirResponse(res, 500, {}))
-    const t = await app({ CDS_FHIR_ALLOWLIST: failing.origin, CDS_FHIR_RETRIES: '0', CDS_FHIR_BREAKER_FAILURES: '4' })
+    const t = await app({ CDS_FHIR_ALLOWLIST: failing.origin, CDS_FHIR_RETRIES: '0', CDS_FHIR_BREAKER_FAILURES: '5' })
     expect((await call(t, patientView('pat-1', { fhirServer: `${failing.origin}/fhir` }))).status).toBe(412)
-    expect(failing.requests).toHaveLength(4)
+    expect(failing.requests).toHaveLength(5)
     const res = await call(t, patientView('pat-1', { fhirServer: `${failing.origin}/fhir` }))
     expect(res.status).toBe(412)
     expect(res.body.message).toMatch(/circuit breaker is open/)
-    expect(failing.requests).toHaveLength(4)
+    expect(failing.requests).toHaveLength(5)
   })
 
   it('keeps tokens, patient ids and URLs out of the 412 body and the logs', async () => {
@@ -220,7 +220,7 @@ describe('optional data', () => {
     const t = await app({ CDS_FHIR_ALLOWLIST: partial.origin })
     const res = await call(t, patientView('pat-1', { fhirServer: `${partial.origin}/fhir` }))
     expect(res.status).toBe(200)
-    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:0 observations=absent medications=Bundle:0')
+    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:0 observations=absent procedures=Bundle:0 medications=Bundle:0')
     expect(t.logs.records.find((r) => r.prefetchKey === 'observations')).toMatchObject({ required: false, outcome: 'http_5xx' })
   })
 

@@ -229,9 +229,9 @@ describe('SSRF: refused before any connection', () => {
       link: [{ relation: 'self', url: 'http://10.0.0.1/fhir/Condition' }],
       entry: [{ fullUrl: 'http://192.168.0.1/fhir/Condition/c1', resource: { resourceType: 'Condition', id: 'c1', subject: { reference: `${listener.origin}/fhir/Patient/p1` } } }]
     }
-    const res = await hook(t, 'https://ehr.example.org/fhir', { patient, conditions, observations: null, medications: null })
+    const res = await hook(t, 'https://ehr.example.org/fhir', { patient, conditions, observations: null, procedures: null, medications: null })
     expect(res.status).toBe(200)
-    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:1 observations=null medications=null')
+    expect(res.body.cards?.[0]?.summary).toBe('patient=Patient conditions=Bundle:1 observations=null procedures=null medications=null')
     expect(resolverCalls).toEqual([])
     expectNoConnection()
   })

@@ -11,10 +11,14 @@ import { identifyDrug } from '../helpers/scenario-drugs.js'
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle)
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle)
 
-// knowledge.md §4.1 (VTE) and §4.2 (cancer groups: the categories named there, and C44 which the
-// active-cancer definition excludes).
+// knowledge.md §4.1 (VTE) and §4.2 (malignancy: VSAC All Primary and Secondary Cancer, C00–C96,
+// including C44 which the active-cancer definition excludes); docs/clinical/codes.md for the special
+// populations and sites (issue 14: upper-extremity DVT, catheter thrombosis, splanchnic thrombosis,
+// pregnancy, breast-feeding, dialysis, hepatic impairment).
 const VTE_ICD = /^(I26\.(02|09|92|93|94|99)|I82\.(4[0-3][1-39]|40[1-9]|4Y[1-39]|220|890|90)|I80\..*)$/
-const CANCER_ICD = /^C(1[5-9]|2[0-6]|4[489]|5[1-8]|6[0-8]|7[0-9]|80)(\.|$)|^C44\./
+const CANCER_ICD = /^C([0-8][0-9]|9[0-6])(\.|$)/
+const POPULATION_ICD = /^(I82\.(A1|B1|C1|62)[1239]|T82\.868[ADS]|I81|I82\.0|K55\.0[1-6][129]|Z33\.1|O[0-9][0-9A](\.|$)|Z3A\.[0-4][0-9]|Z39\.1|Z99\.2|N18\.6|Z49\.(01|02|31|32)|K70\.3[01]|K72\.[19][01]|K74\.6[09]|K76\.6)/
+const DIALYSIS_PROCEDURES = new Set(['108241001', '302497006', '71192002'])
 const SNOMED = new Set([
   '128053003', '404223003', '444325005', '132301000119107', '132291000119106', '132251000119101', '234044007', '195427008',
   '281595001', '83938003', '59282003', '233935004', '429098002', '706870000', '132281000119108',
@@ -24,7 +28,8 @@ const SNOMED = new Set([
 const LOINC = new Set([
   '2160-0', '14682-9', '38483-4', '59826-8', '77140-2', '35203-9', '62238-1', '98979-8', '48642-3', '48643-1', '77147-7',
   '69405-9', '88293-6', '88294-4', '50210-4', '94677-2', '98980-6', '33914-3', '35591-7', '2164-2', '777-3', '26515-7',
-  '778-1', '13056-7', '29463-7', '3141-9', '718-7', '6301-6', '34714-6', '48065-7', '48066-5', '71427-9'
+  '778-1', '13056-7', '29463-7', '3141-9', '718-7', '6301-6', '34714-6', '48065-7', '48066-5', '71427-9',
+  '8302-2', '39156-5', '1975-2', '1751-7', '82810-3', '11449-6', '63895-7'
 ])
 
 interface Coding { system?: string, code?: string }
@@ -38,9 +43,12 @@ function undocumented (resource: Resource): string[] {
       for (const c of codings(resource.code)) {
         const ok = c.system === 'http://snomed.info/sct'
           ? SNOMED.has(c.code ?? '')
-          : c.system === 'http://hl7.org/fhir/sid/icd-10-cm' && (VTE_ICD.test(c.code ?? '') || CANCER_ICD.test(c.code ?? ''))
+          : c.system === 'http://hl7.org/fhir/sid/icd-10-cm' && (VTE_ICD.test(c.code ?? '') || CANCER_ICD.test(c.code ?? '') || POPULATION_ICD.test(c.code ?? ''))
         if (!ok) out.push(`${where}: ${c.system}|${c.code}`)
       }
+      break
+    case 'Procedure':
+      for (const c of codings(resource.code)) if (c.system !== 'http://snomed.info/sct' || !DIALYSIS_PROCEDURES.has(c.code ?? '')) out.push(`${where}: ${c.system}|${c.code}`)
       break
     case 'Observation':
       for (const c of codings(resource.code)) if (c.system !== 'http://loinc.org' || !LOINC.has(c.code ?? '')) out.push(`${where}: ${c.system}|${c.code}`)
@@ -79,13 +87,14 @@ describe('fixture patients', () => {
     expect(found).toEqual([])
   })
 
-  it('date observations with effectiveDateTime and carry units in UCUM', () => {
+  it('date observations with effectiveDateTime and carry units in UCUM (or a coded answer: pregnancy status)', () => {
     for (const p of patients) {
       for (const e of p.bundle.entry ?? []) {
         if (e.resource?.resourceType !== 'Observation') continue
         const r = e.resource as Observation
         expect(r.effectiveDateTime, `${p.name} ${r.id}`).toMatch(/^\d{4}-\d{2}-\d{2}T/)
-        expect(r.valueQuantity?.system, `${p.name} ${r.id}`).toBe('http://unitsofmeasure.org')
+        if (r.valueCodeableConcept !== undefined) expect(r.valueCodeableConcept.coding?.[0]?.code, `${p.name} ${r.id}`).toMatch(/^(LA\d+-\d|\d+)$/)
+        else expect(r.valueQuantity?.system, `${p.name} ${r.id}`).toBe('http://unitsofmeasure.org')
       }
     }
   })

@@ -162,7 +162,7 @@ function ssrfCases (): HostileCase[] {
       expect: [200, 400, 412],
       send: async () => await post(bearer(await token()), orderSign({
         fhirServer: 'https://fhir.allowed.example',
-        prefetch: { patient: patientResource(PATIENT_ID), conditions: page('Condition'), observations: page('Observation'), medications: page('MedicationRequest') }
+        prefetch: { patient: patientResource(PATIENT_ID), conditions: page('Condition'), observations: page('Observation'), procedures: null, medications: page('MedicationRequest') }
       }))
     })
   }
