@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { Card } from '../src/cds/response.js'
 import { createCatEngine } from '../src/engine.js'
 import {
-  acuteDvt, condition, creatinine, daysAgo, FRESHNESS, gastricCancer, hookCall, medicationRequest, platelets, sarcoma, weight, type CallSpec
+  acuteDvt, condition, creatinine, daysAgo, FRESHNESS, gastricCancer, hookCall, medicationRequest, observation, patient, platelets, sarcoma, weight, type CallSpec
 } from './helpers/fhir-builders.js'
 
 /** mulberry32: a small seeded PRNG, so the population is the same on every run. */
@@ -41,8 +41,9 @@ const ANTICOAGULANT_DRAFTS: ReadonlyArray<() => Json> = [
   () => medicationRequest({ id: 'draft-ac', rxnorm: '11289', text: 'warfarin', dose: 5 })
 ]
 
-function patientOf (rand: () => number, group: Group, i: number): CallSpec {
+function patientOf (rand: () => number, group: Group, i: number, rand2: () => number): CallSpec {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
+  const pick2 = <T>(xs: readonly T[]): T => xs[Math.floor(rand2() * xs.length)] as T
   const vteDays = pick([0, 2, 5, 12, 40, 120, 200, 400])
   const vte = acuteDvt({ onset: daysAgo(vteDays), clinicalStatus: vteDays > 180 ? pick(['resolved', 'active']) : 'active' })
   const cancer = pick([sarcoma(), gastricCancer(), condition({ id: 'cancer', icd: 'C67.9' }), condition({ id: 'cancer', icd: 'C79.51' })])
@@ -55,20 +56,39 @@ function patientOf (rand: () => number, group: Group, i: number): CallSpec {
         : [cancer, acuteDvt({ onset: daysAgo(pick([0, 2, 5, 12, 40, 120])) })]
   const plateletSeries = rand() < 0.3 ? [{ ...platelets(240, 9), id: 'p0' }, { ...platelets(pick([95, 180, 230]), 0), id: 'p1' }] : [platelets(pick([18, 40, 70, 150, 250]))]
   const observations = [weight(pick([45, 62.5, 80, 130])), creatinine(pick([0.7, 1.0, 2.5])), ...plateletSeries]
+  // The populations and sites the labels single out (issue 14), in every group: without CAT they must add no card.
+  // A splanchnic or arm VTE only where the group may have a VTE; a catheter code alone is no VTE, so
+  // it goes everywhere (a cancer with T82.868- and no VTE stays without CAT).
+  const sites = group === 'cancer-no-vte' ? [] : [condition({ id: 'arm', icd: 'I82.B11', onset: daysAgo(5) }), condition({ id: 'pvt', icd: 'I81', onset: daysAgo(5) })]
+  // Drawn from their own sequence, so the rest of the population is the one the burden figures describe.
+  const special = rand2() < 0.3
+    ? [pick2([
+        condition({ id: 'preg', icd: 'Z33.1', onset: daysAgo(90) }),
+        condition({ id: 'bf', icd: 'Z39.1', onset: daysAgo(60) }),
+        condition({ id: 'dial', icd: 'Z99.2' }),
+        condition({ id: 'liver', icd: 'K74.60' }),
+        condition({ id: 'cath', icd: 'T82.868A', onset: daysAgo(5) }),
+        ...sites
+      ])]
+    : []
+  conditions.push(...special)
+  if (rand2() < 0.3) observations.push(observation('8302-2', pick2([150, 165, 180]), 'cm', '2020-01-01'))
+  const female = rand2() < 0.5
   const medications = [
     ...(rand() < 0.4 ? [medicationRequest({ id: `dalt-${i}`, status: pick(['active', 'completed', 'stopped']), atc: 'B01AB04', text: 'dalteparin', dose: 15_000, unit: '[iU]', authoredOn: daysAgo(pick([3, 8, 30, 200])) })] : []),
     ...(rand() < 0.3 ? [medicationRequest({ id: `apix-${i}`, status: pick(['active', 'completed']), rxnorm: '1364445', dose: 5, perDay: 2, authoredOn: daysAgo(pick([10, 200])) })] : []),
     ...(rand() < 0.3 ? [medicationRequest({ id: `asa-${i}`, status: 'active', rxnorm: '1191', text: 'aspirin 81 mg', dose: 81 })] : []),
     ...(rand() < 0.2 ? [medicationRequest({ id: `clop-${i}`, status: 'active', rxnorm: '32968', text: 'clopidogrel', dose: 75 })] : [])
   ]
-  return { conditions, observations, medications }
+  return { conditions, observations, medications, ...(female ? { patient: patient({ gender: 'female', birthDate: '1986-05-05' }) } : {}) }
 }
 
 describe('synthetic population (seeded, 400 patients × 3 hooks)', () => {
   const engines = [createCatEngine({ profile: 'lmwh-first', freshness: FRESHNESS }), createCatEngine({ profile: 'guideline-2023', freshness: FRESHNESS })]
   const rand = prng(20261204)
+  const rand2 = prng(20261214)
   const groups: Group[] = ['no-cancer', 'cancer-no-vte', 'resolved-cancer', 'cat']
-  const population = Array.from({ length: 400 }, (_, i) => ({ group: groups[i % 4] as Group, spec: patientOf(rand, groups[i % 4] as Group, i) }))
+  const population = Array.from({ length: 400 }, (_, i) => ({ group: groups[i % 4] as Group, spec: patientOf(rand, groups[i % 4] as Group, i, rand2) }))
 
   it('patients without cancer-associated VTE get no card from any rule but CAT-14, on any hook, for any order', () => {
     const offending: string[] = []
