@@ -81,12 +81,13 @@ describe('apixaban and rivaroxaban loading', () => {
     expect(f.recommendation).toMatch(/apixaban 10 mg every 12 hours through \d{4}-\d{2}-\d{2}, then apixaban 5 mg every 12 hours/)
   })
 
-  it('no corrected DOAC beside a card that argues against the DOAC itself (CAT-03 critical, any CAT-04 or CAT-05); silent after a recurrence on therapy (CAT-10)', () => {
+  it('no corrected DOAC beside a card that argues against the DOAC itself (any CAT-04, CAT-05, CAT-23…25); silent beside a critical one and after a recurrence on therapy (CAT-10)', () => {
     const spec = { conditions: dvt(1), observations: normalLabs(), drafts: [apix(5)] }
-    const f = finding(run(spec, [['CAT-03', 'critical']]))
+    const f = finding(run(spec, [['CAT-05', 'warning']]))
     expect(f.proposal).toBeUndefined()
-    expect(f.proposalNotes?.join(' ')).toMatch(/the CAT-03 card advises against the DOAC itself/)
-    expect(finding(run(spec, [['CAT-05', 'warning']])).proposal).toBeUndefined()
+    expect(f.proposalNotes?.join(' ')).toMatch(/the CAT-05 card advises against the DOAC itself/)
+    expect(finding(run(spec, [['CAT-25', 'warning']])).proposal).toBeUndefined()
+    for (const id of ['CAT-03', 'CAT-04', 'CAT-05', 'CAT-23', 'CAT-24', 'CAT-25']) expect(run(spec, [[id, 'critical']]), id).toBeNull()
     expect(finding(run(spec, [['CAT-04', 'warning']])).proposal).toBeUndefined()
     expect(finding(run(spec, [['CAT-03', 'warning']])).proposal?.kind).toBe('replace')
     expect(finding(run(spec, [['CAT-02', 'warning']])).proposal?.kind).toBe('replace')
