@@ -159,10 +159,10 @@ function labItem (item: ChildPughItem['item'], lab: LabInput, points: (v: number
   const r = lab.reading
   if (lab.state === 'fresh' && r !== undefined) {
     const p = points(r.value)
-    return { item, points: [p, p], text: `${item} ${Math.round(r.value * 10) / 10}${unit} (${r.date.slice(0, 10)}): ${p}` }
+    return { item, points: [p, p], text: `${item} ${Math.round(r.value * 10) / 10}${unit} (${r.date.slice(0, 10)}) → ${p} point${p === 1 ? '' : 's'}` }
   }
   const why = lab.state === 'missing' ? 'no result' : lab.state === 'stale' ? `last result ${r?.date.slice(0, 10) ?? '?'}, older than ${lab.windowDays} days` : `not usable (${lab.problem ?? 'unreadable'})`
-  return { item, points: [1, 3], text: `${item}: ${why}` }
+  return { item, points: [1, 3], text: `${item}: ${why} → 1–3 points` }
 }
 
 /** Ascites and encephalopathy are read only from codes that state them (K70.31 with ascites; K72.x1 with coma). */
@@ -171,8 +171,8 @@ function codedItems (conditions: readonly PopulationCondition[]): ChildPughItem[
   const ascites = codes.includes('K7031')
   const coma = codes.some((c) => c === 'K7211' || c === 'K7291')
   return [
-    ascites ? { item: 'ascites', points: [2, 3], text: 'ascites: coded (K70.31), grade not recorded: 2–3' } : { item: 'ascites', points: [1, 3], text: 'ascites: not recorded' },
-    coma ? { item: 'encephalopathy', points: [3, 3], text: 'encephalopathy: hepatic failure with coma coded: 3' } : { item: 'encephalopathy', points: [1, 3], text: 'encephalopathy: not recorded' }
+    ascites ? { item: 'ascites', points: [2, 3], text: 'ascites coded (K70.31), grade not recorded → 2–3 points' } : { item: 'ascites', points: [1, 3], text: 'ascites: not recorded → 1–3 points' },
+    coma ? { item: 'encephalopathy', points: [3, 3], text: 'encephalopathy: hepatic failure with coma coded → 3 points' } : { item: 'encephalopathy', points: [1, 3], text: 'encephalopathy: not recorded → 1–3 points' }
   ]
 }
 

@@ -156,6 +156,7 @@ export const CAT16: Rule = {
     if (kg <= WEIGHT_HIGH_KG && kg >= WEIGHT_LOW_KG && !obese) return null
     const high = kg > WEIGHT_HIGH_KG || obese
     const why = [kg > WEIGHT_HIGH_KG ? `weight ${fmt(kg, 1)} kg (> 120 kg)` : '', obese ? `BMI ${fmt(bmi, 1)} kg/m² (> 40)` : ''].filter((t) => t !== '').join(', ')
+    const whyIs = [kg > WEIGHT_HIGH_KG ? `weighs ${fmt(kg, 1)} kg (> 120 kg)` : '', obese ? `has a BMI of ${fmt(bmi, 1)} kg/m² (> 40)` : ''].filter((t) => t !== '').join(' and ')
     return {
       fired: {
         indicator: 'info',
@@ -163,7 +164,7 @@ export const CAT16: Rule = {
           ? `${why.charAt(0).toUpperCase()}${why.slice(1)}: limited DOAC data; guidelines differ — consider LMWH or drug levels`
           : `Weight ${fmt(kg, 1)} kg (< 50 kg): limited DOAC data — check the dose (edoxaban 30 mg at ≤ 60 kg); LMWH is an alternative`,
         finding: high
-          ? `The patient's ${why}. ASCO prefers LMWH above 120 kg or a BMI above 40, with DOAC drug levels if a DOAC is used; the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE.`
+          ? `The patient ${whyIs}. ASCO prefers LMWH above 120 kg or a BMI above 40, with DOAC drug levels if a DOAC is used; the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE.`
           : `The patient weighs ${fmt(kg, 1)} kg. Trial data for DOACs below 50 kg are limited; edoxaban is given at 30 mg once daily at ≤ 60 kg.`,
         values: [weightLine(s), bmiLine(s), ...doacs.map(orderLine)],
         recommendation: high ? 'Consider LMWH dosed on actual body weight, or check DOAC drug levels.' : 'Check the DOAC dose for low weight (edoxaban 30 mg at ≤ 60 kg); LMWH dosed on actual body weight is an alternative.',

@@ -37,7 +37,7 @@ export const REASON = {
   notPregnant: { code: 'not-pregnant-now', display: 'Not pregnant now (pregnancy ended or a negative test since)' },
   notBreastfeeding: { code: 'not-breastfeeding', display: 'Not breast-feeding now' },
   obstetricMedicine: { code: 'obstetric-medicine-decision', display: 'Decided with obstetric medicine / haematology' },
-  notOnDialysis: { code: 'not-on-dialysis', display: 'Not on dialysis now (renal recovery); CrCl can be used' },
+  notOnDialysis: { code: 'not-on-dialysis', display: 'Not on dialysis now (renal recovery): CrCl can be used' },
   nephrology: { code: 'nephrology-decision', display: 'Anticoagulant and dose agreed with nephrology' },
   hepaticReviewed: { code: 'hepatic-function-reviewed', display: 'Liver function reviewed: Child-Pugh A, no coagulopathy' },
   continueExtended: { code: 'extended-plan-documented', display: 'Extended-phase plan already documented' }

@@ -197,21 +197,23 @@ export const CAT25: Rule = {
       const from = HEPATIC_LABEL[o.anticoagulant?.agent as Doac].avoidFrom
       return from !== undefined && atOrAbove(cp.atLeast, from)
     })
-    const classText = cp.class !== undefined
-      ? `Child-Pugh ${cp.min === cp.max ? cp.min : `${cp.min}–${cp.max}`} points: class ${cp.class}`
-      : `Child-Pugh ${cp.min}–${cp.max} points from the data: at least class ${cp.atLeast}${childPughClass(cp.max) !== cp.atLeast ? `, up to ${childPughClass(cp.max)}` : ''}`
+    const points = cp.min === cp.max ? `${cp.min}` : `${cp.min}–${cp.max}`
+    const classWords = cp.class !== undefined ? `class ${cp.class}` : `at least class ${cp.atLeast}${childPughClass(cp.max) !== cp.atLeast ? `, up to ${childPughClass(cp.max)}` : ''}`
+    const labs = cp.missing.filter((m) => m !== 'ascites' && m !== 'encephalopathy')
+    const clinical = cp.missing.filter((m) => m === 'ascites' || m === 'encephalopathy')
     const missing = cp.missing.length > 0 ? ` Not on file: ${cp.missing.join(', ')} — ${limited.length > 0 ? 'they can only raise the class' : 'with them the class may reach the label limits'}.` : ''
+    const toDo = [labs.length > 0 ? `obtain ${labs.join(', ')}` : '', clinical.length > 0 ? `assess ${clinical.join(' and ')}` : ''].filter((t) => t !== '').join(' and ')
     const critical = limited.length > 0
     return withOffer({
       indicator: critical ? 'critical' : 'warning',
       summary: critical
-        ? `Hepatic impairment, ${classText.replace(' from the data', '')}: ${agentNames(limited)} is to be avoided — consider LMWH`
-        : `Hepatic impairment (${hepatic.conditions[0]?.display ?? 'coded'}): check Child-Pugh before ${agentNames(doacs)}; ${classText.replace(/ from the data/, '')}`,
-      finding: `${withArticle(agentNames(doacs))} order is drafted for a patient with hepatic impairment on record. ${classText}.${missing} ${agents.map((a) => HEPATIC_LABEL[a].text).join(' ')}`,
-      values: [...hepatic.conditions.map((c) => `Hepatic: ${conditionLine(c)}`), ...cp.items.map((i) => `Child-Pugh ${i.text}`), ...catValues(s), ...doacs.map(orderLine)],
+        ? `Hepatic impairment, Child-Pugh ${classWords} (${points} points): ${agentNames(limited)} is to be avoided — consider LMWH`
+        : `Hepatic impairment, Child-Pugh ${points} points (${classWords}): check the class before ${agentNames(doacs)}`,
+      finding: `${withArticle(agentNames(doacs))} order is drafted for a patient with hepatic impairment on record. The Child-Pugh score from the data is ${points} points: ${classWords}.${missing} ${agents.map((a) => HEPATIC_LABEL[a].text).join(' ')}`,
+      values: [...hepatic.conditions.map((c) => `Hepatic: ${conditionLine(c)}`), ...cp.items.map((i) => `Child-Pugh: ${i.text}`), ...catValues(s), ...doacs.map(orderLine)],
       recommendation: critical
         ? `Do not use ${agentNames(limited)} at this Child-Pugh class; LMWH dosed on the current weight is the alternative (anti-Xa levels may under-read in cirrhosis). ${LMWH_DOSE_NOTE}`
-        : `Obtain the missing Child-Pugh items${cp.missing.length > 0 ? ` (${cp.missing.join(', ')})` : ''} and check the class against the label before relying on the DOAC; LMWH is the alternative. ${LMWH_DOSE_NOTE}`,
+        : `${toDo !== '' ? `${toDo.charAt(0).toUpperCase()}${toDo.slice(1)}, then check` : 'Check'} the Child-Pugh class against the label before relying on the DOAC; LMWH is the alternative. ${LMWH_DOSE_NOTE}`,
       subjects: critical ? limited : doacs,
       overrideReasons: [REASON.hepaticReviewed, REASON.haematology],
       inputs: { hepaticCodes: hepatic.conditions.map((c) => c.coding.code), childPughMin: cp.min, childPughMax: cp.max, childPughAtLeast: cp.atLeast, missing: cp.missing, agents: doacs.map((o) => o.anticoagulant?.agent) }
