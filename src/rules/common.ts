@@ -9,7 +9,7 @@ import type { VteFact } from '../facts/conditions.js'
 import type { OrderFact, PhaseDose } from '../facts/orders.js'
 import { missingFromLab, type MissingInput, type PatientSnapshot } from '../facts/snapshot.js'
 import type { AnticoagulantClass } from '../terminology/medications.js'
-import type { Blocked, Proposal, RuleContext } from './types.js'
+import type { Blocked, Finding, Proposal, RuleContext, RuleOutcome } from './types.js'
 import { fmt } from './values.js'
 
 /** What every card offering an LMWH dose says about it. */
@@ -192,6 +192,16 @@ export function lmwhOffer (s: PatientSnapshot, ctx: RuleContext, prefer?: Lmwh):
     notes: alternatives.notes,
     ...(alternatives.regimens.length > 0 ? { proposal: { kind: 'replace', options: alternatives.regimens, recommend: true } } : {})
   }
+}
+
+/** A finding with an LMWH offer folded in: its suggestion and notes, and the inputs it lacked. */
+export function withOffer (finding: Omit<Finding, 'proposal' | 'proposalNotes'>, offer: LmwhOffer): RuleOutcome {
+  const fired: Finding = {
+    ...finding,
+    ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
+    ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {})
+  }
+  return offer.blocked !== undefined ? { fired, blocked: offer.blocked } : { fired }
 }
 
 export interface Recurrence {

@@ -8,23 +8,14 @@ import type { OrderFact } from '../facts/orders.js'
 import { normaliseIcd10 } from '../terminology/conditions.js'
 import { isStrongDualInducer, type Anticoagulant, type InteractingDrug } from '../terminology/medications.js'
 import { SYSTEM } from '../terminology/systems.js'
-import { agentNames, anticoagulantOrders, dalteparinLabelDose, isFullDose, LMWH_DOSE_NOTE, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plateletsBelow, plateletsText, withArticle } from './common.js'
+import { agentNames, anticoagulantOrders, dalteparinLabelDose, isFullDose, LMWH_DOSE_NOTE, lmwhAgentOf, lmwhOffer, missingInputs, phaseInEffect, plateletsBelow, plateletsText, withArticle, withOffer } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
-import type { Finding, Indicator, Rule, RuleContext, RuleOutcome } from './types.js'
+import type { Indicator, Rule, RuleContext, RuleOutcome } from './types.js'
 import { cancerLine, catValues, creatinineLine, crclLine, dosingValues, fmt, fmtCrcl, orderLine, plateletsLine, weightLine } from './values.js'
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
-
-function withOffer (finding: Omit<Finding, 'proposal' | 'proposalNotes'>, offer: ReturnType<typeof lmwhOffer>): RuleOutcome {
-  const fired: Finding = {
-    ...finding,
-    ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
-    ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {})
-  }
-  return offer.blocked !== undefined ? { fired, blocked: offer.blocked } : { fired }
-}
 
 // ---------------------------------------------------------------------------------------------
 

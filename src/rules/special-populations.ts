@@ -2,28 +2,18 @@
 // kidney disease (CAT-24), hepatic impairment (CAT-25). docs/clinical/rules.md gives the sources.
 import type { Doac } from '../dosing/doac.js'
 import { childPughClass, type ChildPughClass, type StatusReading } from '../facts/populations.js'
-import { dialysisBasis, type PatientSnapshot } from '../facts/snapshot.js'
+import { dialysisBasis } from '../facts/snapshot.js'
 import type { PopulationCondition } from '../facts/conditions.js'
-import { agentNames, anticoagulantOrders, LMWH_DOSE_NOTE, lmwhOffer, withArticle } from './common.js'
+import { agentNames, anticoagulantOrders, LMWH_DOSE_NOTE, lmwhOffer, withArticle, withOffer } from './common.js'
 import { EVIDENCE } from './evidence.js'
 import { REASON } from './override-reasons.js'
-import type { Finding, Rule, RuleContext, RuleOutcome } from './types.js'
+import type { Rule } from './types.js'
 import { catValues, creatinineLine, orderLine, weightLine } from './values.js'
 
 const ALL_HOOKS = ['order-select', 'order-sign', 'patient-view'] as const
 
 /** Where each DOAC label stands; the label texts were read in secondary sources (UNVERIFIED). */
 const LABELS_UNVERIFIED = 'DOAC label positions (pregnancy and lactation, dialysis, hepatic impairment) come from secondary sources and the team\'s clinical reference, not the label texts themselves'
-
-function withOffer (fired: Finding, s: PatientSnapshot, ctx: RuleContext): RuleOutcome {
-  const offer = lmwhOffer(s, ctx)
-  const out: Finding = {
-    ...fired,
-    ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
-    ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {})
-  }
-  return offer.blocked !== undefined ? { fired: out, blocked: offer.blocked } : { fired: out }
-}
 
 function conditionLine (c: PopulationCondition): string {
   const date = c.date === undefined ? 'date not recorded' : `${c.date.source === 'onset' ? 'onset' : 'recorded'} ${c.date.text.slice(0, 10)}`
@@ -73,7 +63,7 @@ export const CAT23: Rule = {
           pregnancyStatusDate: pregnancy.status?.date ?? null,
           agents: orders.map((o) => o.anticoagulant?.agent)
         }
-      }, s, ctx)
+      }, lmwhOffer(s, ctx))
     }
     if (breastfeeding === undefined) return null
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
@@ -88,7 +78,7 @@ export const CAT23: Rule = {
       subjects: doacs,
       overrideReasons: [REASON.notBreastfeeding, REASON.obstetricMedicine],
       inputs: { breastfeedingCodes: breastfeeding.conditions.map((c) => c.coding.code), breastfeedingStatus: breastfeeding.status?.answer ?? null, agents: doacs.map((o) => o.anticoagulant?.agent) }
-    }, s, ctx)
+    }, lmwhOffer(s, ctx))
   }
 }
 
@@ -217,6 +207,6 @@ export const CAT25: Rule = {
       subjects: critical ? limited : doacs,
       overrideReasons: [REASON.hepaticReviewed, REASON.haematology],
       inputs: { hepaticCodes: hepatic.conditions.map((c) => c.coding.code), childPughMin: cp.min, childPughMax: cp.max, childPughAtLeast: cp.atLeast, missing: cp.missing, agents: doacs.map((o) => o.anticoagulant?.agent) }
-    }, s, ctx)
+    }, lmwhOffer(s, ctx))
   }
 }
