@@ -9,6 +9,8 @@ export default defineConfig({
       ? { reporters: ['default', 'json'], outputFile: { json: jsonOutput } }
       : {}),
     include: ['test/**/*.test.ts'],
+    // Browser tests need Debian's chromium: `npm run test:integration` (vitest.integration.config.ts).
+    exclude: ['test/browser/**', 'node_modules/**'],
     environment: 'node',
     globalSetup: ['test/global-setup.ts', 'test/global-postgres.ts'],
     testTimeout: 30_000,

@@ -28,6 +28,7 @@ import { CdsLogController, loggerOptions, registerRequestLogging, requestIdFor, 
 import { overloadReadiness, registerOverloadProtection } from './http/overload.js'
 import { Metrics } from './observability/metrics.js'
 import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
+import { rulePageRoutes } from './pages/routes.js'
 import type { Tracing } from './observability/tracing.js'
 import { openStore, redactStoreUrl } from './store/open.js'
 import { startRetention } from './store/retention.js'
@@ -150,8 +151,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     services,
     engine,
     gatherer: deps.gatherer ?? defaultGatherer(app, config, metrics, deps.fhirResolver),
-    auditor: new InvocationAuditor(store, patientKeyer(config.auditHmacKey), new Set(services.map((s) => s.id)))
+    auditor: new InvocationAuditor(store, patientKeyer(config.auditHmacKey), new Set(services.map((s) => s.id))),
+    publicUrl: config.publicUrls[0] ?? ''
   })
+  await app.register(rulePageRoutes)
   await app.register(feedbackRoutes, { services, store, metrics, strict: config.feedbackStrict })
 
   return app

@@ -1,7 +1,8 @@
-// Findings → CDS Hooks cards exactly as decisions.md asks: uuid, summary ≤ 140, Markdown detail (the
-// finding, the patient values used with dates, the recommendation, the evidence), source with the
-// rule id as topic, suggestions that delete the hazardous draft by resourceId and create the
-// alternative, selectionBehavior, and override reasons a clinician would pick.
+// Findings → CDS Hooks cards exactly as decisions.md asks: uuid, summary ≤ 140, a short Markdown detail
+// (why, the values that decided it with their dates, what to do, short citations; ≤ 800 characters,
+// the rest on the rule page the card links to), source with the rule id as topic, suggestions that
+// delete the hazardous draft by resourceId and create the alternative, selectionBehavior, and
+// override reasons a clinician would pick.
 import { randomUUID } from 'node:crypto'
 import type { Card, Suggestion } from '../cds/response.js'
 import type { Formulary } from '../dosing/presentations.js'
@@ -20,23 +21,70 @@ function summaryOf (text: string): string {
   return capitalised.length <= SUMMARY_MAX ? capitalised : `${capitalised.slice(0, SUMMARY_MAX - 1).trimEnd()}…`
 }
 
-function evidenceLine (e: Evidence): string {
-  return `- ${e.guideline}${e.year !== undefined ? ` ${e.year}` : ''}: ${e.ref}`
+/** A card's detail stays short enough to read in an EHR side panel; the rule page holds the rest. */
+export const DETAIL_MAX = 800
+const VALUES_MAX = 4
+
+/** "ASCO 2023"; "Xarelto (rivaroxaban) US prescribing information" → "Xarelto label". */
+function shortCitation (e: Evidence): string {
+  const base = e.guideline.split(' (')[0]?.split(':')[0]?.trim() ?? e.guideline
+  // "Eliquis (apixaban) US prescribing information" → "Eliquis label".
+  const name = /prescribing information/i.test(e.guideline) && !/prescribing information/i.test(base) ? `${base} label` : base
+  return `${name.length > 40 ? `${name.slice(0, 39).trimEnd()}…` : name}${e.year !== undefined ? ` ${e.year}` : ''}`
 }
 
-function detailOf (rule: RuleMeta, f: Finding, offeredOn: readonly string[]): string {
-  const unverified = f.unverified ?? rule.unverified ?? []
-  const parts = [
-    f.finding,
-    `**Patient values used**\n${f.values.map((v) => `- ${v}`).join('\n')}`,
-    `**Recommendation.** ${f.recommendation}`,
-    ...(f.proposalNotes !== undefined && f.proposalNotes.length > 0 ? [`**About the suggested order.** ${f.proposalNotes.join(' ')}`] : []),
-    ...(offeredOn.length > 0 ? [`**Suggested orders.** The alternative for this order is offered once per response, on the ${offeredOn.join(' and ')} card.`] : []),
-    ...(unverified.length > 0 ? [`**Unverified.** ${unverified.join(' ')}`] : []),
-    `**Evidence**\n${(f.evidence ?? rule.evidence).map(evidenceLine).join('\n')}`,
-    `_${rule.id} v${rule.version}, ${SOURCE_LABEL}._`
+/** The first sentence: up to the first full stop followed by a capital (not "e.g." or "10 mg."). */
+export function firstSentence (text: string): string {
+  const m = /^(.+?[.!?])\s+(?=[A-Z(*])/s.exec(text)
+  return (m?.[1] ?? text).trim()
+}
+
+/** The value lines that decide the card, in the rule's order of importance, then the rest. */
+function decisiveValues (rule: RuleMeta, values: readonly string[]): string[] {
+  const keys = rule.cardValues ?? []
+  const chosen: string[] = []
+  for (const key of keys) for (const v of values) if (v.startsWith(key) && !chosen.includes(v)) chosen.push(v)
+  for (const v of values) if (!chosen.includes(v)) chosen.push(v)
+  return chosen.slice(0, VALUES_MAX)
+}
+
+const clip = (text: string, max: number): string => text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`
+
+/**
+ * What a clinician reads in ten seconds: why (one sentence), the 2–4 values that decided it with their
+ * dates, what to do (one sentence), a note about the suggested order, and at most three short
+ * citations. Parts are dropped, least needed first, until it fits in DETAIL_MAX; the full reasoning,
+ * thresholds, evidence and UNVERIFIED items are on the rule page the card links to.
+ */
+function detailOf (rule: RuleMeta, f: Finding, notes: readonly string[]): string {
+  const citations = [...new Set((f.evidence ?? rule.evidence).map(shortCitation))].slice(0, 3)
+  const values = decisiveValues(rule, f.values).map((v) => clip(v, 170))
+  const parts = {
+    why: firstSentence(f.finding),
+    values,
+    action: firstSentence(f.recommendation),
+    notes: notes.map((n) => clip(n, 220)),
+    sources: citations
+  }
+  const render = (): string => [
+    ...(parts.why !== '' ? [parts.why] : []),
+    ...(parts.values.length > 0 ? [parts.values.map((v) => `- ${v}`).join('\n')] : []),
+    `**Do:** ${parts.action}`,
+    ...parts.notes,
+    ...(parts.sources.length > 0 ? [`_Sources: ${parts.sources.join('; ')}._`] : [])
+  ].join('\n\n')
+  // Least needed first: a second note, the one-sentence why, values beyond two, citations beyond one.
+  const shrink: Array<() => boolean> = [
+    () => parts.notes.length > 1 && parts.notes.pop() !== undefined,
+    () => parts.why !== '' && (parts.why = '') === '',
+    () => parts.values.length > 2 && parts.values.pop() !== undefined,
+    () => parts.sources.length > 1 && parts.sources.pop() !== undefined
   ]
-  return parts.join('\n\n')
+  let text = render()
+  for (const step of shrink) {
+    while (text.length > DETAIL_MAX && step()) text = render()
+  }
+  return clip(text, DETAIL_MAX)
 }
 
 function orderContext (s: PatientSnapshot, formulary: Formulary): OrderContext {
@@ -158,7 +206,11 @@ export function toCards (fired: readonly FiredRule[], s: PatientSnapshot, formul
     return {
       uuid: randomUUID(),
       summary: summaryOf(finding.summary),
-      detail: detailOf(rule, withheld ? { ...finding, proposalNotes: [...(finding.proposalNotes ?? []), 'While heparin-induced thrombocytopenia is suspected (CAT-21), LMWH is not an option and no heparin or LMWH order is suggested: use a non-heparin anticoagulant.'] } : finding, [...offeredOn]),
+      detail: detailOf(rule, finding, [
+        ...(withheld ? ['While heparin-induced thrombocytopenia is suspected (CAT-21), no heparin or LMWH order is suggested: use a non-heparin anticoagulant.'] : []),
+        ...(offeredOn.size > 0 ? [`The alternative for this order is offered once, on the ${[...offeredOn].join(' and ')} card.`] : []),
+        ...(finding.proposalNotes ?? [])
+      ]),
       indicator: finding.indicator,
       source: { label: SOURCE_LABEL, topic: { system: RULE_CATALOGUE_SYSTEM, code: rule.id, display: rule.title } },
       ...(built !== undefined && kept.length > 0 ? { suggestions: kept, selectionBehavior: built.selectionBehavior } : {}),

@@ -8,6 +8,7 @@ import { discoveryDocument, type ServiceDefinition } from './services.js'
 import type { DataGatherer } from '../data/gather.js'
 import { abortedByClient } from '../http/client-abort.js'
 import { sendProblem } from '../http/errors.js'
+import { withRuleLink } from '../pages/routes.js'
 
 export interface CdsRoutesOptions {
   services: readonly ServiceDefinition[]
@@ -15,6 +16,8 @@ export interface CdsRoutesOptions {
   gatherer: DataGatherer
   /** Writes each call's audit record before its response leaves. */
   auditor: InvocationAuditor
+  /** The service's public base URL: every card links to its rule page there. */
+  publicUrl: string
 }
 
 /** Resource types from FHIR DSTU2 that R4 rules cannot read (the CDS Hooks sandbox defaults to them). */
@@ -65,6 +68,6 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
     app.metrics.hookEvaluations.inc({ service: service.id })
     for (const card of result.cards) app.metrics.cards.inc({ rule: card.source.topic?.code ?? 'none', indicator: card.indicator })
     options.auditor.noteDecisions(request, result.decisions)
-    return { cards: result.cards }
+    return { cards: result.cards.map((card) => withRuleLink(card, options.publicUrl)) }
   })
 }

@@ -4,7 +4,6 @@ import { ConfigError, loadConfig } from '../config.js'
 import { auditCommand } from './audit.js'
 import { ServiceDefinitionError } from '../cds/services.js'
 import { ExampleError, runExample } from './example.js'
-import { runRulesDoc } from './rules-doc.js'
 
 const USAGE = `Usage: cat-cds <command> [options]
 
@@ -16,7 +15,9 @@ Commands:
   sandbox            start a local FHIR R4 server with the synthetic patients and the service using it
                      (development only; npm run sandbox)
   example [name]     print an example hook request dated today (no name: list the examples)
-  rules-doc [--check]  write docs/rules.md from the rule metadata (--check: exit 1 if it is stale)
+  rules-doc [--check]  write docs/rules.md and the rule pages' test-patient lists (--check: exit 1 if stale)
+  review-pack --out <dir>  write the clinical review pack: every test patient's cards as an EHR shows
+                     them, a rule × patient matrix and the rule pages, as static HTML
   help               show this text
 `
 
@@ -83,7 +84,9 @@ export async function main (argv: string[]): Promise<number | undefined> {
         return 2
       }
     case 'rules-doc':
-      return runRulesDoc(rest)
+      return (await import('./rules-doc.js')).runRulesDoc(rest)
+    case 'review-pack':
+      return (await import('./review-pack.js')).runReviewPack(rest)
     case undefined:
     case 'help':
     case '--help':

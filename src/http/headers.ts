@@ -1,5 +1,5 @@
 // Security headers for a JSON API: nothing is cached (responses carry clinical advice about a
-// patient), nothing is sniffed or framed.
+// patient), nothing is sniffed or framed. The rule pages set their own caching and CSP.
 import type { FastifyInstance } from 'fastify'
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -12,6 +12,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 export function registerSecurityHeaders (app: FastifyInstance): void {
   app.addHook('onSend', async (_request, reply) => {
-    reply.headers(SECURITY_HEADERS)
+    // A route that sets its own caching or CSP keeps it (the public rule pages); every other reply gets these.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value)
   })
 }

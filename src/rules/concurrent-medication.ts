@@ -72,6 +72,8 @@ export const CAT19: Rule = {
   logic: 'Fires when an anticoagulant is drafted while another anticoagulant order — active, or another draft — of a different ingredient runs on the same days (neither is planned to end before the other starts; a date-only end covers its whole day) and at least one of the two is a treatment dose (DOAC above its extended-phase dose, VKA, LMWH above its prophylactic dose, fondaparinux ≥ 5 mg/day, UFH): a prophylactic LMWH drafted beside a home DOAC counts. Exempt: the same ingredient (a renewal or dose change), a planned switch (the other order ends on or before the draft starts), warfarin with LMWH, UFH or fondaparinux (bridging until the INR is ≥ 2 for 24 h), and — when CAT-10 advises switching from a DOAC or VKA a VTE recurred on — that order beside the LMWH draft. While HIT is suspected (CAT-21) a heparin or LMWH draft is left to CAT-21, and a non-heparin draft beside heparin is told that all heparin stops. The card names both orders and says which to stop and when; between a DOAC and warfarin it gives the DOAC label\'s switching steps (INR-guided). It offers no deletion of an active order (CDS Hooks deletes drafts only).',
   unverified: ['The DOAC labels\' switching steps to and from warfarin (INR thresholds, edoxaban half dose, dabigatran start by CrCl) were read in secondary sources.'],
   requiresCat: true,
+  overrideReasons: [REASON.switchPlanned, REASON.bridging, REASON.haematology],
+  cardValues: ['Draft order', 'Current order'],
   evaluate (s, ctx) {
     const drafts = anticoagulantOrders(ctx.subjects).filter((o) => o.draft)
     if (drafts.length === 0) return null
@@ -127,6 +129,8 @@ export const CAT22: Rule = {
   logic: 'Fires when a treatment-dose anticoagulant is drafted while an antiplatelet, a systemic NSAID or a BTK inhibitor is active or drafted (topical forms do not count). Warning for two antiplatelets or a BTK inhibitor, info for one antiplatelet or an NSAID. The card names each drug, asks for its indication and whether it can stop, and for a PPI where both must continue (ASCO 2023 and ITAC 2022 count concomitant antiplatelets among the bleeding risks of anticoagulation; CHEST 2021; the DOAC labels on drugs affecting haemostasis).',
   unverified: ['The ibrutinib label text on haemorrhage and the DOAC label text on drugs affecting haemostasis were read in secondary sources; prasugrel, acalabrutinib and zanubrutinib RxCUIs are from secondary code lists.'],
   requiresCat: true,
+  overrideReasons: [REASON.indicationDocumented, REASON.coMedicationStopped, REASON.haematology],
+  cardValues: ['Current order', 'Draft order'],
   evaluate (s, ctx) {
     const drafts = anticoagulantOrders(ctx.subjects).filter((o) => o.draft && isTreatmentDose(o))
     const co = s.bleedingRiskDrugs.filter((o) => !drafts.includes(o))

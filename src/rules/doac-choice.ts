@@ -51,6 +51,8 @@ export const CAT01: Rule = {
   logic: 'Fires when a DOAC is drafted for a CAT patient and none of CAT-02 (luminal GI/GU cancer), CAT-03 (interacting drug), CAT-04 (renal), CAT-05 (platelets), CAT-10 (VTE recurring on anticoagulation), CAT-21 (suspected HIT, when LMWH is no alternative) or CAT-23…25 (pregnancy or breast-feeding, dialysis, hepatic impairment) fired, with CrCl and platelets known. When the regimen card CAT-18 fired, guideline-2023 stays silent (CAT-18 already says the drug is acceptable and only its regimen is wrong) and lmwh-first points to it. lmwh-first: warning that LMWH is preferred by local policy, with a weight-based LMWH suggestion; the detail states plainly that the guidelines also accept apixaban/edoxaban/rivaroxaban. guideline-2023: info that the DOAC is acceptable, listing the checks performed. Not raised for a renewal or continuation of a DOAC the patient already takes or took (a prior prescription, the same DOAC active, or a course of it of at least 3 months completed or stopped within the last 30 days): the choice was made; hazard cards still fire and CAT-17 covers the extended phase.',
   notCoded: 'GI mucosal lesions and impaired GI absorption are not coded in knowledge.md, so the card lists them as not checked (pregnancy, dialysis and hepatic impairment are CAT-23…25).',
   requiresCat: true,
+  overrideReasons: [REASON.doacConcordant, REASON.preference, REASON.palliative, REASON.haematology],
+  cardValues: ['Active cancer', 'CrCl', 'Platelets'],
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
       // A renewal or continuation, not a new choice: the draft names a prior prescription, the same DOAC is
@@ -105,7 +107,9 @@ export const CAT01: Rule = {
       recommendation: `Consider weight-based LMWH as local policy prefers; the DOAC is a guideline-concordant alternative when the patient prefers an oral agent. ${LMWH_DOSE_NOTE}`,
       subjects: doacs,
       ...(offer.proposal !== undefined ? { proposal: offer.proposal } : {}),
-      ...(offer.notes !== undefined && offer.notes.length > 0 ? { proposalNotes: offer.notes } : {}),
+      ...(regimenCard || (offer.notes !== undefined && offer.notes.length > 0)
+        ? { proposalNotes: [...(regimenCard ? ['The DOAC regimen itself needs correcting: see the regimen card (CAT-18).'] : []), ...(offer.notes ?? [])] }
+        : {}),
       overrideReasons: [REASON.doacConcordant, REASON.preference, REASON.palliative, REASON.haematology],
       inputs
     }
@@ -142,6 +146,8 @@ export const CAT16: Rule = {
   inputs: ['DOAC draft', 'weight ≤ 30 days', 'body height (LOINC 8302-2; an adult height never goes stale unless a newer one exists)', 'BMI (LOINC 39156-5, ≤ 30 days) when no height is on file'],
   logic: 'Fires when a DOAC is drafted and the latest weight is above 120 kg or below 50 kg, or the BMI is above 40 kg/m² — computed from the latest height and the weight, or else a recorded BMI. Info only, because the guidelines disagree: ASCO prefers LMWH (or DOAC drug levels) above 120 kg or BMI 40, the ISTH 2021 update removed the BMI > 40 restriction for DOACs in VTE, and edoxaban is 30 mg at ≤ 60 kg. The card shows the weight, height and BMI it used. A missing height is not asked for (the card is informational; CAT-15 would otherwise fire on most charts): the BMI check is then left out and the card says so when it fires on weight.',
   requiresCat: true,
+  overrideReasons: [REASON.drugLevels, REASON.preference],
+  cardValues: ['Weight', 'BMI', 'Height'],
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
     if (doacs.length === 0) return null
@@ -188,6 +194,8 @@ export const CAT17: Rule = {
   inputs: ['DOAC draft', 'VTE onset', 'anticoagulant history or priorPrescription', 'active cancer'],
   logic: 'Fires when a DOAC is drafted as a continuation (the patient already has an anticoagulant order, or the draft names a prior prescription) more than 6 months after the onset of the VTE, with the cancer still active and the VTE still in its treatment window. Info: continue while the cancer is active with periodic reassessment; API-CAT (2025) supports apixaban 2.5 mg twice daily after ≥ 6 months — new evidence, not yet in guidelines.',
   requiresCat: true,
+  overrideReasons: [REASON.continueExtended, REASON.cancerNotActive],
+  cardValues: ['VTE', 'Active cancer'],
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
     const vte = currentVte(s)

@@ -30,6 +30,8 @@ export const CAT02: Rule = {
   logic: 'Fires when a DOAC is drafted for a CAT patient whose active cancer is luminal gastrointestinal (ICD-10-CM C15–C21, C26) or genitourinary (C51–C68). The text is site-specific: upper-GI bleeding in Hokusai VTE Cancer and SELECT-D for GI cancer, urinary-tract bleeding for GU cancer, and Caravaggio\'s apixaban result for both. Suggests replacing the DOAC with weight-based LMWH; for GI cancer the card notes that apixaban is an alternative (CHEST 2021, NCCN 2B). Hepatobiliary/pancreatic cancers (C22–C25) do not trigger it: decisions.md limits the hazard to luminal GI cancer.',
   notCoded: 'Active GI mucosal lesions (ulcer, gastritis, oesophagitis, colitis) and "no resection" of an upper-GI primary: knowledge.md gives no codes for them, so neither triggers nor raises the card. The card stays `warning` because decisions.md reserves `critical` for label contraindications and hold thresholds.',
   requiresCat: true,
+  overrideReasons: [REASON.apixabanGi, REASON.preference, REASON.haematology, REASON.palliative],
+  cardValues: ['Active cancer', 'Draft order', 'Current order'],
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
     if (doacs.length === 0) return null
@@ -137,6 +139,8 @@ export const CAT03: Rule = {
   unverified: ['Per-drug strong/moderate inhibitor and inducer classes come from the DOAC labels, which knowledge.md could not retrieve verbatim (§6); see the UNVERIFIED list.'],
   notCoded: 'Impaired GI absorption and hepatic disease (ITAC/NCCN relative contraindications) have no codes in knowledge.md.',
   requiresCat: true,
+  overrideReasons: [REASON.interactionManaged, REASON.haematology, REASON.preference],
+  cardValues: ['Current order', 'Draft order'],
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
     if (doacs.length === 0) return null
@@ -204,6 +208,8 @@ export const CAT04: Rule = {
   inputs: ['DOAC order (draft on order hooks, active on patient-view)', 'age, sex (Patient)', 'serum creatinine ≤ 7 days', 'weight ≤ 30 days'],
   logic: 'Computes Cockcroft–Gault CrCl (actual body weight, × 0.85 if female; never eGFR). CrCl < 15 → critical (the catalogue threshold; the card states the renal statement of each agent — edoxaban and rivaroxaban are not recommended below 15, the apixaban label gives no dose change but there are no prospective data below 30, dabigatran only above 30). CrCl < 30 → warning (ITAC: DOACs only with CrCl ≥ 30; dabigatran only above 30). Edoxaban at 60 mg with CrCl 15–50 or weight ≤ 60 kg → warning: 30 mg, with a one-click edoxaban 30 mg replacement. Below 30 suggests LMWH adjusted for renal function (enoxaparin 1 mg/kg once daily for CrCl 20–30; no computed dose below 20). Missing or stale inputs → silent, CAT-15 says why. On dialysis or in end-stage kidney disease CrCl is not computed: this card stands down and CAT-24 gives each label\'s position.',
   requiresCat: true,
+  overrideReasons: [REASON.renalStable, REASON.haematology, REASON.drugLevels],
+  cardValues: ['CrCl', 'Serum creatinine', 'Weight', 'Draft order'],
   evaluate (s, ctx) {
     const doacs = anticoagulantOrders(ctx.subjects, 'doac')
     if (doacs.length === 0) return null
@@ -314,6 +320,8 @@ export const CAT05: Rule = {
   logic: 'ISTH SSC 2018 thrombocytopenia algorithm. Platelets < 25 × 10⁹/L on a full dose (DOAC, VKA, LMWH above the prophylactic threshold and above 50 % of its weight-based treatment dose) → critical: hold, unless the VTE is acute and high-risk and platelet transfusion is given; one-click removal of the draft. Platelets < 25 with a reduced, prophylactic or unclassified dose → warning. Platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; with another full-dose anticoagulant → warning, 50 % or prophylactic LMWH, or full dose with transfusion if acute and high-risk. A prophylactic or 50 % LMWH dose at 25–50 is what the algorithm asks for (no card). Platelets 50–100 with treatment-dose dalteparin above its label band less 2 500 IU → warning (not beside a critical CAT-21, and only "if HIT is excluded" beside a warning one): the US label reduces the daily dose by 2 500 IU until platelets recover to ≥ 100, with a one-click reduced dalteparin order.',
   notCoded: '"Acute high-risk" VTE (progression risk) is a clinical judgement with no code; the card states both branches.',
   requiresCat: true,
+  overrideReasons: [REASON.transfusion, REASON.haematology, REASON.palliative, REASON.intentionalReduction],
+  cardValues: ['Platelets', 'Weight', 'Current order', 'Draft order'],
   evaluate (s, ctx) {
     const orders = anticoagulantOrders(ctx.subjects)
     if (orders.length === 0) return null

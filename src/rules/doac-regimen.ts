@@ -326,6 +326,8 @@ export const CAT18: Rule = {
   logic: 'Both profiles (this is the label, not local policy). Day 1 of treatment is the onset day of the current VTE (its recorded date without one). Apixaban and rivaroxaban: the loading phase is the label\'s first 7 or 21 days of the drug (10 mg bid, then 5 mg bid; 15 mg bid, then 20 mg once daily), counted from its first dose — an earlier order of it running since day 1, another draft of it in the session, or this draft. Begun within the VTE\'s own loading window, counting from the VTE is accepted too: a dose below the loading dose is flagged only before the earlier end (one day of slack), a loading dose only from the day after the later end or when planned with no end or more than a day past it. Begun after that window following another treatment-dose anticoagulant (a switch), the maintenance dose is due; with no earlier treatment on record either is accepted for the drug\'s first days. Within the first 6 months apixaban 2.5 mg bid and rivaroxaban 10 mg daily are an under-dose. Apixaban is judged at half dose with a combined strong CYP3A4 + P-gp inhibitor other than clarithromycin (Eliquis label). Edoxaban and dabigatran started within 30 days of the VTE need 5 whole days of treatment-dose LMWH, UFH or fondaparinux (≥ 5 mg/day) first, unless renewed, the same DOAC was running up to it, or another oral anticoagulant at a treatment dose was given for ≥ 5 days up to it. Edoxaban 30 mg with CrCl > 50 mL/min, weight > 60 kg and none of the labels\' P-gp inhibitors (US: verapamil, quinidine, azithromycin, clarithromycin, erythromycin, itraconazole, ketoconazole; EU: ciclosporin, dronedarone, erythromycin, ketoconazole) is an under-dose (needs CrCl and weight); dabigatran below 150 mg bid too. Starter packs are the loading regimen (flagged only when begun after it). An unreadable dose blocks the check (CAT-15 asks for it); a later phase after an open-ended one is not judged. The card states the label regimen and, for a single draft of the DOAC, offers the corrected order of the same DOAC (create before delete) or, for a missing lead-in, the DOAC from the day the lead-in is complete — naming the running LMWH to stop then, or with weight-based LMWH for the missing days — unless CAT-03 (critical), CAT-04, CAT-05, CAT-23, CAT-24 or CAT-25 argues against the DOAC. Silent when the VTE recurred on therapy (CAT-10: a question of switching) and beside a critical card against the DOAC itself (its regimen is then moot).',
   unverified: ['The Savaysa, Eliquis and Pradaxa label texts were read in secondary sources; the EU dabigatran 110 mg criteria are not used.'],
   requiresCat: true,
+  overrideReasons: [REASON.regimenGivenElsewhere, REASON.intentionalReduction, REASON.haematology],
+  cardValues: ['Day', 'VTE', 'Draft order', 'Current order'],
   evaluate (s, ctx) {
     const drafts = anticoagulantOrders(ctx.subjects, 'doac').filter((o) => o.draft)
     // A VTE that recurred on therapy (CAT-10) is a question of switching, not of this DOAC's regimen; and
@@ -400,13 +402,14 @@ function finding (s: PatientSnapshot, ctx: RuleContext, problems: readonly Probl
     option = fix
   }
   const regimen = agents.map((a) => labelRegimen(a)).join(' ')
-  const honest = hazards.length === 0 ? ' No DOAC hazard was found: the drug is a guideline-acceptable choice here; its regimen is what needs correcting.' : ''
+  // First, so that the card's one-sentence why says it: the drug is fine, its regimen is not.
+  const honest = hazards.length === 0 ? 'No DOAC hazard was found: the drug is a guideline-acceptable choice here; its regimen is what needs correcting. ' : ''
   const relevant = problems.some((p) => p.agent === 'edoxaban') ? [crclLine(s), weightLine(s)] : []
   const outcome: RuleOutcome = {
     fired: {
       indicator: 'warning',
       summary: (problems[0] as Problem).summary,
-      finding: `${problems.map((p) => p.finding).join(' ')}${honest}`,
+      finding: `${honest}${problems.map((p) => p.finding).join(' ')}`,
       values: [vteLine(vte), `Day ${dayNumber(dayOne(vte.onset?.ms ?? s.nowMs), s.nowMs)} of treatment today (day 1 = ${isoDay(dayOne(vte.onset?.ms ?? s.nowMs))})`, ...subjects.map(orderLine), ...relevant],
       recommendation: option !== undefined
         ? `Order the label regimen for this patient today: ${describe(option, s.nowMs)}.`

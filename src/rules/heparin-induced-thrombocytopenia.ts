@@ -102,6 +102,8 @@ export const CAT21: Rule = {
   logic: `Heparin and LMWH orders that run on from one another (within a day) are one exposure, counted from its first dose. Fires when the newest platelet count is at least ${FALL_SUSPECT * 100} % below the highest count from ${BASELINE_DAYS_BEFORE} days before that exposure began, and the fall began — the first count that far down — on days ${TYPICAL_FROM_DAYS}–${TYPICAL_TO_DAYS} of the exposure, or within ${RAPID_WITHIN_DAYS} day of it when an earlier exposure ran in the previous ${PRIOR_EXPOSURE_DAYS} days (rapid onset). Critical for a fall of more than ${FALL_HIGH * 100} % with a nadir ≥ ${NADIR_HIGH} × 10⁹/L (2 points on the 4Ts platelet item), warning otherwise. The card shows the counts and dates used, asks for a 4Ts score (Lo 2006), and says that at intermediate or high probability all heparin is stopped (flushes included), an anti-PF4 immunoassay is sent and a non-heparin anticoagulant is started (ASH 2018). On order hooks it offers to remove a heparin or LMWH draft. While it fires, no card suggests a heparin or LMWH order. Platelet counts are read for this only for a CAT patient with a heparin or LMWH order begun in the last 50 days.`,
   notCoded: 'The other 4Ts items (thrombosis, other causes of thrombocytopenia) cannot be scored from the record; chemotherapy-induced thrombocytopenia can mimic the fall, so the card asks for the score rather than diagnosing HIT.',
   requiresCat: true,
+  overrideReasons: [REASON.hitNotSuspected, REASON.hitManaged, REASON.haematology],
+  cardValues: ['Platelets', 'Heparin exposure'],
   evaluate (s, ctx) {
     // The newest count must be current: an old fall is history, not an emergency.
     const newest = s.plateletSeries.at(-1)

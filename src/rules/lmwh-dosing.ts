@@ -37,6 +37,8 @@ export const CAT08: Rule = {
   inputs: ['LMWH order at a treatment dose, or fondaparinux', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)'],
   logic: 'Fires when a treatment-dose LMWH (or fondaparinux) is ordered (drafted, or active on patient-view) and Cockcroft–Gault CrCl is below 30 mL/min, unless enoxaparin is already at 1 mg/kg once daily; silent while HIT is suspected (CAT-21). Recommendation: enoxaparin 1 mg/kg once daily (NCCN, CrCl 20–30) or anti-Xa-guided dalteparin/tinzaparin, or UFH; fondaparinux is avoided below 30 (knowledge.md §2.1, an extension of the catalogue\'s LMWH trigger). Suggests enoxaparin 1 mg/kg once daily for CrCl 20–30; no computed dose below 20.',
   requiresCat: true,
+  overrideReasons: [REASON.antiXa, REASON.renalStable, REASON.haematology],
+  cardValues: ['Draft order', 'Current order', 'CrCl', 'Weight'],
   evaluate (s, ctx) {
     // While HIT is suspected (CAT-21) the question is stopping heparin, not its dose.
     if (ctx.fired.has('CAT-21')) return null
@@ -77,6 +79,8 @@ export const CAT09: Rule = {
   logic: `Fires when an LMWH order (drafted, or active on patient-view) has a prophylactic daily dose — enoxaparin ≤ ${PROPHYLACTIC_MAX_DAILY.enoxaparin} mg, dalteparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.dalteparin)} IU, tinzaparin ≤ ${fmt(PROPHYLACTIC_MAX_DAILY.tinzaparin)} IU — while a VTE is in its treatment window (seed case a), or dalteparin above ${fmt(DALTEPARIN_MAX_DAILY_IU)} IU/day. Silent while HIT is suspected (CAT-21), and when platelets are below 50 × 10⁹/L (a reduced dose is then intended; CAT-05; a censored count such as "< 20" decides this too), for dalteparin at its label band less 2 500 IU while platelets are 50–100 (the label's reduction) and when another treatment-dose anticoagulant is active or drafted (the VTE is treated). Without a fresh platelet count the card still fires, says a low count would explain the dose, and offers no dose (CAT-15 asks for the count). Suggests the weight-based therapeutic dose of the same LMWH — except after a VTE recurred on LMWH, when that dose may be the one that failed: then no dose is offered and CAT-10 gives the escalated one (as for every LMWH suggestion).`,
   notCoded: 'An intentional dose reduction documented in free text cannot be recognised; the override reason records it.',
   requiresCat: true,
+  overrideReasons: [REASON.intentionalReduction, REASON.vteTreatedElsewhere, REASON.haematology],
+  cardValues: ['VTE', 'Current order', 'Draft order', 'Platelets'],
   evaluate (s, ctx) {
     // While HIT is suspected (CAT-21) the question is stopping heparin, not its dose.
     if (ctx.fired.has('CAT-21')) return null

@@ -25,6 +25,7 @@ export const CAT15: Rule = {
   inputs: ['the checks other rules could not run, with the inputs they lacked'],
   logic: 'On dialysis or in end-stage kidney disease (CAT-24) CrCl is not used: the checks that need it are listed in an info card that points to the dialysis card, and nothing is asked for. Otherwise fires when another rule could not run a check, or could not compute a suggested dose, because serum creatinine (≤ 7 days), platelets (≤ 7 days), weight (≤ 30 days), age or sex was missing, stale or unusable (unit not recognised, censored value), or because the dose of a DOAC order cannot be read (a tablet count of a product whose strength is not known; the regimen check CAT-18 needs it). Names each check, what is missing and how old the last value is, and suggests ordering creatinine (LOINC 2160-0), a platelet count (777-3) or a weight (29463-7). The windows are set by CDS_FRESHNESS_LAB_DAYS and CDS_FRESHNESS_WEIGHT_DAYS. eGFR is never used in place of CrCl; when only an eGFR is on file the card shows it and says so.',
   requiresCat: true,
+  overrideReasons: [REASON.notOnDialysis, REASON.nephrology, REASON.labsPending, REASON.palliative],
   evaluate (s, ctx) {
     if (ctx.blocked.length === 0) return null
     const byInput = new Map<string, MissingInput>()

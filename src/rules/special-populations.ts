@@ -37,6 +37,8 @@ export const CAT23: Rule = {
   logic: 'Pregnant: an active, not abated pregnancy Condition dated within the last 10 months, or a "pregnant" status answer within 10 months, unless a newer answer says "not pregnant"; never for a male patient. A DOAC or VKA then → critical: DOACs and VKAs are to be avoided in pregnancy (labels; ASH 2018; ESC 2018), LMWH is the treatment; one-click weight-based LMWH (create, then delete the draft). Breast-feeding (an active Z39.1/SNOMED Condition, or a "currently breastfeeding" answer within 10 months) with a DOAC → warning: the DOAC labels advise against breast-feeding; LMWH and warfarin are compatible (ASH 2018); one-click LMWH.',
   unverified: [LABELS_UNVERIFIED],
   requiresCat: true,
+  overrideReasons: [REASON.notPregnant, REASON.obstetricMedicine, REASON.notBreastfeeding],
+  cardValues: ['Pregnancy', 'Breast-feeding', 'Weight'],
   evaluate (s, ctx) {
     const { pregnancy, breastfeeding } = s.populations
     if (pregnancy !== undefined) {
@@ -103,6 +105,8 @@ export const CAT24: Rule = {
   notCoded: 'Unfractionated heparin is not among the orders this service can create (no UFH product codes in the terminology), so the alternative is named, not ordered.',
   unverified: [LABELS_UNVERIFIED],
   requiresCat: true,
+  overrideReasons: [REASON.notOnDialysis, REASON.nephrology, REASON.antiXa],
+  cardValues: ['Dialysis', 'CrCl', 'Draft order', 'Current order'],
   evaluate (s, ctx) {
     const dialysis = s.populations.dialysis
     if (dialysis === undefined) return null
@@ -176,6 +180,8 @@ export const CAT25: Rule = {
   logic: 'Hepatic impairment: an active, not abated cirrhosis, hepatic failure or portal hypertension Condition (liver metastases alone do not count). The Child-Pugh score is estimated from the data: bilirubin, albumin and INR when fresh (INR not used while a VKA is active), ascites only when coded (K70.31), encephalopathy only when hepatic failure with coma is coded; each missing item may score 1–3, so the card gives the possible range and the lowest class it implies, and names what is missing. A DOAC then → critical when that lowest class reaches the label\'s limit (rivaroxaban and edoxaban: avoid in B or C; apixaban: not recommended in C), else warning with each label\'s position (dabigatran: not recommended). One-click weight-based LMWH.',
   unverified: [LABELS_UNVERIFIED, 'Child-Pugh cut-offs from a secondary table (CCJM Table 1); some tables put the albumin cut-off at 3.0 g/dL'],
   requiresCat: true,
+  overrideReasons: [REASON.hepaticReviewed, REASON.haematology],
+  cardValues: ['Hepatic', 'Child-Pugh'],
   evaluate (s, ctx) {
     const hepatic = s.populations.hepatic
     if (hepatic === undefined) return null

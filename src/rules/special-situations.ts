@@ -30,6 +30,8 @@ export const CAT11: Rule = {
   notCoded: 'knowledge.md §4.5 found no SNOMED CT or CPT code for IVC filter insertion, so the order is recognised by its name ("vena cava filter", "IVC filter") in text/display — the fallback decisions.md sets for drugs — and never when coded (SNOMED 233439000) or worded as a removal. A documented contraindication to anticoagulation cannot be recognised, so the card always asks for it.',
   unverified: ['IVC filter insertion has no verified code (knowledge.md §4.5); it is recognised by name only.'],
   requiresCat: true,
+  overrideReasons: [REASON.contraindication, REASON.progression, REASON.haematology],
+  cardValues: ['Draft order', 'VTE', 'Current order'],
   evaluate (s, ctx) {
     const filters = ctx.subjects.filter((o) => o.ivcFilter)
     const vte = currentVte(s)
@@ -68,6 +70,8 @@ export const CAT12: Rule = {
   inputs: ['thrombolytic draft (alteplase, tenecteplase, reteplase, urokinase, streptokinase, anistreplase; or SNOMED 307521008 IV thrombolytic infusion)', 'brain tumour/metastasis', 'platelets', 'haemoglobin'],
   logic: 'Fires when a thrombolytic is drafted for a CAT patient: thrombolysis is not routine; reserve systemic thrombolysis for haemodynamically unstable PE (CHEST 2021) and catheter-directed therapy for limb-threatening DVT (ASH); ITAC allows it case by case without contraindications. The card shows brain involvement, platelets and haemoglobin for the bleeding-risk check.',
   requiresCat: true,
+  overrideReasons: [REASON.unstablePe, REASON.limbThreatening, REASON.haematology],
+  cardValues: ['Draft order', 'Platelets', 'Haemoglobin', 'Active cancer'],
   evaluate (s, ctx) {
     const lytics = ctx.subjects.filter((o) => o.thrombolytic)
     if (lytics.length === 0) return null
@@ -103,6 +107,8 @@ export const CAT13: Rule = {
   logic: 'Fires when an anticoagulant is drafted for a CAT patient with a primary brain tumour or brain metastasis. Info: LMWH or a DOAC may be offered (ASCO, ITAC); Caravaggio excluded these patients, so DOAC evidence is limited; check platelets. Beside a card that advises against the drafted drug (CAT-02, 03, 04, 05, 18, 21, 23, 24, 25) it does not call the drug acceptable but points to that card. With dexamethasone and a DOAC it says why no interaction card appears (a moderate inducer; no label action).',
   unverified: CAT13_UNVERIFIED,
   requiresCat: true,
+  overrideReasons: [REASON.haematology],
+  cardValues: ['Active cancer', 'Platelets'],
   evaluate (s, ctx) {
     const orders = anticoagulantOrders(ctx.subjects)
     const brain = s.cancers.filter((c) => c.groups.includes('brain'))
@@ -159,6 +165,8 @@ export const CAT14: Rule = {
   logic: 'The only rule that may fire without known cancer (seed case c). Fires when a DVT is still active more than 3 months after its onset while the patient is on an anticoagulant (active order; on order hooks an anticoagulant draft for a patient with an anticoagulant history), or when VTE recurred on therapy, and the latest D-dimer — measured after those 3 months (or after the recurrence began) — is within the observation\'s own reference range. Info: consider a non-thrombotic venous obstruction such as venous leiomyosarcoma; CEUS, CECT or MRI. Low specificity.',
   notCoded: 'Repeat-imaging orders are not required: decisions.md defines "not responding" without them.',
   requiresCat: false,
+  overrideReasons: [REASON.imagingDone, REASON.adherence],
+  cardValues: ['VTE', 'On therapy', 'D-dimer'],
   evaluate (s, ctx) {
     const drafted = anticoagulantOrders(ctx.subjects).filter((o) => o.draft)
     const onTherapy = ctx.hook === 'patient-view'

@@ -25,6 +25,8 @@ export const CAT06: Rule = {
   inputs: ['VKA draft (warfarin, acenocoumarol, phenprocoumon)', 'weight, CrCl, platelets (for the LMWH suggestion)'],
   logic: 'Fires when a VKA is drafted for a CAT patient. ASCO 2023 (strong): LMWH, edoxaban, rivaroxaban or apixaban are preferred over a VKA, which is for use only when the others are not accessible. Suggests weight-based LMWH.',
   requiresCat: true,
+  overrideReasons: [REASON.vkaOnlyOption, REASON.preference, REASON.haematology],
+  cardValues: ['Draft order', 'Active cancer'],
   evaluate (s, ctx) {
     const vkas = anticoagulantOrders(ctx.subjects, 'vka')
     if (vkas.length === 0) return null
@@ -71,6 +73,8 @@ export const CAT07: Rule = {
   logic: 'Fires when an anticoagulant (drafted on order hooks, active on patient-view) has a planned end less than 6 months after the onset of the newest VTE while the cancer is active, and no other active or drafted anticoagulant continues beyond that date (so a short LMWH lead-in before edoxaban does not fire). A dispensed supply (expectedSupplyDuration) is not a planned end. On patient-view it also fires when no anticoagulant is active and every order started since the first VTE still in its window is stopped or completed, less than 6 months after the newest VTE. Recommendation: at least 6 months, then continue while the cancer is active, with periodic reassessment (NCCN\'s minimum is 3 months). For a catheter-related VTE (T82.868- on the VTE, or an upper-extremity DVT beside an active T82.868- Condition) the minimum is 3 months and as long as the catheter is in place (ASCO 2023, ITAC 2022); a 3-month plan is not flagged.',
   notCoded: 'A linked discontinue order cannot be recognised from the prefetch; only planned ends on the orders themselves are used.',
   requiresCat: true,
+  overrideReasons: [REASON.reassessmentPlanned, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative, REASON.contraindication],
+  cardValues: ['VTE', 'Draft order', 'Current order', 'Earlier order'],
   evaluate (s, ctx) {
     const vte = currentVte(s)
     if (vte?.onset === undefined) return null
@@ -192,6 +196,8 @@ export const CAT10: Rule = {
   logic: 'Fires when a VTE in the treatment window began after the start of an active treatment-dose anticoagulant (a prophylactic LMWH does not count), on patient-view or when an anticoagulant is drafted. First confirm a true recurrence on imaging against a baseline study. On LMWH: check adherence, dose against current weight, HIT and tumour compression, then increase the dose by 20–25 % (one-click +20 % and +25 % orders of the same LMWH, offered only with platelets ≥ 50 × 10⁹/L and CrCl ≥ 30; dalteparin capped at 18 000 IU/day, none offered when already at that maximum). The current dose is the dosing phase in effect today (month 2 of dalteparin is 150 IU/kg, not 200). Escalated doses land on measurable doses (dalteparin: the next syringe; enoxaparin 10 mg; tinzaparin 1 000 IU). Silent on an order hook whose draft already is the escalation (the same LMWH at +20–25 % of that daily dose, ±5 % for rounding to a syringe, or the measurable dose this rule offers; dalteparin at its 18 000 IU/day maximum when that is less). After a recurrence on LMWH no other rule offers the weight-based LMWH dose, which may be the one that failed. On a DOAC or VKA: switch to weight-based LMWH.',
   unverified: ['CHEST 2016 wording on recurrent VTE (increase LMWH by one-quarter to one-third) was not retrieved (knowledge.md §1.5).'],
   requiresCat: true,
+  overrideReasons: [REASON.adherence, REASON.haematology, REASON.palliative],
+  cardValues: ['VTE', 'On therapy'],
   evaluate (s, ctx) {
     const recurrence = recurrenceOnTherapy(s)
     if (recurrence === undefined) return null
@@ -297,6 +303,8 @@ export const CAT20: Rule = {
   logic: `On patient-view: fires when the cancer is active, no anticoagulant is active, the newest VTE began at least 6 months ago, and the last treatment-dose anticoagulant course started for it was completed or stopped within the last ${REVIEW_WINDOW_DAYS} days, counted from the last day its order states (dosage bounds, validity period or dispensed supply); a prophylactic course ending does not count. Info: at 6 months the guidelines ask for a documented decision to continue while the cancer is active (metastatic disease, ongoing anticancer treatment), weighing bleeding risk — ASCO 2023, ITAC 2022, CHEST 2021, ESC 2019. Silent once ${REVIEW_WINDOW_DAYS} days have passed. Under 6 months CAT-07 speaks instead.`,
   notCoded: 'A recorded decision not to continue cannot be recognised in the record (no code for it): the override reason records it, and the card falls silent 90 days after the course ended. "Under anticancer treatment" is not coded; any active cancer counts, and a metastatic one is named.',
   requiresCat: false,
+  overrideReasons: [REASON.reviewDone, REASON.bleedingRisk, REASON.cancerNotActive, REASON.palliative],
+  cardValues: ['VTE', 'Earlier order', 'Active cancer'],
   evaluate (s) {
     if (s.cancers.length === 0 || s.activeAnticoagulants.length > 0) return null
     const vte = s.vtes[0]

@@ -13,6 +13,8 @@ export const PROFILES: readonly Profile[] = ['lmwh-first', 'guideline-2023']
 export interface Evidence {
   /** Guideline, label or trial, e.g. "ASCO". */
   readonly guideline: string
+  /** A public copy of the source, where the project's reference list gives one (rule pages link it). */
+  readonly url?: string
   /** Absent for secondary tables whose year knowledge.md does not record; every rule cites at least one dated guideline. */
   readonly year?: number
   /** Citation precise enough to find the statement. */
@@ -38,6 +40,14 @@ export interface RuleMeta {
   readonly unverified?: readonly string[]
   /** False only for CAT-14 and CAT-20, the rules that may fire for a patient without a current CAT. */
   readonly requiresCat: boolean
+  /** Every override reason the rule's cards may offer (its rule page lists them). */
+  readonly overrideReasons: readonly OverrideReason[]
+  /**
+   * The patient values that decide this rule's card, as the starts of its value lines in order of
+   * importance: the card shows the first lines they match (at most four); its rule page explains the rest.
+   * Absent: the first lines of the finding's values.
+   */
+  readonly cardValues?: readonly string[]
 }
 
 export interface OverrideReason {

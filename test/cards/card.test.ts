@@ -41,13 +41,15 @@ describe('a CAT-02 card', () => {
     expect(card.summary.length).toBeLessThanOrEqual(140)
   })
 
-  it('details the finding, the values used with their dates, the recommendation and dated evidence', () => {
-    expect(card.detail).toContain('ICD-10-CM C16.9')
-    expect(card.detail).toContain(`Weight 62.5 kg (${daysAgo(2)}, 2 days ago)`)
-    expect(card.detail).toMatch(/CrCl \d+ mL\/min \(Cockcroft–Gault/)
-    expect(card.detail).toContain('**Recommendation.**')
-    expect(card.detail).toMatch(/\*\*Evidence\*\*\n- ISTH SSC 2018: /)
-    expect(card.detail).toContain('ASCO 2023')
+  it('reads in ten seconds: why, the values that decided it with their dates, what to do, at most three short citations', () => {
+    expect(card.detail?.length).toBeLessThanOrEqual(800)
+    const [why, values, todo, ...rest] = (card.detail ?? '').split('\n\n')
+    expect(why).toMatch(/^A rivaroxaban order is drafted for a patient with cancer-associated VTE and an active luminal gastrointestinal cancer\.$/)
+    expect(values?.split('\n')[0]).toMatch(/^- Active cancer: .*ICD-10-CM C16\.9/)
+    expect(values).toContain(`Weight 62.5 kg (${daysAgo(2)}, 2 days ago)`)
+    expect(values?.split('\n').length).toBeLessThanOrEqual(4)
+    expect(todo).toMatch(/^\*\*Do:\*\* /)
+    expect(rest.at(-1)).toBe('_Sources: ISTH SSC 2018; ASCO 2023; NCCN 2024._')
   })
 
   it('offers dalteparin (recommended), enoxaparin and tinzaparin, each creating before deleting the draft by resourceId', () => {
@@ -144,7 +146,7 @@ describe('other suggestion kinds', () => {
   })
 
   it('says so on the card when only eGFR is available', () => {
-    const card = cardFor('CAT-02', { conditions: [gastricCancer(), pe()], observations: [weight(62.5), platelets(265), observation('62238-1', 25, 'mL/min/{1.73_m2}', daysAgo(1))], drafts: [rivaroxaban()] })
-    expect(card.detail).toMatch(/eGFR 25 .* is not used in its place/)
+    const card = cardFor('CAT-15', { conditions: [gastricCancer(), pe()], observations: [weight(62.5), platelets(265), observation('62238-1', 25, 'mL/min/{1.73_m2}', daysAgo(1))], drafts: [rivaroxaban()] })
+    expect(card.detail).toMatch(/eGFR 25 .* is on file but is not used in place of Cockcroft–Gault CrCl/)
   })
 })

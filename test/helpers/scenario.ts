@@ -309,6 +309,7 @@ export function responseProblems (s: Scenario, patientId: string, status: number
     }
     if (card.indicator !== 'info' && card.overrideReasons === undefined) problems.push(`${rule}: ${card.indicator} card without overrideReasons (decisions.md)`)
     if (card.detail === undefined) problems.push(`${rule}: no detail (decisions.md: finding, values, recommendation, evidence)`)
+    else if (card.detail.length > 800) problems.push(`${rule}: detail of ${card.detail.length} characters (at most 800: the rest belongs on the rule page)`)
     else if (!NO_GUIDELINE_EVIDENCE.has(rule) && !EVIDENCE.test(card.detail)) problems.push(`${rule}: detail names no guideline or label as evidence`)
     for (const { creates } of suggestionOrders(card)) {
       for (const { resource, where } of creates) {
