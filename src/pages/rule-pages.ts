@@ -2,12 +2,27 @@
 // rendered from the same rule metadata as docs/rules.md, so the two cannot disagree. Static HTML with
 // one stylesheet of our own: no script, no external asset, nothing about a patient.
 import { CATALOGUE_VERSION, RULES } from '../rules/catalogue.js'
+import { DEFINITIONS } from '../rules/catalogue-doc.js'
 import { PROFILE_DESCRIPTION } from '../rules/profiles.js'
 import { PROFILES, type Evidence, type Rule } from '../rules/types.js'
 import { RULE_EXAMPLES } from './rule-examples.generated.js'
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 export const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
+
+/** The Markdown cards and definitions use (paragraphs, "- " lists, **bold**, _italic_, `code`), escaped first. */
+export const inline = (text: string): string => esc(text)
+  .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+  .replace(/`([^`]+)`/g, '<code>$1</code>')
+  .replace(/(^|\s)_(.+?)_(?=\s|$|[.,;])/g, '$1<em>$2</em>')
+
+export function markdownToHtml (markdown: string): string {
+  return markdown.split(/\n{2,}/).map((block) => {
+    const lines = block.split('\n')
+    if (lines.every((l) => l.startsWith('- '))) return `<ul>${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>`
+    return `<p>${lines.map(inline).join('<br>')}</p>`
+  }).join('\n')
+}
 
 export const STYLESHEET = `
 :root { color-scheme: light; --ink: #1a1a1a; --muted: #4a4a4a; --line: #c8c8c8; --link: #0b4f9c; --critical: #9b1c1c; --warning: #7a4b00; --info: #1d4f7a; }
@@ -82,24 +97,25 @@ function examplesSection (rule: Rule): string {
 }
 
 export function rulePage (rule: Rule, links: PageLinks = SERVED): string {
-  const severities = PROFILES.map((p) => `<tr><th scope="row"><code>${p}</code></th><td>${esc(rule.severity[p])}</td></tr>`).join('\n')
+  const severities = PROFILES.map((p) => `<tr><th scope="row"><code>${p}</code></th><td>${inline(rule.severity[p])}</td></tr>`).join('\n')
   const reasons = rule.overrideReasons.map((r) => `<li>${esc(r.display)} <span class="meta">(<code>${esc(r.code)}</code>)</span></li>`).join('\n')
   const body = `<nav><a href="${esc(links.index)}">All rules</a></nav>
 <h1>${esc(rule.id)} — ${esc(rule.title)}</h1>
 <p class="meta">Rule version ${esc(rule.version)} · CAT-CDS rule catalogue ${esc(CATALOGUE_VERSION)} · ${rule.requiresCat ? 'patients with cancer-associated thrombosis only' : 'any patient (no known cancer needed)'}</p>
 <h2>What it checks</h2>
-<p>${esc(rule.logic)}</p>
-${rule.notCoded !== undefined ? `<p><strong>Not coded.</strong> ${esc(rule.notCoded)}</p>` : ''}
+<p>${inline(rule.logic)}</p>
+${rule.notCoded !== undefined ? `<p><strong>Not coded.</strong> ${inline(rule.notCoded)}</p>` : ''}
 <h2>When it runs and how severe</h2>
 <p>Runs when ${rule.hooks.map((h) => `${esc(HOOK_WORDS[h] ?? h)} (<code>${h}</code>)`).join(', ')}.</p>
 <table><thead><tr><th scope="col">profile</th><th scope="col">indicator</th></tr></thead><tbody>
 ${severities}
 </tbody></table>
 <h2>Inputs</h2>
-<ul>${rule.inputs.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>
+<ul>${rule.inputs.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>
+<p>How every rule reads its data — active cancer, VTE, CrCl, freshness windows, suggested doses — is under <a href="${esc(links.index)}#definitions">definitions used by every rule</a>.</p>
 <h2>Evidence</h2>
 <ul>${rule.evidence.map(evidenceItem).join('\n')}</ul>
-${rule.unverified !== undefined && rule.unverified.length > 0 ? `<h2>UNVERIFIED</h2>\n<ul>${rule.unverified.map((u) => `<li>${esc(u)}</li>`).join('')}</ul>` : ''}
+${rule.unverified !== undefined && rule.unverified.length > 0 ? `<h2>UNVERIFIED</h2>\n<ul>${rule.unverified.map((u) => `<li>${inline(u)}</li>`).join('')}</ul>` : ''}
 <h2>Override reasons offered</h2>
 <ul>${reasons}</ul>
 <h2>Test patients that get this card</h2>
@@ -113,7 +129,9 @@ export function indexPage (links: PageLinks = SERVED): string {
 <p>Every card this service returns names one of these rules and links to its page. Profiles (<code>CDS_GUIDELINE_PROFILE</code>):</p>
 <ul>${PROFILES.map((p) => `<li><code>${p}</code>: ${esc(PROFILE_DESCRIPTION[p])}</li>`).join('')}</ul>
 <table><thead><tr><th scope="col">rule</th><th scope="col">title</th><th scope="col">hooks</th>${PROFILES.map((p) => `<th scope="col">indicator (<code>${p}</code>)</th>`).join('')}</tr></thead>
-<tbody>${rows.join('\n')}</tbody></table>`
+<tbody>${rows.join('\n')}</tbody></table>
+<h2 id="definitions">Definitions used by every rule</h2>
+${markdownToHtml(DEFINITIONS.join('\n'))}`
   return page(`CAT-CDS rule catalogue ${CATALOGUE_VERSION}`, body, links.stylesheet)
 }
 

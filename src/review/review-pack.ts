@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Card } from '../cds/response.js'
-import { esc, FAVICON, indexPage, page, rulePage, STYLESHEET, type PageLinks } from '../pages/rule-pages.js'
+import { esc, FAVICON, indexPage, markdownToHtml, page, rulePage, STYLESHEET, type PageLinks } from '../pages/rule-pages.js'
 import { CATALOGUE_VERSION, RULES } from '../rules/catalogue.js'
 import type { Profile } from '../rules/types.js'
 import { FIXTURE_NOW, runFixtures, type FixtureRun } from './fixture-runs.js'
@@ -15,16 +15,6 @@ type Json = Record<string, unknown>
 
 /** Pages inside rules/ link to each other and to the shared stylesheet one level up. */
 const IN_RULES: PageLinks = { stylesheet: '../style.css', index: 'index.html', rule: (id) => `${id}.html` }
-
-/** The Markdown a card's detail uses (paragraphs, "- " lists, **bold**, _italic_), escaped first. */
-export function markdownToHtml (markdown: string): string {
-  const inline = (text: string): string => esc(text).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/(^|\s)_(.+?)_(?=\s|$|[.,;])/g, '$1<em>$2</em>')
-  return markdown.split(/\n{2,}/).map((block) => {
-    const lines = block.split('\n')
-    if (lines.every((l) => l.startsWith('- '))) return `<ul>${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>`
-    return `<p>${lines.map(inline).join('<br>')}</p>`
-  }).join('\n')
-}
 
 /** "enoxaparin 80 mg/0.8 mL graduated prefilled syringe (RxNorm 854241): 70 mg SC every 12 hours …". */
 function createdOrder (resource: unknown): string {

@@ -15,6 +15,18 @@ import { PROFILES, type Rule } from './types.js'
 
 export const LISTINGS: readonly CodeListing[] = [...CONDITION_LISTINGS, ...MEDICATION_LISTINGS, ...PROCEDURE_LISTINGS, ...POPULATION_LISTINGS, ...LAB_LISTINGS, ...ORDERABLE_LISTINGS]
 
+/** What every rule relies on, in words; docs/rules.md and the rule pages both show it. */
+export const DEFINITIONS: readonly string[] = [
+  '- **Active cancer:** a Condition in the malignancy value set (ICD-10-CM C00–C96 except C44; the listed SNOMED CT concepts), clinicalStatus active, recurrence or relapse, verificationStatus not refuted or entered-in-error, and no abatement in the past.',
+  `- **VTE:** a Condition in the VTE value set, not refuted or entered in error. Acute = onset ≤ ${ACUTE_VTE_DAYS} days; treatment window = onset ≤ ${TREATMENT_WINDOW_MONTHS} months or clinicalStatus active. Without an onset, the recorded date is used and the card says so.`,
+  '- **CAT:** an active cancer and a VTE in the treatment window. Every rule but CAT-14 is silent for a patient without CAT.',
+  '- **CrCl:** Cockcroft–Gault from age, sex, actual body weight and serum creatinine (mg/dL, or µmol/L ÷ 88.4); × 0.85 for women. eGFR is never used in its place; a card says so when only eGFR exists.',
+  '- **Freshness:** creatinine and platelets ≤ 7 days (`CDS_FRESHNESS_LAB_DAYS`), weight ≤ 30 days (`CDS_FRESHNESS_WEIGHT_DAYS`). A check whose input is missing, stale or unusable stays silent and CAT-15 says why; no dose is ever guessed.',
+  '- **Hooks:** `order-select` evaluates the selected drafts, `order-sign` every draft, `patient-view` the active anticoagulant orders. A draft that is not an anticoagulant, thrombolytic or IVC filter gets no card.',
+  '- **Suggested doses:** computed from the latest weight as doses a ward can give — dalteparin from the label weight-band table, enoxaparin in 10 mg and tinzaparin in 1 000 IU syringe steps — and coded to the prefilled syringe that holds them (docs/clinical/dosing.md); only products the site formulary stocks (`CDS_FORMULARY`) are offered.',
+  '- **Suggestions an EHR can apply:** a suggestion that replaces an order lists its `create` actions before the `delete` of the draft (the public CDS Hooks sandbox applies only the first action); every created MedicationRequest has a coded medication, a dose, timing, a route and a `boundsPeriod`. When several cards fire on one draft, the same alternative appears once, on the most severe card, and the other cards name that card.'
+]
+
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 function ruleSection (rule: Rule): string {
@@ -54,14 +66,7 @@ export function renderRuleCatalogue (): string {
     '',
     '## Definitions used by every rule',
     '',
-    '- **Active cancer:** a Condition in the malignancy value set (ICD-10-CM C00–C96 except C44; the listed SNOMED CT concepts), clinicalStatus active, recurrence or relapse, verificationStatus not refuted or entered-in-error, and no abatement in the past.',
-    `- **VTE:** a Condition in the VTE value set, not refuted or entered in error. Acute = onset ≤ ${ACUTE_VTE_DAYS} days; treatment window = onset ≤ ${TREATMENT_WINDOW_MONTHS} months or clinicalStatus active. Without an onset, the recorded date is used and the card says so.`,
-    '- **CAT:** an active cancer and a VTE in the treatment window. Every rule but CAT-14 is silent for a patient without CAT.',
-    '- **CrCl:** Cockcroft–Gault from age, sex, actual body weight and serum creatinine (mg/dL, or µmol/L ÷ 88.4); × 0.85 for women. eGFR is never used in its place; a card says so when only eGFR exists.',
-    '- **Freshness:** creatinine and platelets ≤ 7 days (`CDS_FRESHNESS_LAB_DAYS`), weight ≤ 30 days (`CDS_FRESHNESS_WEIGHT_DAYS`). A check whose input is missing, stale or unusable stays silent and CAT-15 says why; no dose is ever guessed.',
-    '- **Hooks:** `order-select` evaluates the selected drafts, `order-sign` every draft, `patient-view` the active anticoagulant orders. A draft that is not an anticoagulant, thrombolytic or IVC filter gets no card.',
-    '- **Suggested doses:** computed from the latest weight as doses a ward can give — dalteparin from the label weight-band table, enoxaparin in 10 mg and tinzaparin in 1 000 IU syringe steps — and coded to the prefilled syringe that holds them (docs/clinical/dosing.md); only products the site formulary stocks (`CDS_FORMULARY`) are offered.',
-    '- **Suggestions an EHR can apply:** a suggestion that replaces an order lists its `create` actions before the `delete` of the draft (the public CDS Hooks sandbox applies only the first action); every created MedicationRequest has a coded medication, a dose, timing, a route and a `boundsPeriod`. When several cards fire on one draft, the same alternative appears once, on the most severe card, and the other cards name that card.',
+    ...DEFINITIONS,
     '',
     '## Summary',
     '',

@@ -38,8 +38,8 @@ afterAll(async () => {
 
 interface Visit { page: Page, errors: string[] }
 
-async function visit (url: string, width = 1280): Promise<Visit> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } })
+async function visit (url: string, width = 1000): Promise<Visit> {
+  const page = await browser.newPage({ viewport: { width, height: 760 } })
   const errors: string[] = []
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
   page.on('pageerror', (e) => { errors.push(e.message) })
@@ -62,7 +62,8 @@ async function expectLinksResolve (page: Page): Promise<number> {
 
 async function shot (page: Page, name: string): Promise<void> {
   const path = join(SHOTS, name)
-  await page.screenshot({ path })
+  // JPEG: the README's copies stay small.
+  await page.screenshot({ path, type: 'jpeg', quality: 70 })
   expect(statSync(path).size).toBeGreaterThan(1000)
 }
 
@@ -84,7 +85,7 @@ describe('rule pages in Chromium', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^CAT-CDS rule catalogue /)
     expect(await page.getAttribute('html', 'lang')).toBe('en')
     expect(await expectLinksResolve(page)).toBeGreaterThanOrEqual(25)
-    await shot(page, 'rules-index.png')
+    await shot(page, 'rules-index.jpg')
     expect(errors).toEqual([])
     await page.close()
     await expectReadableZoomed(`${base}/rules`)
@@ -95,7 +96,7 @@ describe('rule pages in Chromium', () => {
     expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true)
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^CAT-02 — /)
     await expectLinksResolve(page)
-    await shot(page, 'rule-page.png')
+    await shot(page, 'rule-page.jpg')
     expect(errors).toEqual([])
     await page.close()
     await expectReadableZoomed(`${base}/rules/CAT-23`)
@@ -115,8 +116,8 @@ describe('the clinical review pack in Chromium', () => {
     expect(await card.isVisible()).toBe(true)
     expect(await card.textContent()).toMatch(/CRITICAL Pregnancy: apixaban is to be avoided/)
     await expectLinksResolve(patient.page)
-    await card.screenshot({ path: join(SHOTS, 'card.png') })
-    expect(statSync(join(SHOTS, 'card.png')).size).toBeGreaterThan(1000)
+    await card.screenshot({ path: join(SHOTS, 'card.jpg'), type: 'jpeg', quality: 75 })
+    expect(statSync(join(SHOTS, 'card.jpg')).size).toBeGreaterThan(1000)
     expect(patient.errors).toEqual([])
     await patient.page.close()
   })

@@ -22,6 +22,10 @@ describe('rule pages', () => {
     expect(res.body).toMatch(/^<!doctype html>\n<html lang="en">/)
     for (const r of RULES) expect(res.body).toContain(`<a href="/rules/${r.id}">${r.id}</a>`)
     expect(res.body).toContain('lmwh-first')
+    // The definitions every rule relies on (the same text as docs/rules.md), which each rule page links to.
+    expect(res.body).toContain('<h2 id="definitions">Definitions used by every rule</h2>')
+    expect(res.body).toContain('Cockcroft–Gault')
+    expect((await get('/rules/CAT-04')).body).toContain('<a href="/rules#definitions">definitions used by every rule</a>')
   })
 
   it('serves one page per rule: what it checks, severity per profile, evidence, override reasons, version, test patients', async () => {
