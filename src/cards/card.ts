@@ -8,7 +8,7 @@ import type { Card, Suggestion } from '../cds/response.js'
 import type { Formulary } from '../dosing/presentations.js'
 import type { PatientSnapshot } from '../facts/snapshot.js'
 import { RULE_CATALOGUE_SYSTEM, SOURCE_LABEL } from '../rules/catalogue.js'
-import { currentVte } from '../rules/common.js'
+import { currentVte, LMWH_DOSE_NOTE } from '../rules/common.js'
 import type { Evidence, Finding, OrderOption, RuleMeta } from '../rules/types.js'
 import { fmt } from '../rules/values.js'
 import { labOrderFor, medicationRequestsFor, optionText, type OrderContext } from './orders.js'
@@ -20,6 +20,8 @@ function summaryOf (text: string): string {
   const capitalised = text.charAt(0).toUpperCase() + text.slice(1)
   return capitalised.length <= SUMMARY_MAX ? capitalised : `${capitalised.slice(0, SUMMARY_MAX - 1).trimEnd()}…`
 }
+
+const clip = (text: string, max: number): string => text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`
 
 /** A card's detail stays short enough to read in an EHR side panel; the rule page holds the rest. */
 export const DETAIL_MAX = 800
@@ -39,6 +41,23 @@ export function firstSentence (text: string): string {
   return (m?.[1] ?? text).trim()
 }
 
+/** Whole sentences from the start while they fit in `max` characters (at least the first, clipped). */
+function leadingSentences (text: string, max: number): string {
+  let taken = ''
+  let rest = text.trim()
+  while (rest !== '') {
+    const next = firstSentence(rest)
+    const candidate = taken === '' ? next : `${taken} ${next}`
+    if (candidate.length > max) break
+    taken = candidate
+    rest = rest.slice(next.length).trim()
+  }
+  return taken !== '' ? taken : clip(firstSentence(text), max)
+}
+
+/** What to do: the recommendation without the generic note on how LMWH doses are derived (on the rule pages). */
+const ACTION_MAX = 300
+
 /** The value lines that decide the card, in the rule's order of importance, then the rest. */
 function decisiveValues (rule: RuleMeta, values: readonly string[]): string[] {
   const keys = rule.cardValues ?? []
@@ -48,11 +67,9 @@ function decisiveValues (rule: RuleMeta, values: readonly string[]): string[] {
   return chosen.slice(0, VALUES_MAX)
 }
 
-const clip = (text: string, max: number): string => text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`
-
 /**
  * What a clinician reads in ten seconds: why (one sentence), the 2–4 values that decided it with their
- * dates, what to do (one sentence), a note about the suggested order, and at most three short
+ * dates, what to do (its leading sentences, ≤ 300 characters), a note about the suggested order, and at most three short
  * citations. Parts are dropped, least needed first, until it fits in DETAIL_MAX; the full reasoning,
  * thresholds, evidence and UNVERIFIED items are on the rule page the card links to.
  */
@@ -62,7 +79,7 @@ function detailOf (rule: RuleMeta, f: Finding, notes: readonly string[]): string
   const parts = {
     why: firstSentence(f.finding),
     values,
-    action: firstSentence(f.recommendation),
+    action: leadingSentences(f.recommendation.replace(LMWH_DOSE_NOTE, ''), ACTION_MAX),
     notes: notes.map((n) => clip(n, 220)),
     sources: citations
   }
@@ -73,10 +90,12 @@ function detailOf (rule: RuleMeta, f: Finding, notes: readonly string[]): string
     ...parts.notes,
     ...(parts.sources.length > 0 ? [`_Sources: ${parts.sources.join('; ')}._`] : [])
   ].join('\n\n')
-  // Least needed first: a second note, the one-sentence why, values beyond two, citations beyond one.
+  // Least needed first: a second note, the one-sentence why, all but the first sentence of what to do,
+  // values beyond two, citations beyond one.
   const shrink: Array<() => boolean> = [
     () => parts.notes.length > 1 && parts.notes.pop() !== undefined,
     () => parts.why !== '' && (parts.why = '') === '',
+    () => parts.action !== firstSentence(parts.action) && (parts.action = clip(firstSentence(parts.action), ACTION_MAX)) !== '',
     () => parts.values.length > 2 && parts.values.pop() !== undefined,
     () => parts.sources.length > 1 && parts.sources.pop() !== undefined
   ]

@@ -210,7 +210,7 @@ describe('CAT-21 suspected HIT', () => {
     const f = fired(run(CAT21, { hook: 'order-sign', conditions: [sarcoma(), acuteDvt({ onset: daysAgo(20) })], observations: counts([9, 240], [0, 95]), medications: [heparinFrom(8)], drafts: [medicationRequest({ id: 'e', rxnorm: '67108', dose: 80, perDay: 2 })] }))
     expect(f.summary).toBe('Platelets 240 → 95 × 10⁹/L (−60 %) from day 8 of dalteparin: suspect HIT — score the 4Ts now')
     expect(f.values.slice(0, 2)).toEqual([`Platelets 240 × 10⁹/L (${daysAgo(9)})`, `Platelets 95 × 10⁹/L (${daysAgo(0)})`])
-    expect(f.recommendation).toMatch(/4Ts[\s\S]*stop all heparin, including LMWH and heparin flushes[\s\S]*anti-PF4[\s\S]*non-heparin anticoagulant/)
+    expect(f.recommendation).toMatch(/^Score the 4Ts now \(Lo 2006\); at intermediate or high probability stop all heparin, including LMWH and heparin flushes, and start a non-heparin anticoagulant[\s\S]*anti-PF4/)
     expect(f.proposal).toEqual({ kind: 'hold' })
   })
 })
