@@ -93,6 +93,8 @@ export function hookRequest (options: PayloadOptions): Record<string, unknown> {
       condition(patientId, 'c-dm', 'E11.9', 'Type 2 diabetes mellitus without complications', 1500, now)
     ]),
     observations: searchset(Array.from({ length: options.observations }, (_, i) => observation(patientId, i, now))),
+    // Every key the services declare, as an EHR following the discovery document sends them.
+    procedures: searchset([]),
     medications: searchset([
       { resourceType: 'MedicationRequest', id: 'mr-metformin', status: 'active', intent: 'order', subject: { reference: `Patient/${patientId}` }, authoredOn: new Date(now - 400 * DAY).toISOString(), medicationCodeableConcept: { text: 'metformin 500 MG Oral Tablet' } },
       { resourceType: 'MedicationRequest', id: 'mr-amlodipine', status: 'active', intent: 'order', subject: { reference: `Patient/${patientId}` }, authoredOn: new Date(now - 900 * DAY).toISOString(), medicationCodeableConcept: { text: 'amlodipine 5 MG Oral Tablet' } }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { hookRequest, observationsForSize } from '../bench/payloads.js'
 import { parseHookRequest } from '../src/cds/request.js'
+import { loadServiceDefinitions } from '../src/cds/services.js'
 
 describe('benchmark payloads', () => {
   it('are valid order-select and order-sign requests', () => {
@@ -10,6 +11,12 @@ describe('benchmark payloads', () => {
     const omitted = hookRequest({ observations: 5, fhirServer: 'http://127.0.0.1:1/fhir' })
     expect(omitted.prefetch).toBeUndefined()
     expect(parseHookRequest(omitted, 'order-sign').ok).toBe(true)
+  })
+
+  it('prefetch every key the services declare, as an EHR does (a missing key would be fetched or logged per request)', () => {
+    for (const service of loadServiceDefinitions()) {
+      expect(Object.keys(hookRequest({ observations: 5, hook: service.hook as 'order-sign' }).prefetch as object).sort(), service.id).toEqual(Object.keys(service.prefetch).sort())
+    }
   })
 
   it('grow with the Observation count to the sizes the scenarios name', () => {

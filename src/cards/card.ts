@@ -27,10 +27,20 @@ const clip = (text: string, max: number): string => text.length <= max ? text : 
 export const DETAIL_MAX = 800
 const VALUES_MAX = 4
 
+/** Evidence entries are module constants: each short form is worked out once. */
+const SHORT_CITATIONS = new WeakMap<Evidence, string>()
+
 /** "ASCO 2023"; "Xarelto (rivaroxaban) US prescribing information" → "Xarelto label". */
 function shortCitation (e: Evidence): string {
+  const known = SHORT_CITATIONS.get(e)
+  if (known !== undefined) return known
+  const short = shortCitationOf(e)
+  SHORT_CITATIONS.set(e, short)
+  return short
+}
+
+function shortCitationOf (e: Evidence): string {
   const base = e.guideline.split(' (')[0]?.split(':')[0]?.trim() ?? e.guideline
-  // "Eliquis (apixaban) US prescribing information" → "Eliquis label".
   const name = /prescribing information/i.test(e.guideline) && !/prescribing information/i.test(base) ? `${base} label` : base
   return `${name.length > 40 ? `${name.slice(0, 39).trimEnd()}…` : name}${e.year !== undefined ? ` ${e.year}` : ''}`
 }
@@ -55,7 +65,7 @@ function leadingSentences (text: string, max: number): string {
   return taken !== '' ? taken : clip(firstSentence(text), max)
 }
 
-/** What to do: the recommendation without the generic note on how LMWH doses are derived (on the rule pages). */
+/** What to do keeps its leading sentences up to this length (the generic LMWH-dose note is on the rule pages). */
 const ACTION_MAX = 300
 
 /** The value lines that decide the card, in the rule's order of importance, then the rest. */
@@ -69,7 +79,7 @@ function decisiveValues (rule: RuleMeta, values: readonly string[]): string[] {
 
 /**
  * What a clinician reads in ten seconds: why (one sentence), the 2–4 values that decided it with their
- * dates, what to do (its leading sentences, ≤ 300 characters), a note about the suggested order, and at most three short
+ * dates, what to do (its leading sentences), a note about the suggested order, and at most three short
  * citations. Parts are dropped, least needed first, until it fits in DETAIL_MAX; the full reasoning,
  * thresholds, evidence and UNVERIFIED items are on the rule page the card links to.
  */
