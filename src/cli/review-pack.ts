@@ -1,7 +1,9 @@
 // `cat-cds review-pack --out <dir> [--profile lmwh-first|guideline-2023]`: writes the clinical review
 // pack (src/review/review-pack.ts) and says where it is and how large.
-import { parseArgs } from 'node:util'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DEFAULT_PATIENTS_DIR } from '../sandbox/patients.js'
 import { PROFILES, type Profile } from '../rules/types.js'
 import { writeReviewPack } from '../review/review-pack.js'
 
@@ -22,6 +24,10 @@ export function runReviewPack (args: readonly string[]): number {
   const profile = (values.profile ?? 'lmwh-first') as Profile
   if (!PROFILES.includes(profile)) {
     process.stderr.write(`cat-cds: --profile must be one of ${PROFILES.join(', ')}\n${USAGE}`)
+    return 2
+  }
+  if (!existsSync(DEFAULT_PATIENTS_DIR)) {
+    process.stderr.write(`cat-cds: the review pack is built from the synthetic test patients in ${DEFAULT_PATIENTS_DIR}, which only a source checkout has\n`)
     return 2
   }
   const out = resolve(values.out)
