@@ -101,7 +101,8 @@ function newestStatus (index: ResourceIndex, codes: readonly { code: string }[],
 }
 
 /**
- * Pregnant: a pregnancy Condition (active, not abated) dated within 10 months, or a "pregnant" answer
+ * Pregnant: a pregnancy Condition (active, not abated) dated within 10 months — or not dated at all,
+ * which its active status alone then vouches for — or a "pregnant" answer
  * within 10 months — unless a newer answer says "not pregnant". Never for a male patient.
  */
 function pregnancyFact (index: ResourceIndex, all: readonly PopulationCondition[], nowMs: number, male: boolean): PregnancyFact | undefined {

@@ -52,6 +52,8 @@ describe('CAT-23 pregnancy and breast-feeding', () => {
     expect(run(CAT23, cat({ conditions: [sarcoma(), acuteDvt(), condition20], observations: [...normalLabs(), notPregnant(daysAgo(10))], drafts: [apixaban()] }))).toBeNull()
     // An older "not pregnant" does not undo a newer pregnancy Condition.
     expect(indicator(run(CAT23, cat({ conditions: [sarcoma(), acuteDvt(), condition({ id: 'preg', icd: 'Z33.1', onset: daysAgo(30) })], observations: [...normalLabs(), notPregnant(daysAgo(60))], drafts: [apixaban()] })))).toBe('critical')
+    // An undated pregnancy Condition rests on its active status alone.
+    expect(indicator(run(CAT23, cat({ conditions: [sarcoma(), acuteDvt(), condition({ id: 'preg', icd: 'Z33.1' })], drafts: [apixaban()] })))).toBe('critical')
     // A "pregnant" answer older than 10 months is not current.
     expect(run(CAT23, cat({ observations: [...normalLabs(), pregnant(daysAgo(320))], drafts: [apixaban()] }))).toBeNull()
   })
