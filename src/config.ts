@@ -77,6 +77,15 @@ const publicUrls = z.string().transform((value, ctx) => {
   return out
 })
 
+/**
+ * Without CDS_PUBLIC_URL (development only) every loopback spelling of this port is accepted as a
+ * JWT `aud`: the public sandbox signs the exact URL it was given, and integrators type
+ * `127.0.0.1` as often as `localhost` (docs/security.md#audience).
+ */
+export function developmentPublicUrls (port: number): string[] {
+  return [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]
+}
+
 const StoreUrl = z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…').default('sqlite:./data/cat-cds.db')
 
 const EnvSchema = z.object({
@@ -231,7 +240,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    publicUrls: Object.freeze(e.CDS_PUBLIC_URL ?? [`http://localhost:${e.PORT}`]),
+    publicUrls: Object.freeze(e.CDS_PUBLIC_URL ?? developmentPublicUrls(e.PORT)),
     auth,
     trustedClientsPath: e.CDS_TRUSTED_CLIENTS,
     fhirAllowlist: Object.freeze(fhirAllowlist),

@@ -19,7 +19,7 @@ describe('configuration', () => {
     expect(config.auth).toBe('off')
     expect(config.guidelineProfile).toBe('lmwh-first')
     expect(config.corsOrigins).toEqual(['*'])
-    expect(config.publicUrls).toEqual(['http://localhost:3000'])
+    expect(config.publicUrls).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'])
     expect(config.storeUrl).toBe('sqlite:./data/cat-cds.db')
     expect(config.rateLimitPerMinute).toBe(0)
     expect(Object.isFrozen(config)).toBe(true)

@@ -30,19 +30,19 @@ export const DEFAULT_JWKS_OPTIONS = {
 
 /** Why no key was found: the key set has no such `kid`, or the key set could not be obtained. */
 export class KeyLookupError extends Error {
-  constructor (readonly reason: 'unknown_kid' | 'jwks_unavailable', message: string) {
+  constructor (readonly reason: 'unknown_key' | 'jwks_unavailable', message: string) {
     super(message)
     this.name = 'KeyLookupError'
   }
 }
 
-/** Finds the key for a token header in a key set; a missing or ambiguous `kid` is `unknown_kid`. */
+/** Finds the key for a token header in a key set; a missing or ambiguous `kid` is `unknown_key`. */
 export async function keyFrom (lookup: KeyLookup, header: JWSHeaderParameters): Promise<VerificationKey> {
   try {
     return await lookup(header, undefined as never)
   } catch (err) {
     if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
-      throw new KeyLookupError('unknown_kid', 'no single key in the key set matches the token kid and alg')
+      throw new KeyLookupError('unknown_key', 'no single key in the key set matches the token kid and alg')
     }
     throw new KeyLookupError('jwks_unavailable', `key set unusable: ${(err as Error).name}`)
   }
@@ -90,7 +90,7 @@ export class JwksCache {
         return await keyFrom(entry.lookup, header)
       } catch (err) {
         // An unknown kid may mean the client rotated its keys: refetch, unless we did so recently.
-        if (!(err instanceof KeyLookupError) || err.reason !== 'unknown_kid' || !this.mayFetch(entry, now)) throw err
+        if (!(err instanceof KeyLookupError) || err.reason !== 'unknown_key' || !this.mayFetch(entry, now)) throw err
       }
     } else if (!this.mayFetch(entry, now)) {
       throw new KeyLookupError('jwks_unavailable', 'key set not available; last fetch failed recently')

@@ -1,8 +1,8 @@
 // Verifies the JWT a CDS client sends with every call (CDS Hooks 2.0 "Trusting CDS Clients"), in the
 // order of the CDS Hooks best practices: cheap checks on the claims first (issuer allow-list,
 // audience, times, tenant, key source), then the signature against a key on record, then the
-// replay check. Each refusal has one reason from a fixed list, for the metric and the log line;
-// the client only ever sees a bare 401.
+// replay check. Each refusal has one reason from a fixed list, for the metric, the log line and
+// the 401's WWW-Authenticate challenge; nothing from the token is ever sent back.
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWSHeaderParameters, type JWTPayload } from 'jose'
 import { JwksCache, KeyLookupError, keyFrom, type VerificationKey } from './jwks.js'
 import { ReplayCache } from './replay.js'
@@ -21,7 +21,7 @@ export const AUTH_FAILURE_REASONS = [
   'lifetime_too_long', // `exp` − `iat` over an hour
   'tenant_not_allowed',
   'jku_not_allowed', // `jku` not on the client's allow-list (nothing is fetched), or no key source
-  'unknown_kid',
+  'unknown_key', // no single key on record matches the token's `kid` and `alg`
   'jwks_unavailable', // the key set could not be fetched
   'bad_signature',
   'replayed', // `jti` already used by this issuer

@@ -88,13 +88,13 @@ async function failures (app: FastifyInstance, reason: AuthFailureReason): Promi
   return metric.values.find((v) => v.labels.reason === reason)?.value ?? 0
 }
 
-/** Asserts a bare 401 counted under `reason`, with a log line naming it and never the token. */
+/** Asserts a 401 naming `reason` in its challenge, counted under it, with a log line naming it and never the token. */
 async function expectRefused (t: TestApp, token: string | undefined, reason: AuthFailureReason, path = SERVICE): Promise<void> {
   const before = await failures(t.app, reason)
   const res = await call(t.app, token, path)
   expect(res.statusCode, `expected 401 ${reason}`).toBe(401)
-  expect(res.json()).toEqual({ error: 'unauthorized', message: 'Client authentication failed' })
-  expect(res.headers['www-authenticate']).toBe('Bearer')
+  expect(res.json()).toEqual({ error: 'unauthorized', message: `Client authentication failed: ${reason}` })
+  expect(res.headers['www-authenticate']).toBe(`Bearer realm="cat-cds", error="invalid_token", error_description="${reason}"`)
   expect(res.headers['cache-control']).toBe('no-store')
   expect(await failures(t.app, reason)).toBe(before + 1)
   const line = t.logs.records.findLast((r) => r.msg === 'CDS client authentication failed')
@@ -199,7 +199,7 @@ describe('the 14 JWT variants of perf-security §8', () => {
     const noKid = await new SignJWT({ iss: INLINE_ISS, aud: AUD, iat: now(), exp: now() + 300, jti: randomUUID() })
       .setProtectedHeader({ alg: 'ES384', typ: 'JWT' }).sign(es.privateKey)
     await expectRefused(t, noKid, 'bad_header')
-    await expectRefused(t, await inline({ header: { kid: 'not-a-key-on-record' } }), 'unknown_kid')
+    await expectRefused(t, await inline({ header: { kid: 'not-a-key-on-record' } }), 'unknown_key')
   })
 
   it('5. jku outside the allow-list: refused with zero connections to it', async () => {
@@ -321,8 +321,8 @@ describe('key sets: rotation, refetch limit, failures', () => {
       // The client rotates to a new key; within the cooldown the new kid is refused without a fetch.
       served = [rsNext]
       const rotated = (): Promise<string> => epic({ key: rsNext, iat: now() })
-      await expectRefused(t, await rotated(), 'unknown_kid')
-      for (let i = 0; i < 20; i++) await expectRefused(t, await epic({ header: { jku: `${jwks.url}/jku-keys`, kid: `made-up-${i}` } }), 'unknown_kid')
+      await expectRefused(t, await rotated(), 'unknown_key')
+      for (let i = 0; i < 20; i++) await expectRefused(t, await epic({ header: { jku: `${jwks.url}/jku-keys`, kid: `made-up-${i}` } }), 'unknown_key')
       expect(fetches()).toBe(1)
 
       clock += 31_000
@@ -433,6 +433,23 @@ describe('scope of protection', () => {
       expect(text).toMatch(/cds_jwt_failures_total\{reason="jku_not_allowed"\} 0/)
     } finally {
       await t.app.close()
+    }
+  })
+
+  it('in development without CDS_PUBLIC_URL, accepts every loopback spelling of the port as aud, and logs them at boot', async () => {
+    const d = await buildTestApp({ NODE_ENV: 'development', CDS_AUTH: 'jwt', CDS_TRUSTED_CLIENTS: clientsPath, PORT: '3000' },
+      { auth: { now: () => clock } })
+    try {
+      for (const base of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) {
+        expect((await call(d.app, await inline({ aud: base + SERVICE }))).statusCode, base).toBe(200)
+      }
+      // Only those: another port or another loopback address is still a mismatch.
+      await expectRefused(d, await inline({ aud: `http://127.0.0.1:3001${SERVICE}` }), 'audience_mismatch')
+      await expectRefused(d, await inline({ aud: `http://127.0.0.2:3000${SERVICE}` }), 'audience_mismatch')
+      const boot = d.logs.records.find((r) => r.auth === 'jwt')
+      expect(boot?.audiences).toEqual(['http://localhost:3000/cds-services/…', 'http://127.0.0.1:3000/cds-services/…', 'http://[::1]:3000/cds-services/…'])
+    } finally {
+      await d.app.close()
     }
   })
 

@@ -265,6 +265,6 @@ describe('hostile corpus', () => {
     // The refusals were logged, by reason, with the trusted issuer only.
     const reasons = new Set(t.logs.records.filter((r) => r.msg === 'CDS client authentication failed').map((r) => r.authFailure))
     expect([...reasons].sort()).toEqual(['alg_not_allowed', 'audience_mismatch', 'bad_header', 'bad_signature', 'expired', 'jku_not_allowed',
-      'jwks_unavailable', 'malformed_token', 'missing_token', 'not_yet_valid', 'replayed', 'tenant_not_allowed', 'unknown_issuer', 'unknown_kid'])
+      'jwks_unavailable', 'malformed_token', 'missing_token', 'not_yet_valid', 'replayed', 'tenant_not_allowed', 'unknown_issuer', 'unknown_key'])
   })
 })
