@@ -11,6 +11,7 @@ import { renderTemplate, onFhirServer } from '../data/templates.js'
 import { FhirClient, FhirFetchError } from '../fhir/client.js'
 import { outgoingTraceparent } from '../observability/trace-context.js'
 import { renderCards } from './cards-text.js'
+import { ClientSigner, SigningKeyError } from './client-jwt.js'
 import { findDrug, knownDrugNames, RXNORM } from './drugs.js'
 
 export const INVOKE_USAGE = `Usage: cat-cds invoke --fhir-server URL --patient ID [options]
@@ -26,6 +27,9 @@ Builds a CDS Hooks request for a patient on a FHIR server, calls a CAT-CDS servi
                       (its CDS_FHIR_ALLOWLIST must list the FHIR server's origin)
   --service-url URL   service base, discovery URL or service URL (default http://localhost:3000)
   --token TOKEN       FHIR access token: used for prefetching and passed on as fhirAuthorization
+  --sign-key PEM      sign each call with a CDS client JWT (ES384, aud = the exact URL called) using this
+                      private key; needs --iss. \`cat-cds keys generate\` makes one and its trusted-clients file
+  --iss URL           the issuer of those JWTs (the service's CDS_TRUSTED_CLIENTS must list it)
   --user REF          userId in the context (default Practitioner/cat-cds-cli)
   --json              print the service's JSON response instead of readable cards
   -h, --help          show this text
@@ -59,6 +63,8 @@ interface Options {
   prefetch: boolean
   serviceUrl: string
   token: string | undefined
+  signKey: string | undefined
+  iss: string | undefined
   user: string
   json: boolean
 }
@@ -81,6 +87,8 @@ function parseOptions (argv: string[]): Options | 'help' {
         'no-prefetch': { type: 'boolean', default: false },
         'service-url': { type: 'string', default: 'http://localhost:3000' },
         token: { type: 'string' },
+        'sign-key': { type: 'string' },
+        iss: { type: 'string' },
         user: { type: 'string', default: 'Practitioner/cat-cds-cli' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
@@ -106,6 +114,9 @@ function parseOptions (argv: string[]): Options | 'help' {
     throw new InvokeError('patient-view has no order: leave out --drug and --order', 2)
   }
   if (values.drug !== undefined && values.order !== undefined) throw new InvokeError('pass either --drug or --order, not both', 2)
+  if ((values['sign-key'] === undefined) !== (values.iss === undefined)) {
+    throw new InvokeError('--sign-key and --iss go together: the key signs, the issuer names whose key it is', 2)
+  }
   return {
     fhirServer: fhirServer.replace(/\/+$/, ''),
     patient,
@@ -115,6 +126,8 @@ function parseOptions (argv: string[]): Options | 'help' {
     prefetch: !values['no-prefetch'],
     serviceUrl: values['service-url'].replace(/\/+$/, ''),
     token: values.token,
+    signKey: values['sign-key'],
+    iss: values.iss,
     user: values.user,
     json: values.json
   }
@@ -156,13 +169,13 @@ function draftOrders (options: Options): Array<Record<string, unknown>> {
 }
 
 /** Service endpoint and its prefetch templates, from the discovery document. */
-async function discover (options: Options, io: InvokeIo): Promise<{ url: string, service: Discovered }> {
+async function discover (options: Options, signer: ClientSigner | undefined, io: InvokeIo): Promise<{ url: string, service: Discovered }> {
   const m = /^(.*\/cds-services)(?:\/([^/]+))?$/.exec(options.serviceUrl)
   const discoveryUrl = m?.[1] ?? `${options.serviceUrl}/cds-services`
   const wantedId = m?.[2]
   io.stderr(`cat-cds: discovering services at ${discoveryUrl}\n`)
-  const res = await call(discoveryUrl, { headers: { accept: 'application/json' } }, 'CDS service')
-  if (res.status === 401) throw new InvokeError(notSignedHint(discoveryUrl))
+  const res = await call(discoveryUrl, { headers: { accept: 'application/json', ...await authorization(signer, discoveryUrl) } }, 'CDS service')
+  if (res.status === 401) throw new InvokeError(refusalHint(discoveryUrl, res, options))
   if (!res.ok) throw new InvokeError(`service discovery at ${discoveryUrl} answered HTTP ${res.status}; check --service-url`)
   const body = await res.json().catch(() => undefined) as { services?: Discovered[] } | undefined
   const services = Array.isArray(body?.services) ? body.services : []
@@ -177,8 +190,27 @@ async function discover (options: Options, io: InvokeIo): Promise<{ url: string,
   return { url: `${discoveryUrl}/${service.id}`, service }
 }
 
-function notSignedHint (url: string): string {
-  return `${url} requires a signed CDS client JWT (CDS_AUTH=jwt) and cat-cds invoke sends none; for local testing run the service with CDS_AUTH=off`
+/** A CDS client JWT for this exact URL, when --sign-key was given. */
+async function authorization (signer: ClientSigner | undefined, url: string): Promise<Record<string, string>> {
+  return signer === undefined ? {} : { authorization: `Bearer ${await signer.sign(url)}` }
+}
+
+/** What to do about a 401, from the reason code the service puts in WWW-Authenticate. */
+function refusalHint (url: string, res: Response, options: Options): string {
+  const reason = /error_description="([a-z_]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1] ?? 'unknown'
+  if (options.signKey === undefined) {
+    return `${url} requires a signed CDS client JWT (CDS_AUTH=jwt; reason: ${reason}): pass --sign-key and --iss ` +
+      '(`npx cat-cds keys generate` makes a key and the trusted-clients file for the service), or run the service with CDS_AUTH=off'
+  }
+  const fix: Record<string, string> = {
+    audience_mismatch: `the service does not accept ${new URL(url).origin} as its own address: add it to the service's CDS_PUBLIC_URL, or call it by an address listed there (its boot log lists them)`,
+    unknown_issuer: `the service does not trust the issuer ${options.iss ?? ''}: its CDS_TRUSTED_CLIENTS file must list it (the trusted-clients.json \`keys generate\` wrote)`,
+    unknown_key: 'the service trusts the issuer but not this key: point its CDS_TRUSTED_CLIENTS at the trusted-clients.json written with this key, and restart it',
+    alg_not_allowed: 'the service does not allow ES384 for this issuer: add "ES384" to its algorithms in the trusted-clients file',
+    expired: 'the token was already expired when it arrived: check this machine\'s clock',
+    not_yet_valid: 'the token is dated in the future for the service: check this machine\'s clock'
+  }
+  return `${url} refused the signed call (401, reason: ${reason}): ${fix[reason] ?? 'see the service log line "CDS client authentication failed"'}`
 }
 
 async function call (url: string, init: RequestInit, what: string): Promise<Response> {
@@ -230,6 +262,22 @@ async function prefetch (options: Options, service: Discovered, request: HookReq
   return out
 }
 
+async function loadSigner (options: Options): Promise<ClientSigner | undefined> {
+  if (options.signKey === undefined || options.iss === undefined) return undefined
+  let pem: string
+  try {
+    pem = readFileSync(options.signKey, 'utf8')
+  } catch (err) {
+    throw new InvokeError(`cannot read --sign-key file ${options.signKey} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, 2)
+  }
+  try {
+    return await ClientSigner.fromPem(pem, options.iss)
+  } catch (err) {
+    if (!(err instanceof SigningKeyError)) throw err
+    throw new InvokeError(`--sign-key ${options.signKey}: ${err.message}`, 2)
+  }
+}
+
 export async function invoke (argv: string[], io: InvokeIo): Promise<number> {
   try {
     const options = parseOptions(argv)
@@ -238,7 +286,8 @@ export async function invoke (argv: string[], io: InvokeIo): Promise<number> {
       return 0
     }
     const orders = draftOrders(options)
-    const { url, service } = await discover(options, io)
+    const signer = await loadSigner(options)
+    const { url, service } = await discover(options, signer, io)
     const context: Record<string, unknown> = { userId: options.user, patientId: options.patient }
     if (options.hook !== 'patient-view') {
       context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: orders.map((resource) => ({ resource })) }
@@ -268,10 +317,11 @@ export async function invoke (argv: string[], io: InvokeIo): Promise<number> {
 
     io.stderr(`cat-cds: calling ${url}\n`)
     const started = performance.now()
-    const res = await call(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(request) }, 'CDS service')
+    const headers = { 'content-type': 'application/json', accept: 'application/json', ...await authorization(signer, url) }
+    const res = await call(url, { method: 'POST', headers, body: JSON.stringify(request) }, 'CDS service')
     const body = await res.json().catch(() => undefined) as { cards?: unknown[], message?: string } | undefined
     io.stderr(`cat-cds: HTTP ${res.status} in ${Math.round(performance.now() - started)} ms\n`)
-    if (res.status === 401) throw new InvokeError(notSignedHint(url))
+    if (res.status === 401) throw new InvokeError(refusalHint(url, res, options))
     if (res.status === 412) {
       const hint = /not allow-listed/.test(body?.message ?? '')
         ? `\nThe service may not call ${options.fhirServer}: add ${new URL(options.fhirServer).origin} to its CDS_FHIR_ALLOWLIST, or drop --no-prefetch.`

@@ -12,6 +12,7 @@ Commands:
   audit export       write the audit trail (invocations, decisions, feedback) as NDJSON or FHIR
   audit import       read an NDJSON audit export into the store (e.g. moving SQLite → PostgreSQL)
   invoke             call a service for a patient on a FHIR server and print the cards (cat-cds invoke --help)
+  keys generate      write a test CDS client's ES384 key pair and the trusted-clients file that trusts it
   sandbox            start a local FHIR R4 server with the synthetic patients and the service using it
                      (development only; npm run sandbox)
   example [name]     print an example hook request dated today (no name: list the examples)
@@ -72,6 +73,11 @@ export async function main (argv: string[]): Promise<number | undefined> {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
         colour: process.stdout.isTTY && process.env.NO_COLOR === undefined
+      })
+    case 'keys':
+      return await (await import('./keys.js')).runKeys(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s)
       })
     case 'sandbox':
       return await sandbox(rest)
