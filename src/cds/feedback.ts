@@ -88,6 +88,9 @@ export interface FeedbackRoutesOptions {
   strict: boolean
 }
 
+/** The shape of a reason code we are willing to write into a log line. */
+const LOGGABLE_CODE = /^[A-Za-z0-9._:-]{1,64}$/
+
 const STORE_UNAVAILABLE = { error: 'store_unavailable', message: 'The feedback could not be stored; retry later' }
 
 export async function feedbackRoutes (app: FastifyInstance, options: FeedbackRoutesOptions): Promise<void> {
@@ -132,8 +135,22 @@ export async function feedbackRoutes (app: FastifyInstance, options: FeedbackRou
     }
 
     parsed.entries.forEach((e, i) => {
+      const rule = issued.get(e.card)?.ruleId ?? 'unknown'
       // Repeats are acknowledged but counted once.
-      if (added[i] === true) options.metrics.feedback.inc({ outcome: e.outcome, rule: issued.get(e.card)?.ruleId ?? 'unknown' })
+      if (added[i] === true) options.metrics.feedback.inc({ outcome: e.outcome, rule })
+      // One line per item, so an integrator sees feedback arrive. Identifiers and codes only: never
+      // the comment, and a reason code that is not token-shaped (free text) is not written out.
+      request.log.info({
+        feedback: {
+          service: service.id,
+          rule,
+          card: e.card,
+          outcome: e.outcome,
+          acceptedSuggestions: e.acceptedSuggestions ?? [],
+          overrideReason: e.overrideReason === null ? null : LOGGABLE_CODE.test(e.overrideReason.code) ? e.overrideReason.code : '(not a code)',
+          repeat: added[i] !== true
+        }
+      }, 'feedback received')
     })
     return {}
   })

@@ -90,6 +90,31 @@ describe.each(DIALECTS)('feedback: %s', (dialect) => {
     ].sort())
   })
 
+  it('logs one line per item with ids, outcome and reason code only: no comment, no free text, no patient', async () => {
+    const card = await issueCard()
+    const suggestion = card.suggestions[0]?.uuid ?? ''
+    const comment = 'Discussed with Mrs Quixtar, MRN 4411-22'
+    await send({
+      feedback: [
+        { card: card.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: suggestion }], outcomeTimestamp: '2026-11-02T10:00:00Z' },
+        { card: card.uuid, outcome: 'overridden', overrideReason: { reason: { system: 'urn:x', code: 'palliative', display: 'Palliative care' }, userComment: comment }, outcomeTimestamp: '2026-11-02T10:01:00Z' },
+        { card: card.uuid, outcome: 'overridden', overrideReason: { code: 'patient prefers tablets, see note', system: 'urn:x' }, outcomeTimestamp: '2026-11-02T10:02:00Z' }
+      ]
+    }).expect(200)
+    const lines = t.logs.records.filter((r) => r.msg === 'feedback received' && (r.feedback as { card?: string } | undefined)?.card === card.uuid)
+    expect(lines.map((r) => r.feedback)).toEqual([
+      { service: 'cat-order-select', rule: FIRED_RULE, card: card.uuid, outcome: 'accepted', acceptedSuggestions: [suggestion], overrideReason: null, repeat: false },
+      { service: 'cat-order-select', rule: FIRED_RULE, card: card.uuid, outcome: 'overridden', acceptedSuggestions: [], overrideReason: 'palliative', repeat: false },
+      { service: 'cat-order-select', rule: FIRED_RULE, card: card.uuid, outcome: 'overridden', acceptedSuggestions: [], overrideReason: '(not a code)', repeat: false }
+    ])
+    const text = JSON.stringify(lines)
+    for (const secret of [comment, 'Quixtar', 'Palliative care', 'prefers tablets']) expect(text).not.toContain(secret)
+    // A repeat is logged (it arrived) and marked as such; it is stored and counted once.
+    await send({ feedback: [{ card: card.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: suggestion }], outcomeTimestamp: '2026-11-02T10:00:00Z' }] }).expect(200)
+    const repeat = t.logs.records.filter((r) => r.msg === 'feedback received' && (r.feedback as { card?: string } | undefined)?.card === card.uuid).at(-1)
+    expect(repeat?.feedback).toMatchObject({ outcome: 'accepted', repeat: true })
+  })
+
   it('acknowledges a repeated feedback every time, stores it once and counts it once', async () => {
     const card = await issueCard()
     const body = { feedback: [{ card: card.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'discussed', system: 'urn:x' } }, outcomeTimestamp: '2026-11-01T11:00:00Z' }] }
