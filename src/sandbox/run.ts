@@ -89,6 +89,9 @@ CAT-CDS sandbox is running (Ctrl-C stops both servers)
 
   FHIR R4 server  ${fhirBase}   (${patients.length} synthetic patient${patients.length === 1 ? '' : 's'})
   CDS service     ${serviceBase}/cds-services   (may call ${fhirOrigins.join(', ')})
+  Client auth     ${config.auth === 'jwt'
+    ? `JWT, clients from ${config.trustedClientsPath ?? ''}; a token's aud must be the exact URL called under ${config.publicUrls.join(', ')}`
+    : 'off: calls need no JWT (CDS_AUTH=jwt turns it on)'}
 
 Patients:
 ${patients.length > 0 ? patients.map(patientLine).join('\n') : '  (none loaded)'}
