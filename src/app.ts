@@ -30,7 +30,7 @@ import { Metrics } from './observability/metrics.js'
 import { metricsRoutes, registerHttpMetrics } from './observability/metrics-routes.js'
 import { rulePageRoutes } from './pages/routes.js'
 import type { Tracing } from './observability/tracing.js'
-import { openStore, redactStoreUrl } from './store/open.js'
+import { openStoreRetrying, redactStoreUrl } from './store/open.js'
 import { startRetention } from './store/retention.js'
 import type { AuditStore } from './store/store.js'
 import type { DestinationStream } from 'pino'
@@ -53,6 +53,8 @@ export interface AppDeps {
   tracing?: Tracing
   /** The audit store; opened from CDS_STORE_URL (and closed with the app) when omitted. */
   store?: AuditStore
+  /** Retry delays while the store cannot be opened (default 1 s doubling to 30 s); tests shorten them. */
+  storeRetryDelays?: { initialMs: number, maxMs: number }
 }
 
 export interface AuthDeps {
@@ -130,7 +132,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // After CORS, so that a browser client (the sandbox) can read a 401.
   registerClientAuth(app, { authenticator, publicUrls: config.publicUrls, metrics })
 
-  const store = deps.store ?? await openOwnStore(app, config, metrics)
+  const store = deps.store ?? await openOwnStore(app, config, metrics, deps.storeRetryDelays)
   if (config.auditHmacKey === DEVELOPMENT_AUDIT_HMAC_KEY) {
     app.log.warn('CDS_AUDIT_HMAC_KEY is not set: patient keys in the audit trail use the public development key (refused in production)')
   }
@@ -160,16 +162,31 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   return app
 }
 
-/** Opens the store CDS_STORE_URL names and closes it once the server has stopped (pending batches are written first). */
-async function openOwnStore (app: FastifyInstance, config: Config, metrics: Metrics): Promise<AuditStore> {
-  const store = await openStore(config.storeUrl, {
+/**
+ * The store CDS_STORE_URL names, opened in the background and retried until it opens: a store that is
+ * down at boot leaves the process alive and not ready instead of ending it. Closed once the server has
+ * stopped (pending batches are written first).
+ */
+async function openOwnStore (app: FastifyInstance, config: Config, metrics: Metrics, delays: AppDeps['storeRetryDelays']): Promise<AuditStore> {
+  const where = redactStoreUrl(config.storeUrl)
+  const { store, opening } = openStoreRetrying(config.storeUrl, {
     metrics,
-    onIdleError: (err) => { app.log.warn(safeError(err), 'audit store: idle connection failed') }
+    onIdleError: (err) => { app.log.warn(safeError(err), 'audit store: idle connection failed') },
+    onAttemptFailed: ({ attempt, retryInMs, error }) => {
+      // One line per attempt, no stack: the cause is the store, not this code.
+      app.log.warn({ store: where, attempt, retryInMs, errCode: (error as NodeJS.ErrnoException).code, error: firstLine(error.message) }, 'audit store unavailable: not ready; retrying')
+    },
+    onOpen: (attempts) => { app.log.info({ store: where, dialect: store.dialect, attempts }, 'audit store open') },
+    ...(delays !== undefined ? { delays } : {})
   })
-  app.log.info({ store: redactStoreUrl(config.storeUrl), dialect: store.dialect }, 'audit store open')
   // onClose hooks run after the server has stopped accepting and in-flight requests have finished.
   app.addHook('onClose', async () => { await store.close() })
+  await opening.firstAttempt
   return store
+}
+
+function firstLine (message: string): string {
+  return (message.split('\n')[0] ?? '').slice(0, 300)
 }
 
 /** Prefetch, completed from the client's FHIR server through an allow-listed, deadline-bound client. */

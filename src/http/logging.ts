@@ -55,8 +55,12 @@ function routeOf (request: FastifyRequest): string {
 
 /** Fastify's error payloads may quote request data in `message`: keep only type, code and frames. */
 export function safeError (err: Error & { code?: string }): Record<string, unknown> {
+  // An expected condition (the store still opening) is not a bug: a stack on every request would bury the one line that matters.
+  if (EXPECTED_ERRORS.has(err.name)) return { errType: err.name }
   return { errType: err.name, errCode: err.code, stack: err.stack?.split('\n').slice(1, 8).join('\n') }
 }
+
+const EXPECTED_ERRORS = new Set(['StoreNotOpenError'])
 
 /**
  * Replaces Fastify's request log lines: one line per request, written when the response is done,

@@ -3,7 +3,8 @@
 import type { Metrics } from '../observability/metrics.js'
 import { PostgresBackend } from './postgres.js'
 import { SqliteBackend, sqlitePath } from './sqlite.js'
-import { AuditStore } from './store.js'
+import { ConnectingBackend, type ConnectingOptions } from './connecting.js'
+import { AuditStore, type StoreBackend } from './store.js'
 
 export interface OpenStoreOptions {
   metrics?: Metrics | undefined
@@ -19,15 +20,30 @@ export function redactStoreUrl (url: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@')
 }
 
-export async function openStore (url: string, options: OpenStoreOptions = {}): Promise<AuditStore> {
+async function openBackend (url: string, options: OpenStoreOptions): Promise<StoreBackend> {
   const readOnly = options.readOnly === true
-  let backend
-  if (url.startsWith('sqlite:')) {
-    backend = new SqliteBackend(sqlitePath(url), { readOnly })
-  } else if (/^postgres(ql)?:\/\//.test(url)) {
-    backend = await PostgresBackend.open(url, { readOnly, ...(options.onIdleError !== undefined ? { onIdleError: options.onIdleError } : {}) })
-  } else {
-    throw new Error(`unsupported store URL ${redactStoreUrl(url)}: use sqlite:<path> or postgres://…`)
+  if (url.startsWith('sqlite:')) return new SqliteBackend(sqlitePath(url), { readOnly })
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return await PostgresBackend.open(url, { readOnly, ...(options.onIdleError !== undefined ? { onIdleError: options.onIdleError } : {}) })
   }
-  return new AuditStore(backend, { metrics: options.metrics, maxBatch: options.maxBatch })
+  throw new Error(`unsupported store URL ${redactStoreUrl(url)}: use sqlite:<path> or postgres://…`)
+}
+
+/** Opens the store now, or fails (the CLI's commands: one attempt, one error). */
+export async function openStore (url: string, options: OpenStoreOptions = {}): Promise<AuditStore> {
+  return new AuditStore(await openBackend(url, options), { metrics: options.metrics, maxBatch: options.maxBatch })
+}
+
+/**
+ * The store for the server: returned at once, opened in the background and retried until it opens
+ * (docs/operations.md#the-store-at-boot). Until then writes, reads and readiness fail with StoreNotOpenError.
+ */
+export function openStoreRetrying (url: string, options: OpenStoreOptions & Omit<ConnectingOptions, 'initialDelayMs' | 'maxDelayMs'> & { delays?: { initialMs: number, maxMs: number } }): { store: AuditStore, opening: ConnectingBackend } {
+  if (!url.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(url)) throw new Error(`unsupported store URL ${redactStoreUrl(url)}: use sqlite:<path> or postgres://…`)
+  const opening = new ConnectingBackend(url.startsWith('sqlite:') ? 'sqlite' : 'postgres', async () => await openBackend(url, options), {
+    onAttemptFailed: options.onAttemptFailed,
+    onOpen: options.onOpen,
+    ...(options.delays !== undefined ? { initialDelayMs: options.delays.initialMs, maxDelayMs: options.delays.maxMs } : {})
+  })
+  return { store: new AuditStore(opening, { metrics: options.metrics, maxBatch: options.maxBatch }), opening }
 }
