@@ -1,10 +1,27 @@
 // The README stays a short front page (issue 16) and every relative link in it and in docs/ resolves:
 // the file exists and, for an #anchor, the target has a heading with that GitHub slug.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { anchorsOf, checkLinks, githubSlug, linksOf } from '../helpers/markdown-links.js'
+import { anchorsOf, checkLinks, githubSlug, linksOf, markdownFiles } from '../helpers/markdown-links.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const README = join(ROOT, 'README.md')
+
+describe('README and docs/', () => {
+  it('README.md has at most 200 lines', () => {
+    const lines = readFileSync(README, 'utf8').replace(/\n$/, '').split('\n').length
+    expect(lines).toBeLessThanOrEqual(200)
+  })
+
+  it('every relative link in README.md and docs/**/*.md resolves, anchors included', () => {
+    const files = [README, ...markdownFiles(join(ROOT, 'docs'))]
+    expect(files.length).toBeGreaterThan(5)
+    expect(checkLinks(files, ROOT).map((b) => `${b.file}:${b.line}: ${b.target} (${b.problem})`)).toEqual([])
+  })
+})
 
 describe('the link checker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cat-cds-links-'))
