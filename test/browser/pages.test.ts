@@ -12,7 +12,7 @@ import { writeReviewPack } from '../../src/review/review-pack.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-/** Where screenshots go; `SCREENSHOT_DIR=docs/images npm run test:integration` refreshes the README's. */
+/** Where screenshots go; `SCREENSHOT_DIR=docs/images npm run test:integration` refreshes the README's and docs/clinical.md's. */
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'cat-cds-screenshots')
 
 let browser: Browser

@@ -1,4 +1,4 @@
-// `npm run sandbox` and `npx cat-cds invoke` as the README tells an integrator to use them: the
+// `npm run sandbox` and `npx cat-cds invoke` as docs/integration.md tells an integrator to use them: the
 // real commands in child processes, on loopback ports, with patients from a fixture directory.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'

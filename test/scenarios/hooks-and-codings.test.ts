@@ -1,6 +1,6 @@
 // What differs between hooks (order-select looks only at the selections; order-sign at every
-// draft) and the ways real EHRs code the same drug (decisions.md "Anticoagulant classes"; README
-// "What the service accepts from real clients").
+// draft) and the ways real EHRs code the same drug (decisions.md "Anticoagulant classes";
+// docs/integration.md "What the service accepts from real clients").
 import { MED, medicationDraft, mg, serviceDraft, LOINC, labelStart } from '../helpers/scenario-drugs.js'
 import { lmwhInstead, runScenarios, type Scenario } from '../helpers/scenario.js'
 
