@@ -80,7 +80,7 @@ const publicUrls = z.string().transform((value, ctx) => {
 /**
  * Without CDS_PUBLIC_URL (development only) every loopback spelling of this port is accepted as a
  * JWT `aud`: the public sandbox signs the exact URL it was given, and integrators type
- * `127.0.0.1` as often as `localhost` (docs/security.md#audience).
+ * `127.0.0.1` as often as `localhost` (docs/security.md#client-authentication-cds-hooks-jwt).
  */
 export function developmentPublicUrls (port: number): string[] {
   return [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]

@@ -1,5 +1,5 @@
 // `cat-cds keys generate`: a CDS client key pair and the trusted-clients file that trusts it, so
-// that JWT authentication can be tried locally with `cat-cds invoke --sign-key` (docs/integration.md#trying-jwt-authentication-locally).
+// that JWT authentication can be tried locally with `cat-cds invoke --sign-key` (docs/integration.md#trying-client-authentication-locally).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'

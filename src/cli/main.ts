@@ -8,7 +8,7 @@ import { ExampleError, runExample } from './example.js'
 const USAGE = `Usage: cat-cds <command> [options]
 
 Commands:
-  serve              start the CDS Hooks service (configured by environment variables; see README)
+  serve              start the CDS Hooks service (configured by environment variables; see docs/configuration.md)
   audit export       write the audit trail (invocations, decisions, feedback) as NDJSON or FHIR
   audit import       read an NDJSON audit export into the store (e.g. moving SQLite → PostgreSQL)
   invoke             call a service for a patient on a FHIR server and print the cards (cat-cds invoke --help)

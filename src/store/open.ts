@@ -36,7 +36,7 @@ export async function openStore (url: string, options: OpenStoreOptions = {}): P
 
 /**
  * The store for the server: returned at once, opened in the background and retried until it opens
- * (docs/operations.md#the-store-at-boot). Until then writes, reads and readiness fail with StoreNotOpenError.
+ * (docs/operations.md#when-the-store-is-down). Until then writes, reads and readiness fail with StoreNotOpenError.
  */
 export function openStoreRetrying (url: string, options: OpenStoreOptions & Omit<ConnectingOptions, 'initialDelayMs' | 'maxDelayMs'> & { delays?: { initialMs: number, maxMs: number } }): { store: AuditStore, opening: ConnectingBackend } {
   if (!url.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(url)) throw new Error(`unsupported store URL ${redactStoreUrl(url)}: use sqlite:<path> or postgres://…`)

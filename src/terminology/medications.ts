@@ -5,7 +5,7 @@
 // SNOMED substances [CEOSYS]). Codes knowledge.md marks UNVERIFIED are still recognised on input
 // (a wrong input code can only fail to match) and carry their mark. What is sent to an EHR is chosen in
 // src/terminology/orderables.ts: verified codes, except tinzaparin's UNVERIFIED RxCUI 69528 (it has no
-// verified RxNorm code), which is marked there, on the card and in the README.
+// verified RxNorm code), which is marked there, on the card and in docs/clinical.md.
 import type { Code } from '../fhir/normalize.js'
 import { SYSTEM, type CodeListing, type ListedCode } from './systems.js'
 

@@ -10,7 +10,7 @@ export const SYSTEM = {
   ucum: 'http://unitsofmeasure.org'
 } as const
 
-/** Why a code or a classification is not verified; shown in docs/rules.md and the README. */
+/** Why a code or a classification is not verified; shown in docs/rules.md and docs/clinical.md. */
 export type Unverified = string | undefined
 
 export interface ListedCode {
