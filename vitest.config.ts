@@ -9,8 +9,9 @@ export default defineConfig({
       ? { reporters: ['default', 'json'], outputFile: { json: jsonOutput } }
       : {}),
     include: ['test/**/*.test.ts'],
-    // Browser tests need Debian's chromium: `npm run test:integration` (vitest.integration.config.ts).
-    exclude: ['test/browser/**', 'node_modules/**'],
+    // Browser tests need Debian's chromium, fleet tests Debian's redis-server,
+    // and Debian's redis-server: `npm run test:integration` (vitest.integration.config.ts).
+    exclude: ['test/browser/**', 'test/fleet/**', 'node_modules/**'],
     environment: 'node',
     globalSetup: ['test/global-setup.ts', 'test/global-postgres.ts'],
     testTimeout: 30_000,

@@ -13,7 +13,9 @@ import type { HostResolver } from './fhir/egress.js'
 import { ClientAuthenticator } from './auth/verify.js'
 import { registerClientAuth } from './auth/client-auth.js'
 import { DEFAULT_JWKS_OPTIONS, JwksCache } from './auth/jwks.js'
-import { ReplayCache } from './auth/replay.js'
+import { ReplayCache, type ReplayGuard } from './auth/replay.js'
+import { SharedCache } from './shared-cache/redis.js'
+import { SharedReplayGuard } from './shared-cache/replay.js'
 import { loadTrustedClients } from './auth/trusted-clients.js'
 import { clientErrorHandler } from './http/client-errors.js'
 import { createCatEngine } from './engine.js'
@@ -64,7 +66,7 @@ export interface AuthDeps {
 }
 
 /** The JWT verifier for CDS_AUTH=jwt (the trusted-clients file is read and checked here, at boot). */
-async function clientAuthenticator (config: Config, deps: AuthDeps = {}): Promise<ClientAuthenticator | undefined> {
+async function clientAuthenticator (config: Config, replay: ReplayGuard, deps: AuthDeps = {}): Promise<ClientAuthenticator | undefined> {
   if (config.auth === 'off') return undefined
   if (config.trustedClientsPath === undefined) throw new Error('CDS_TRUSTED_CLIENTS is required with CDS_AUTH=jwt')
   const clients = await loadTrustedClients(config.trustedClientsPath, { production: config.env === 'production' })
@@ -73,7 +75,7 @@ async function clientAuthenticator (config: Config, deps: AuthDeps = {}): Promis
     leewaySeconds: config.jwtLeewaySeconds,
     now,
     jwks: new JwksCache({ ...DEFAULT_JWKS_OPTIONS, now, ...(deps.jwksTimeoutMs !== undefined ? { timeoutMs: deps.jwksTimeoutMs } : {}) }),
-    replay: new ReplayCache()
+    replay
   })
 }
 
@@ -90,7 +92,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     freshness: { labDays: config.freshnessLabDays, weightDays: config.freshnessWeightDays },
     formulary: config.formulary
   })
-  const authenticator = await clientAuthenticator(config, deps.auth)
+  // Created before the app so a bad trusted-clients file stops the boot before anything connects.
+  const shared = config.redisUrl !== undefined ? new SharedCache(config.redisUrl) : undefined
+  const authenticator = await clientAuthenticator(config, shared !== undefined ? new SharedReplayGuard(shared) : new ReplayCache(), deps.auth)
   const app = Fastify({
     logger: loggerOptions({ level: config.logLevel, stream: deps.logStream }),
     logController: new CdsLogController(),
@@ -122,7 +126,14 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const metrics = deps.metrics ?? new Metrics()
   app.decorate('metrics', metrics)
   registerHttpMetrics(app, metrics)
-  const notFoundPreHandler = await registerRateLimit(app, config.rateLimitPerMinute)
+  if (shared !== undefined) {
+    metrics.registry.registerMetric(metrics.sharedCacheUp)
+    shared.start(app.log, (up) => { metrics.sharedCacheUp.set(up ? 1 : 0) })
+    app.addHook('onClose', async () => { await shared.close() })
+  } else if (config.env === 'production' && config.storeUrl.startsWith('postgres')) {
+    app.log.warn('CDS_REDIS_URL is not set while the store is PostgreSQL (several instances): JWT replay protection and rate limits are per instance, so a token accepted by one instance can be replayed to another')
+  }
+  const notFoundPreHandler = await registerRateLimit(app, config.rateLimitPerMinute, shared)
   registerErrorHandling(app, { notFoundPreHandler })
   registerRequestLogging(app)
   registerSecurityHeaders(app)

@@ -88,6 +88,16 @@ export function developmentPublicUrls (port: number): string[] {
 
 const StoreUrl = z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…').default('sqlite:./data/cat-cds.db')
 
+/** redis://[user:password@]host[:port][/db] or rediss:// (TLS). */
+const RedisUrl = z.string().trim().refine((value) => {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}, 'must be redis://[user:password@]host[:port][/db] or rediss://…')
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: intFrom(0, 65535).default(3000),
@@ -102,6 +112,7 @@ const EnvSchema = z.object({
   CDS_FHIR_BREAKER_FAILURES: intFrom(1, 1000).default(5),
   CDS_FHIR_BREAKER_COOLDOWN_MS: intFrom(1000, 3_600_000).default(30_000),
   CDS_STORE_URL: StoreUrl,
+  CDS_REDIS_URL: RedisUrl.optional(),
   CDS_GUIDELINE_PROFILE: z.enum(['lmwh-first', 'guideline-2023']).default('lmwh-first'),
   CDS_RATE_LIMIT: intFrom(0, 1_000_000).optional(),
   CDS_CORS_ORIGINS: originList.optional(),
@@ -152,6 +163,8 @@ export interface Config {
   readonly fhirBreakerFailures: number
   readonly fhirBreakerCooldownMs: number
   readonly storeUrl: string
+  /** Shared replay cache and rate-limit counters for a fleet; per process when undefined. */
+  readonly redisUrl: string | undefined
   readonly guidelineProfile: 'lmwh-first' | 'guideline-2023'
   /** Requests per minute per client; 0 = off. */
   readonly rateLimitPerMinute: number
@@ -249,6 +262,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     fhirBreakerFailures: e.CDS_FHIR_BREAKER_FAILURES,
     fhirBreakerCooldownMs: e.CDS_FHIR_BREAKER_COOLDOWN_MS,
     storeUrl: e.CDS_STORE_URL,
+    redisUrl: e.CDS_REDIS_URL,
     guidelineProfile: e.CDS_GUIDELINE_PROFILE,
     rateLimitPerMinute: e.CDS_RATE_LIMIT ?? (production ? 600 : 0),
     corsOrigins: Object.freeze(corsOrigins),

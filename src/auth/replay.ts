@@ -4,9 +4,14 @@
 // are refused rather than forgetting one (fail closed).
 export type ReplayVerdict = 'fresh' | 'replayed' | 'full'
 
+/** Where accepted jtis are remembered: this process (ReplayCache) or the fleet (src/shared-cache/replay.ts). */
+export interface ReplayGuard {
+  claim (key: string, until: number, now: number): ReplayVerdict | Promise<ReplayVerdict>
+}
+
 export const DEFAULT_REPLAY_CAPACITY = 100_000
 
-export class ReplayCache {
+export class ReplayCache implements ReplayGuard {
   /** key → time (ms) until which the token could still be accepted. Insertion order ≈ issue order. */
   private readonly seen = new Map<string, number>()
   /** Earliest expiry among the entries, so that a sweep only runs when it can free something. */

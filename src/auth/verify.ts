@@ -5,7 +5,7 @@
 // the 401's WWW-Authenticate challenge; nothing from the token is ever sent back.
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWSHeaderParameters, type JWTPayload } from 'jose'
 import { JwksCache, KeyLookupError, keyFrom, type VerificationKey } from './jwks.js'
-import { ReplayCache } from './replay.js'
+import type { ReplayGuard } from './replay.js'
 import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type TrustedClient } from './trusted-clients.js'
 
 export const AUTH_FAILURE_REASONS = [
@@ -59,7 +59,7 @@ export interface AuthenticatorOptions {
   /** Current time in ms since the epoch. */
   readonly now: () => number
   readonly jwks: JwksCache
-  readonly replay: ReplayCache
+  readonly replay: ReplayGuard
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i
@@ -180,7 +180,7 @@ export class ClientAuthenticator {
     }
 
     // 6. jti not seen before from this issuer
-    const verdict = this.options.replay.claim(`${iss}\n${jti}`, (exp + leeway) * 1000, now * 1000)
+    const verdict = await this.options.replay.claim(`${iss}\n${jti}`, (exp + leeway) * 1000, now * 1000)
     if (verdict === 'replayed') refuse('replayed')
     if (verdict === 'full') refuse('replay_cache_full')
 

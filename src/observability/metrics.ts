@@ -92,6 +92,13 @@ export class Metrics {
     registers: [this.registry]
   })
 
+  /** Registered only when CDS_REDIS_URL is set (see src/app.ts): without Redis there is nothing to be up. */
+  readonly sharedCacheUp = new Gauge({
+    name: 'cds_shared_cache_up',
+    help: 'Whether the shared Redis answers (1) or replay protection and rate limits have fallen back to this instance (0)',
+    registers: []
+  })
+
   constructor (options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry })
   }
