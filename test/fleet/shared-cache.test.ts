@@ -128,8 +128,12 @@ describe('a fleet sharing one Redis', () => {
 describe('without Redis', () => {
   it('warns at boot in production with a PostgreSQL store (several instances) that replay protection is per instance', async () => {
     const production = {
-      NODE_ENV: 'production', CDS_AUTH: 'jwt', CDS_TRUSTED_CLIENTS: clients, CDS_PUBLIC_URL: BASE,
-      CDS_AUDIT_HMAC_KEY: 'a-test-key-that-is-long-enough-for-the-check', CDS_CORS_ORIGINS: BASE
+      NODE_ENV: 'production',
+      CDS_AUTH: 'jwt',
+      CDS_TRUSTED_CLIENTS: clients,
+      CDS_PUBLIC_URL: BASE,
+      CDS_AUDIT_HMAC_KEY: 'a-test-key-that-is-long-enough-for-the-check',
+      CDS_CORS_ORIGINS: BASE
     }
     // A closed loopback port: the store stays unopened, which does not matter for the boot warning.
     const t = await buildTestApp({ ...production, CDS_STORE_URL: 'postgres://cat@127.0.0.1:1/cat' }, { storeRetryDelays: { initialMs: 60_000, maxMs: 60_000 } })
