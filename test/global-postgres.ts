@@ -52,6 +52,6 @@ export default async function setup (project: TestProject): Promise<(() => void)
     }
   }
   project.provide('pgAdminUrl', '')
-  project.provide('pgUnavailable', `${reasons.join('; ')}. Point CDS_TEST_PG_URL at a server, \`apt-get install postgresql\`, or run \`npm ci\` for npm's`)
+  project.provide('pgUnavailable', `${reasons.join('; ')}. Point CDS_TEST_PG_URL at a server, install PostgreSQL (\`apt-get install postgresql\`) or run \`npm ci\``)
   return undefined
 }

