@@ -1,5 +1,5 @@
 // Configuration comes only from environment variables, validated once at boot. A wrong value stops
-// the boot with a message naming the variable (design.md, "Contracts other people rely on").
+// the boot with a message naming the variable (docs/design.md#configuration).
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { DEFAULT_FORMULARY, parseFormulary, type Formulary } from './dosing/presentations.js'
@@ -195,9 +195,9 @@ export interface Config {
   readonly auditRetentionDays: number
   /** Feedback naming a card this service never issued gets 404 instead of being stored. */
   readonly feedbackStrict: boolean
-  /** Creatinine, platelets and other labs older than this many days are stale (decisions.md: 7). */
+  /** Creatinine, platelets and other labs older than this many days are stale (docs/clinical/decisions.md#freshness: 7). */
   readonly freshnessLabDays: number
-  /** A weight older than this many days is stale (decisions.md: 30). */
+  /** A weight older than this many days is stale (docs/clinical/decisions.md#freshness: 30). */
   readonly freshnessWeightDays: number
   /** The LMWH products and syringes the site stocks (CDS_FORMULARY; all three and every syringe when unset). */
   readonly formulary: Formulary

@@ -25,7 +25,7 @@ export interface CatEngineOptions {
 const relevant = (o: OrderFact): boolean => o.anticoagulant !== undefined || o.thrombolytic || o.ivcFilter
 
 /**
- * The orders a hook evaluates (decisions.md, Hooks): order-select the selected drafts, order-sign every
+ * The orders a hook evaluates (docs/clinical/decisions.md#hooks): order-select the selected drafts, order-sign every
  * draft, patient-view the active anticoagulants.
  */
 export function subjectsFor (hook: HookName, drafts: readonly OrderFact[], activeAnticoagulants: readonly OrderFact[]): OrderFact[] {

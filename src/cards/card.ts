@@ -1,4 +1,4 @@
-// Findings → CDS Hooks cards exactly as decisions.md asks: uuid, summary ≤ 140, a short Markdown detail
+// Findings → CDS Hooks cards exactly as docs/clinical/decisions.md#what-every-card-carries asks: uuid, summary ≤ 140, a short Markdown detail
 // (why, the values that decided it with their dates, what to do, short citations; ≤ 800 characters,
 // the rest on the rule page the card links to), source with the rule id as topic, suggestions that
 // delete the hazardous draft by resourceId and create the alternative, selectionBehavior, and

@@ -1,5 +1,5 @@
 // Anticoagulants `cat-cds invoke --drug` can order by name or RxNorm code. Every code comes from
-// the project's clinical knowledge base (knowledge.md §4.3: ingredient codes verified against the US
+// the project's code lists (docs/clinical/codes.md#medications: ingredient codes verified against the US
 // Core allergy-substance value set; product (SCD) codes from the VSAC "Anticoagulants for All
 // Indications" value set 2.16.840.1.113762.1.4.1248.22). Drugs whose codes are UNVERIFIED there
 // (dalteparin, tinzaparin, fondaparinux, the edoxaban ingredient) are not offered: order them

@@ -1,14 +1,14 @@
 // Which therapeutic LMWH regimens to offer in place of a hazardous order, given the patient's values.
 // Pure: numbers in, regimens out. Callers pass only fresh values; with a missing input there is no
-// alternative at all (decisions.md: no suggestion when an input needed for the dose is missing).
+// alternative at all (docs/clinical/decisions.md#suggestions: no suggestion when an input needed for the dose is missing).
 import { dalteparinTreatment, enoxaparinTreatment, halfDose, tinzaparinTreatment, type Lmwh, type Regimen } from './lmwh.js'
 import { DEFAULT_FORMULARY, syringeFor, type Formulary } from './presentations.js'
 
-/** CrCl below which LMWH is reduced or anti-Xa-guided (knowledge.md §1.8). */
+/** CrCl below which LMWH is reduced or anti-Xa-guided (docs/clinical/evidence.md#renal-impairment). */
 export const LMWH_RENAL_THRESHOLD = 30
-/** NCCN gives enoxaparin 1 mg/kg once daily for CrCl 20–30; below 20 no dose is computed (§1.8). */
+/** NCCN gives enoxaparin 1 mg/kg once daily for CrCl 20–30; below 20 no dose is computed (docs/clinical/evidence.md#renal-impairment). */
 export const LMWH_NO_DOSE_BELOW_CRCL = 20
-/** Platelet thresholds of the ISTH SSC 2018 algorithm (knowledge.md §1.7), × 10⁹/L. */
+/** Platelet thresholds of the ISTH SSC 2018 algorithm (docs/clinical/evidence.md#thrombocytopenia), × 10⁹/L. */
 export const PLATELETS_FULL_DOSE = 50
 export const PLATELETS_HOLD = 25
 /** Dalteparin label (US, cancer VTE): platelets 50–100 × 10⁹/L → the daily dose less 2 500 IU. */

@@ -181,14 +181,14 @@ export function escalatedDose (current: CurrentDose, factor: 1.2 | 1.25): Escala
   return capped > current.dose ? { ...current, dose: capped, capped: true } : undefined
 }
 
-/** The highest standard treatment dose per kg per day (knowledge.md §2.1), the reference for "50 %". */
+/** The highest standard treatment dose per kg per day (docs/clinical/dosing.md#parenteral-treatment-doses), the reference for "50 %". */
 const FULL_DAILY_PER_KG: Readonly<Record<Lmwh, number>> = { enoxaparin: 2, dalteparin: 200, tinzaparin: 175 }
 /** 50 % of the reference, plus 10 % for rounding to a syringe. */
 const HALF_DOSE_TOLERANCE = 0.55
 
 /**
  * Whether an LMWH daily dose is at most half the treatment dose for this weight — the reduction the
- * ISTH SSC 2018 algorithm gives for platelets 25–50 × 10⁹/L (knowledge.md §1.7, §2.2). With CrCl < 30
+ * ISTH SSC 2018 algorithm gives for platelets 25–50 × 10⁹/L (docs/clinical/evidence.md#thrombocytopenia, docs/clinical/dosing.md#dose-changes). With CrCl < 30
  * the enoxaparin reference is the renally adjusted 1 mg/kg/day.
  */
 export function isReducedDose (agent: Lmwh, dailyDose: number, weightKg: number, renalAdjusted: boolean): boolean {

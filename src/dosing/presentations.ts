@@ -1,6 +1,6 @@
-// The LMWH presentations a ward can give a dose from (docs/clinical/dosing.md, "Doses a ward can
-// give"), and the site formulary that says which of them are stocked. Pure data and arithmetic: the
-// formulary file is read and checked at boot (src/app.ts), never here.
+// The LMWH presentations a ward can give a dose from (docs/clinical/dosing.md#doses-a-ward-can-give),
+// and the site formulary that says which of them are stocked. Pure data and arithmetic: the formulary
+// file is read and checked at boot (src/app.ts), never here.
 import { z } from 'zod'
 
 export type Lmwh = 'enoxaparin' | 'dalteparin' | 'tinzaparin'

@@ -1,4 +1,4 @@
-// Active cancers and VTE events, per the definitions of decisions.md: codes are matched in plain
+// Active cancers and VTE events, per the definitions of docs/clinical/decisions.md#definitions: codes are matched in plain
 // TypeScript against the value sets; FHIRPath reads status, onset and abatement of the matches only.
 import { addDuration, addMonths, daysBetween, isoDay, parseFhirDate } from '../fhir/dates.js'
 import { codingsOf, isObject, namesOf, num, str, type Code, type Json } from '../fhir/normalize.js'
@@ -7,9 +7,9 @@ import { isCatheterThrombosis, matchMalignancy, matchVte, type CancerGroup, type
 import { matchPopulation, type PopulationKind } from '../terminology/populations.js'
 import { FP } from './fhirpath.js'
 
-/** Acute VTE: onset ≤ 30 days (decisions.md; ISTH SSC 2018 cut-off). */
+/** Acute VTE: onset ≤ 30 days (docs/clinical/decisions.md#vte; ISTH SSC 2018 cut-off). */
 export const ACUTE_VTE_DAYS = 30
-/** Treatment window: onset ≤ 6 months (decisions.md). */
+/** Treatment window: onset ≤ 6 months (docs/clinical/decisions.md#vte). */
 export const TREATMENT_WINDOW_MONTHS = 6
 
 const ACTIVE = new Set(['active', 'recurrence', 'relapse'])
@@ -68,7 +68,7 @@ function onsetOf (condition: Json, birthDateMs: number | undefined): VteFact['on
   return recorded === undefined ? undefined : { ms: recorded.ms, text: recorded.text, source: 'recorded' }
 }
 
-/** decisions.md: a cancer with an abatement in the past is not active (a future date is ignored). */
+/** docs/clinical/decisions.md#active-cancer: a cancer with an abatement in the past is not active (a future date is ignored). */
 function abated (condition: Json, nowMs: number): boolean {
   if (FP.condition.abated(condition)[0] !== true) return false
   const date = FP.condition.abatementDate(condition).map(parseFhirDate).find((d) => d !== undefined)

@@ -70,7 +70,7 @@ function readRange (obs: Json): ReferenceRange | undefined {
 
 /**
  * When a result was obtained, read in plain TypeScript: it is needed for every candidate to find the
- * newest, and FHIRPath costs far more per resource (perf-security.md §3). FHIRPath then reads the
+ * newest, and FHIRPath costs far more per resource (docs/design.md#fhirpath). FHIRPath then reads the
  * status, value and reference range of the newest results only.
  */
 export function whenOf (obs: Json): FhirInstant | undefined {

@@ -1,4 +1,4 @@
-// The patients the labels single out (docs/clinical/rules.md, CAT-23…25): pregnancy and breast-feeding
+// The patients the labels single out (docs/rules.md, CAT-23…25; codes in docs/clinical/codes.md#special-populations-and-sites-issue-14): pregnancy and breast-feeding
 // (Conditions and status Observations), dialysis (Conditions and recent dialysis Procedures), and hepatic
 // impairment with a Child-Pugh estimate from the data on file. Plain data, for the rules.
 import { addMonths, daysBetween, parseFhirDate } from '../fhir/dates.js'

@@ -10,9 +10,9 @@ import { isHeparin, orderFacts, type OrderFact, type OrderFacts } from './orders
 import { specialPopulations, type DialysisFact, type SpecialPopulations } from './populations.js'
 
 export interface Freshness {
-  /** Creatinine, platelets and the other laboratory values (decisions.md: 7 days). */
+  /** Creatinine, platelets and the other laboratory values (docs/clinical/decisions.md#freshness: 7 days). */
   readonly labDays: number
-  /** Body weight (decisions.md: 30 days). */
+  /** Body weight (docs/clinical/decisions.md#freshness: 30 days). */
   readonly weightDays: number
 }
 
@@ -99,7 +99,7 @@ export function missingFromLab (lab: LabInput): MissingInput | undefined {
   }
 }
 
-/** Cockcroft–Gault: (140 − age) × weight / (72 × SCr mg/dL), × 0.85 for women (decisions.md). */
+/** Cockcroft–Gault: (140 − age) × weight / (72 × SCr mg/dL), × 0.85 for women (docs/clinical/decisions.md#crcl). */
 export function cockcroftGault (ageYears: number, weightKg: number, creatinineMgDl: number, sex: Sex): number {
   const crcl = ((140 - ageYears) * weightKg) / (72 * creatinineMgDl)
   return sex === 'female' ? crcl * 0.85 : crcl

@@ -31,6 +31,9 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g,
 
 function ruleSection (rule: Rule): string {
   const lines = [
+    // A stable anchor (docs/rules.md#cat-02) for citations, whatever the title says.
+    `<a id="${rule.id.toLowerCase()}"></a>`,
+    '',
     `## ${rule.id} — ${rule.title}`,
     '',
     `- **Version:** ${rule.version}`,
@@ -58,7 +61,7 @@ export function renderRuleCatalogue (): string {
     '_Generated from the rule metadata in `src/rules` and the value sets in `src/terminology` by `npm run docs:rules`. Do not edit by hand: a test fails when this file is stale._',
     '',
     `Every card names its rule: \`source.topic\` = \`{ "system": "${RULE_CATALOGUE_SYSTEM}", "code": "<rule id>", "display": "<title>" }\` and \`source.label\` = "${SOURCE_LABEL}". ` +
-      'The clinical decisions behind the rules are in the project\'s clinical design notes (decisions.md), the evidence in its knowledge base (knowledge.md); where they disagree, decisions.md wins.',
+      'The clinical decisions behind the rules are in docs/clinical/decisions.md, the evidence in docs/clinical/evidence.md, doses in docs/clinical/dosing.md and codes in docs/clinical/codes.md; where the decisions and the evidence disagree, the decisions win.',
     '',
     '## Policy profiles (`CDS_GUIDELINE_PROFILE`)',
     '',

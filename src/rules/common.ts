@@ -118,7 +118,7 @@ export function currentVte (s: PatientSnapshot): VteFact | undefined {
 /**
  * A treatment dose: DOACs and VKAs always; LMWH unless its daily dose is prophylactic; undefined
  * (unknown) for an LMWH whose dose cannot be read, and for fondaparinux and UFH, whose prophylactic
- * doses knowledge.md does not give.
+ * doses docs/clinical/dosing.md#parenteral-treatment-doses does not give.
  */
 export function isFullDose (o: OrderFact): boolean | undefined {
   const cls = o.anticoagulant?.class
@@ -166,7 +166,7 @@ export interface LmwhOffer {
 
 /**
  * Weight-based therapeutic LMWH in place of the subject drafts. Needs fresh weight, CrCl and platelets
- * (decisions.md: no suggestion when an input the dose needs is missing). patient-view has no draft to
+ * (docs/clinical/decisions.md#suggestions: no suggestion when an input the dose needs is missing). patient-view has no draft to
  * replace, so nothing is proposed there.
  */
 export function lmwhOffer (s: PatientSnapshot, ctx: RuleContext, prefer?: Lmwh): LmwhOffer {

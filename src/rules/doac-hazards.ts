@@ -1,6 +1,6 @@
-// DOAC hazards in CAT (decisions.md): luminal GI/GU cancer (CAT-02), strong CYP3A4/P-gp interacting
+// DOAC hazards in CAT (docs/clinical/decisions.md#doac-hazards): luminal GI/GU cancer (CAT-02), strong CYP3A4/P-gp interacting
 // drugs (CAT-03), CrCl < 30 mL/min (CAT-04), platelets < 50 × 10⁹/L (CAT-05, any full-dose
-// anticoagulant). Each is `warning`, `critical` only at the label/hold thresholds decisions.md names.
+// anticoagulant). Each is `warning`, `critical` only at the label/hold thresholds docs/clinical/decisions.md#severity names.
 import { LMWH_RENAL_THRESHOLD, PLATELETS_DALTEPARIN_REDUCE, PLATELETS_FULL_DOSE, PLATELETS_HOLD } from '../dosing/alternatives.js'
 import { isReducedDose } from '../dosing/lmwh.js'
 import type { PatientSnapshot } from '../facts/snapshot.js'
@@ -27,8 +27,8 @@ export const CAT02: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ISTH18, EVIDENCE.ASCO23, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ITAC22, EVIDENCE.HOKUSAI, EVIDENCE.SELECTD, EVIDENCE.CARAVAGGIO],
   inputs: ['DOAC draft', 'active cancer codes (ICD-10-CM, SNOMED CT)', 'weight, CrCl, platelets (for the LMWH suggestion)'],
-  logic: 'Fires when a DOAC is drafted for a CAT patient whose active cancer is luminal gastrointestinal (ICD-10-CM C15–C21, C26) or genitourinary (C51–C68). The text is site-specific: upper-GI bleeding in Hokusai VTE Cancer and SELECT-D for GI cancer, urinary-tract bleeding for GU cancer, and Caravaggio\'s apixaban result for both. Suggests replacing the DOAC with weight-based LMWH; for GI cancer the card notes that apixaban is an alternative (CHEST 2021, NCCN 2B). Hepatobiliary/pancreatic cancers (C22–C25) do not trigger it: decisions.md limits the hazard to luminal GI cancer.',
-  notCoded: 'Active GI mucosal lesions (ulcer, gastritis, oesophagitis, colitis) and "no resection" of an upper-GI primary: knowledge.md gives no codes for them, so neither triggers nor raises the card. The card stays `warning` because decisions.md reserves `critical` for label contraindications and hold thresholds.',
+  logic: 'Fires when a DOAC is drafted for a CAT patient whose active cancer is luminal gastrointestinal (ICD-10-CM C15–C21, C26) or genitourinary (C51–C68). The text is site-specific: upper-GI bleeding in Hokusai VTE Cancer and SELECT-D for GI cancer, urinary-tract bleeding for GU cancer, and Caravaggio\'s apixaban result for both. Suggests replacing the DOAC with weight-based LMWH; for GI cancer the card notes that apixaban is an alternative (CHEST 2021, NCCN 2B). Hepatobiliary/pancreatic cancers (C22–C25) do not trigger it: docs/clinical/decisions.md#doac-hazards limits the hazard to luminal GI cancer.',
+  notCoded: 'Active GI mucosal lesions (ulcer, gastritis, oesophagitis, colitis) and "no resection" of an upper-GI primary: docs/clinical/codes.md has no codes for them, so neither triggers nor raises the card. The card stays `warning` because docs/clinical/decisions.md#severity reserves `critical` for label contraindications and hold thresholds.',
   requiresCat: true,
   overrideReasons: [REASON.apixabanGi, REASON.preference, REASON.haematology, REASON.palliative],
   cardValues: ['Active cancer', 'Draft order', 'Current order'],
@@ -82,7 +82,7 @@ const maintenanceMg = (o: OrderFact): number | undefined => {
 }
 
 /**
- * What a given interacting drug means for a given DOAC (knowledge.md §1.3(3), §2.3). `undefined` = no
+ * What a given interacting drug means for a given DOAC (docs/clinical/evidence.md#where-doacs-are-not-preferred item 3, docs/clinical/dosing.md#doac-renal-limits-and-interactions). `undefined` = no
  * relevant interaction; `'needs-crcl'` = dabigatran with a P-gp inhibitor, which matters only below
  * CrCl 50 and cannot be judged without it.
  */
@@ -96,7 +96,7 @@ function interaction (agent: Anticoagulant, doac: OrderFact, drug: InteractingDr
     case 'apixaban':
     case 'rivaroxaban':
       if (strongDualInhibitor) {
-        // Where the label says "avoid", the card is critical (knowledge.md §3.2 CAT-03; decisions.md).
+        // Where the label says "avoid", the card is critical (docs/rules.md#cat-03; docs/clinical/decisions.md#open-clinical-questions).
         if (agent === 'rivaroxaban') return { drug, indicator: 'critical', advice: `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor: avoid with rivaroxaban (label)` }
         return maintenanceMg(doac) === 2.5
           ? { drug, indicator: 'critical', advice: `${drug.key} is a combined P-gp and strong CYP3A4 inhibitor and apixaban is already 2.5 mg: avoid the combination (label)` }
@@ -135,9 +135,9 @@ export const CAT03: Rule = {
   severity: { 'lmwh-first': 'critical where the label says avoid (strong dual inducer; rivaroxaban or apixaban 2.5 mg with a strong dual inhibitor; dabigatran with a P-gp inhibitor at CrCl < 50); otherwise warning', 'guideline-2023': 'critical where the label says avoid (strong dual inducer; rivaroxaban or apixaban 2.5 mg with a strong dual inhibitor; dabigatran with a P-gp inhibitor at CrCl < 50); otherwise warning' },
   evidence: [EVIDENCE.DOAC_US, EVIDENCE.ITAC19, EVIDENCE.NCCN24, EVIDENCE.ASCO23, EVIDENCE.DDI_ASH, EVIDENCE.ITAC22],
   inputs: ['DOAC draft (agent and dose)', 'active and drafted MedicationRequests of interacting drugs', 'CrCl (dabigatran with a P-gp inhibitor only)', 'weight, CrCl, platelets (for the LMWH suggestion)'],
-  logic: 'Fires when a DOAC is drafted while an interacting drug is active or drafted; critical where the label says avoid (knowledge.md CAT-03: "critical if the label says avoid"). Strong dual CYP3A4 + P-gp inducers (rifampin, carbamazepine, phenytoin, phenobarbital, St John\'s wort) → critical: avoid with every DOAC. Rivaroxaban with a combined strong inhibitor → critical (avoid). Apixaban with a combined strong inhibitor → warning: halve the dose; critical (avoid) if already 2.5 mg. Dabigatran with a P-gp inhibitor when CrCl < 50 → critical (avoid). Apalutamide (a strong CYP3A4 inducer, Erleada label) is a strong dual inducer → critical (avoid). Apixaban/rivaroxaban with the oncology interactors of ASH-SAP (imatinib, crizotinib, lapatinib, nilotinib, idelalisib, abiraterone, ciclosporin, tacrolimus, enzalutamide, mitotane) → warning. Dexamethasone, a moderate CYP3A4 inducer (Decadron label) that no DOAC label names, raises no card. Edoxaban 60 mg with a drug on its P-gp inhibitor lists — EU SmPC: ciclosporin, dronedarone, erythromycin, ketoconazole; US label section 14.2: verapamil, quinidine, azithromycin, clarithromycin, erythromycin, itraconazole, ketoconazole — → warning: 30 mg. Moderate or P-gp-only inhibitors (amiodarone, verapamil, quinidine, fluconazole) with apixaban/rivaroxaban, and tamoxifen, raise no card. Suggests weight-based LMWH.',
-  unverified: ['Per-drug strong/moderate inhibitor and inducer classes come from the DOAC labels, which knowledge.md could not retrieve verbatim (§6); see the UNVERIFIED list.'],
-  notCoded: 'Impaired GI absorption and hepatic disease (ITAC/NCCN relative contraindications) have no codes in knowledge.md.',
+  logic: 'Fires when a DOAC is drafted while an interacting drug is active or drafted; critical where the label says avoid (the catalogue as first proposed: "critical if the label says avoid"; docs/clinical/decisions.md#open-clinical-questions). Strong dual CYP3A4 + P-gp inducers (rifampin, carbamazepine, phenytoin, phenobarbital, St John\'s wort) → critical: avoid with every DOAC. Rivaroxaban with a combined strong inhibitor → critical (avoid). Apixaban with a combined strong inhibitor → warning: halve the dose; critical (avoid) if already 2.5 mg. Dabigatran with a P-gp inhibitor when CrCl < 50 → critical (avoid). Apalutamide (a strong CYP3A4 inducer, Erleada label) is a strong dual inducer → critical (avoid). Apixaban/rivaroxaban with the oncology interactors of ASH-SAP (imatinib, crizotinib, lapatinib, nilotinib, idelalisib, abiraterone, ciclosporin, tacrolimus, enzalutamide, mitotane) → warning. Dexamethasone, a moderate CYP3A4 inducer (Decadron label) that no DOAC label names, raises no card. Edoxaban 60 mg with a drug on its P-gp inhibitor lists — EU SmPC: ciclosporin, dronedarone, erythromycin, ketoconazole; US label section 14.2: verapamil, quinidine, azithromycin, clarithromycin, erythromycin, itraconazole, ketoconazole — → warning: 30 mg. Moderate or P-gp-only inhibitors (amiodarone, verapamil, quinidine, fluconazole) with apixaban/rivaroxaban, and tamoxifen, raise no card. Suggests weight-based LMWH.',
+  unverified: ['Per-drug strong/moderate inhibitor and inducer classes come from the DOAC labels, which could not be read verbatim (docs/clinical/evidence.md#known-gaps); see the UNVERIFIED list.'],
+  notCoded: 'Impaired GI absorption and hepatic disease (ITAC/NCCN relative contraindications) have no codes in docs/clinical/codes.md.',
   requiresCat: true,
   overrideReasons: [REASON.interactionManaged, REASON.haematology, REASON.preference],
   cardValues: ['Current order', 'Draft order'],
@@ -185,12 +185,12 @@ export const CAT03: Rule = {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Edoxaban: 30 mg when CrCl 15–50 or weight ≤ 60 kg (knowledge.md §2.3). */
+/** Edoxaban: 30 mg when CrCl 15–50 or weight ≤ 60 kg (docs/clinical/dosing.md#doac-renal-limits-and-interactions). */
 const EDOXABAN_REDUCED_MG = 30
 const EDOXABAN_RENAL_UPPER = 50
 const EDOXABAN_LOW_WEIGHT_KG = 60
 
-/** What each DOAC's renal statement says (knowledge.md §2.3 table: [DOAC-US], [CCJM]). */
+/** What each DOAC's renal statement says (docs/clinical/dosing.md#doac-renal-limits-and-interactions: [DOAC-US], [CCJM]). */
 const RENAL_LABEL: Readonly<Record<string, string>> = {
   apixaban: 'Apixaban: the US labelling tabulated in 2016 gives no dose change for renal function, but there are no prospective data below CrCl 30.',
   rivaroxaban: 'Rivaroxaban: avoid below CrCl 15 (CCJM table; the 2016 table says avoid below 30); no data at 15–29.',
@@ -263,8 +263,8 @@ export const CAT04: Rule = {
 /**
  * A full dose for the thrombocytopenia algorithm: DOACs and VKAs; an LMWH above the prophylactic
  * threshold unless it is already at most 50 % of the weight-based treatment dose (then it is the
- * reduction the algorithm asks for). Fondaparinux and UFH doses are not classified (knowledge.md gives
- * no prophylactic dose for them) and count as not full.
+ * reduction the algorithm asks for). Fondaparinux and UFH doses are not classified (docs/clinical/dosing.md#parenteral-treatment-doses
+ * gives no prophylactic dose for them) and count as not full.
  */
 function fullDoseAt (o: OrderFact, s: PatientSnapshot): boolean {
   if (isFullDose(o) !== true) return false

@@ -1,6 +1,6 @@
-// The evidence the rules cite (knowledge.md §1–§2 and §7). Keys follow knowledge.md's source keys.
-// A year is given where knowledge.md (or the publication itself) states it; secondary tables whose
-// year knowledge.md does not record carry none rather than a guessed one.
+// The evidence the rules cite (docs/clinical/evidence.md, docs/clinical/dosing.md). Keys follow the source keys of docs/clinical/evidence.md#sources.
+// A year is given where that list (or the publication itself) states it; secondary tables whose year
+// it does not record carry none rather than a guessed one.
 import type { Evidence } from './types.js'
 
 export const EVIDENCE = {

@@ -35,7 +35,7 @@ export const CAT08: Rule = {
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.NCCN24, EVIDENCE.ITAC22, EVIDENCE.ONCOL_T6, EVIDENCE.DOSE_ASCO],
   inputs: ['LMWH order at a treatment dose, or fondaparinux', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)'],
-  logic: 'Fires when a treatment-dose LMWH (or fondaparinux) is ordered (drafted, or active on patient-view) and Cockcroft–Gault CrCl is below 30 mL/min, unless enoxaparin is already at 1 mg/kg once daily; silent while HIT is suspected (CAT-21). Recommendation: enoxaparin 1 mg/kg once daily (NCCN, CrCl 20–30) or anti-Xa-guided dalteparin/tinzaparin, or UFH; fondaparinux is avoided below 30 (knowledge.md §2.1, an extension of the catalogue\'s LMWH trigger). Suggests enoxaparin 1 mg/kg once daily for CrCl 20–30; no computed dose below 20.',
+  logic: 'Fires when a treatment-dose LMWH (or fondaparinux) is ordered (drafted, or active on patient-view) and Cockcroft–Gault CrCl is below 30 mL/min, unless enoxaparin is already at 1 mg/kg once daily; silent while HIT is suspected (CAT-21). Recommendation: enoxaparin 1 mg/kg once daily (NCCN, CrCl 20–30) or anti-Xa-guided dalteparin/tinzaparin, or UFH; fondaparinux is avoided below 30 (docs/clinical/dosing.md#parenteral-treatment-doses, an extension of the catalogue\'s LMWH trigger). Suggests enoxaparin 1 mg/kg once daily for CrCl 20–30; no computed dose below 20.',
   requiresCat: true,
   overrideReasons: [REASON.antiXa, REASON.renalStable, REASON.haematology],
   cardValues: ['Draft order', 'Current order', 'CrCl', 'Weight'],

@@ -1,4 +1,4 @@
-// Override reasons a clinician would really pick (decisions.md gives the first examples). Codes are
+// Override reasons a clinician would really pick (docs/clinical/decisions.md#override-reasons gives the first examples). Codes are
 // this project's own (system OVERRIDE_REASON_SYSTEM in src/cards); feedback analytics group by them.
 import type { OverrideReason } from './types.js'
 

@@ -1,4 +1,4 @@
-// The two policy profiles a site chooses with CDS_GUIDELINE_PROFILE (decisions.md). They differ only
+// The two policy profiles a site chooses with CDS_GUIDELINE_PROFILE (docs/clinical/decisions.md#policy-profiles). They differ only
 // where the guidelines leave a choice: a DOAC for CAT without a hazard (CAT-01). Hazards (CAT-02…05),
 // VKA (CAT-06) and early stopping (CAT-07) are judged the same under both.
 import type { Profile } from './types.js'

@@ -1,5 +1,5 @@
 // The patients the labels single out: pregnancy and breast-feeding (CAT-23), dialysis and end-stage
-// kidney disease (CAT-24), hepatic impairment (CAT-25). docs/clinical/rules.md gives the sources.
+// kidney disease (CAT-24), hepatic impairment (CAT-25). docs/clinical/codes.md#special-populations-and-sites-issue-14 gives the sources.
 import type { Doac } from '../dosing/doac.js'
 import { childPughClass, type ChildPughClass, type StatusReading } from '../facts/populations.js'
 import { dialysisBasis } from '../facts/snapshot.js'

@@ -27,8 +27,8 @@ export const CAT11: Rule = {
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC19, EVIDENCE.CHEST16],
   inputs: ['ServiceRequest draft for IVC filter insertion (recognised by name)', 'VTE onset', 'active or drafted anticoagulants'],
   logic: 'Fires when an IVC filter insertion is drafted for a CAT patient. ASCO 2023 (rec. 4.4): no filter for established or chronic VTE (> 4 weeks), for temporary contraindications such as surgery, or for primary prevention; a filter may be offered for an absolute contraindication to anticoagulation in the acute phase (< 4 weeks), or as a last resort when thrombosis progresses despite optimal anticoagulation (ASCO 2019, ITAC 2019). CHEST: no filter in a patient who is anticoagulated. The card says which of these apply (VTE older than 4 weeks; anticoagulant active or drafted).',
-  notCoded: 'knowledge.md §4.5 found no SNOMED CT or CPT code for IVC filter insertion, so the order is recognised by its name ("vena cava filter", "IVC filter") in text/display — the fallback decisions.md sets for drugs — and never when coded (SNOMED 233439000) or worded as a removal. A documented contraindication to anticoagulation cannot be recognised, so the card always asks for it.',
-  unverified: ['IVC filter insertion has no verified code (knowledge.md §4.5); it is recognised by name only.'],
+  notCoded: 'No SNOMED CT or CPT code for IVC filter insertion was found (docs/clinical/codes.md#procedures), so the order is recognised by its name ("vena cava filter", "IVC filter") in text/display — the fallback docs/clinical/decisions.md#anticoagulant-classes sets for drugs — and never when coded (SNOMED 233439000) or worded as a removal. A documented contraindication to anticoagulation cannot be recognised, so the card always asks for it.',
+  unverified: ['IVC filter insertion has no verified code (docs/clinical/codes.md#procedures); it is recognised by name only.'],
   requiresCat: true,
   overrideReasons: [REASON.contraindication, REASON.progression, REASON.haematology],
   cardValues: ['Draft order', 'VTE', 'Current order'],
@@ -94,7 +94,7 @@ export const CAT12: Rule = {
 
 // ---------------------------------------------------------------------------------------------
 
-const CAT13_UNVERIFIED = ['C79.31 (secondary malignant neoplasm of brain) is not listed in knowledge.md.']
+const CAT13_UNVERIFIED = ['C79.31 (secondary malignant neoplasm of brain) is not in the reference code lists (docs/clinical/codes.md#cancer).']
 
 export const CAT13: Rule = {
   id: 'CAT-13',
@@ -145,7 +145,7 @@ export const CAT13: Rule = {
 
 const NOT_RESPONDING_MONTHS = 3
 
-/** D-dimer within the observation's own reference range (FEU and DDU differ; knowledge.md §4.4). */
+/** D-dimer within the observation's own reference range (FEU and DDU differ; docs/clinical/codes.md#laboratory-and-vital-signs). */
 function ddimerNormal (lab: LabInput): boolean {
   const r = lab.reading
   const range = r?.referenceRange
@@ -163,7 +163,7 @@ export const CAT14: Rule = {
   evidence: [EVIDENCE.VENOUS_LMS, EVIDENCE.ITAC22],
   inputs: ['DVT conditions (clinical status, onset)', 'anticoagulant orders (active, or drafted with prior history)', 'latest D-dimer and its own reference range'],
   logic: 'The only rule that may fire without known cancer (seed case c). Fires when a DVT is still active more than 3 months after its onset while the patient is on an anticoagulant (active order; on order hooks an anticoagulant draft for a patient with an anticoagulant history), or when VTE recurred on therapy, and the latest D-dimer — measured after those 3 months (or after the recurrence began) — is within the observation\'s own reference range. Info: consider a non-thrombotic venous obstruction such as venous leiomyosarcoma; CEUS, CECT or MRI. Low specificity.',
-  notCoded: 'Repeat-imaging orders are not required: decisions.md defines "not responding" without them.',
+  notCoded: 'Repeat-imaging orders are not required: docs/clinical/decisions.md#not-responding-to-anticoagulation defines "not responding" without them.',
   requiresCat: false,
   overrideReasons: [REASON.imagingDone, REASON.adherence],
   cardValues: ['VTE', 'On therapy', 'D-dimer'],

@@ -15,7 +15,7 @@ export interface Evidence {
   readonly guideline: string
   /** A public copy of the source, where the project's reference list gives one (rule pages link it). */
   readonly url?: string
-  /** Absent for secondary tables whose year knowledge.md does not record; every rule cites at least one dated guideline. */
+  /** Absent for secondary tables whose year docs/clinical/evidence.md#sources does not record; every rule cites at least one dated guideline. */
   readonly year?: number
   /** Citation precise enough to find the statement. */
   readonly ref: string
@@ -36,7 +36,7 @@ export interface RuleMeta {
   readonly logic: string
   /** Parts of the catalogue trigger that cannot be coded from the documents, and why. */
   readonly notCoded?: string
-  /** Facts the rule relies on that knowledge.md marks UNVERIFIED. */
+  /** Facts the rule relies on that docs/clinical/ marks UNVERIFIED (docs/clinical/evidence.md#known-gaps, docs/clinical/codes.md). */
   readonly unverified?: readonly string[]
   /** False only for CAT-14 and CAT-20, the rules that may fire for a patient without a current CAT. */
   readonly requiresCat: boolean

@@ -21,7 +21,7 @@ export function fmt (value: number, digits = 0): string {
   return `${r < 0 ? '−' : ''}${grouped}${dec !== undefined ? `.${dec}` : ''}`
 }
 
-/** CrCl thresholds the rules compare against, mL/min (knowledge.md §1.8, §2.3). */
+/** CrCl thresholds the rules compare against, mL/min (docs/clinical/evidence.md#renal-impairment, docs/clinical/dosing.md#doac-renal-limits-and-interactions). */
 const CRCL_THRESHOLDS = [15, 20, 30, 50]
 
 /**
@@ -137,7 +137,7 @@ export function vteLine (v: VteFact): string {
   return `VTE: ${v.display} (${codeText(v.coding.system, v.coding.code)}), ${onset}${ago}, status ${v.clinicalStatus ?? 'not recorded'}${siteRule(v)}`
 }
 
-/** The rule of thumb a site carries (docs/clinical/rules.md, special sites), said on every card that shows the VTE. */
+/** The rule of thumb a site carries (docs/clinical/codes.md#special-populations-and-sites-issue-14), said on every card that shows the VTE. */
 export function siteRule (v: VteFact): string {
   if (v.catheterRelated) return ' — catheter-related: treat ≥ 3 months and while the catheter is in place (ASCO 2023, ITAC 2022)'
   if (v.region === 'splanchnic') return ' — splanchnic vein thrombosis: treated as VTE when symptomatic (ITAC 2022); an incidental one is decided case by case'

@@ -4,7 +4,7 @@
 // (the patient list), reads, `GET /{Type}?…` and `POST /{Type}/_search` searches, plus writes and
 // transactions for loading more data. Development tool only (medplum is a devDependency).
 //
-// The wrapper fills the gaps of the in-memory repository (engineering.md §6): bare-id `patient=x`
+// The wrapper fills the gaps of the in-memory repository (docs/design.md#local-fhir-server): bare-id `patient=x`
 // is rewritten to `Patient/x`, searchset entries get `fullUrl`s, and searches are paged with
 // `self`/`next` links built on the origin the client called.
 import cors from '@fastify/cors'

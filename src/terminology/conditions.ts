@@ -1,5 +1,5 @@
 // Condition value sets: venous thromboembolism and malignancy (with the groups the rules need).
-// Sources: knowledge.md §4.1–4.2. ICD-10-CM codes match with or without the dot and in any case;
+// Sources: docs/clinical/codes.md#venous-thromboembolism and docs/clinical/codes.md#cancer. ICD-10-CM codes match with or without the dot and in any case;
 // SNOMED CT has no hierarchy here (no terminology server), so only the listed concepts match.
 import type { Code } from '../fhir/normalize.js'
 import { SYSTEM, type CodeListing, type ListedCode } from './systems.js'
@@ -15,7 +15,7 @@ export function normaliseIcd10 (code: string): string {
 export type VteKind = 'pe' | 'dvt' | 'other'
 
 /**
- * Sites with their own rule of thumb (docs/clinical/rules.md): upper-extremity DVT (catheter-related:
+ * Sites with their own rule of thumb (docs/clinical/codes.md#special-populations-and-sites-issue-14): upper-extremity DVT (catheter-related:
  * ≥ 3 months and while the catheter is in place) and splanchnic vein thrombosis (treated as VTE).
  */
 export type VteRegion = 'upper-extremity' | 'splanchnic'
@@ -60,14 +60,14 @@ const ICD_VTE: readonly IcdVteEntry[] = [
   icdVte('I80.2', 'dvt', 'deep vessels of lower extremity', 'Phlebitis and thrombophlebitis of other and unspecified deep vessels of lower extremity', { family: true }),
   icdVte('I80.3', 'other', 'lower extremity', 'Phlebitis and thrombophlebitis of lower extremities, unspecified'),
   icdVte('I80.9', 'other', 'unspecified site', 'Phlebitis and thrombophlebitis of unspecified site'),
-  // knowledge.md §4.1: found in public code lists, not in the VSAC set and not checked against CMS tables.
+  // docs/clinical/codes.md#venous-thromboembolism: found in public code lists, not in the VSAC set and not checked against CMS tables.
   icdVte('I82.5', 'dvt', 'deep veins of lower extremity (chronic)', 'Chronic embolism and thrombosis of deep veins of lower extremity',
-    { family: true, unverified: 'chronic DVT family I82.5-: exact codes not checked against CMS tables (knowledge.md §4.1)' }),
+    { family: true, unverified: 'chronic DVT family I82.5-: exact codes not checked against CMS tables (docs/clinical/codes.md#venous-thromboembolism)' }),
   icdVte('I82.4Z', 'dvt', 'distal deep veins of lower extremity', 'Acute embolism and thrombosis of deep veins of distal lower extremity',
-    { family: true, unverified: 'distal acute DVT family I82.4Z-: not in the VSAC set (knowledge.md §4.1)' }),
+    { family: true, unverified: 'distal acute DVT family I82.4Z-: not in the VSAC set (docs/clinical/codes.md#venous-thromboembolism)' }),
   icdVte('I82.221', 'dvt', 'inferior vena cava (chronic)', 'Chronic embolism and thrombosis of inferior vena cava',
-    { unverified: 'chronic IVC thrombosis: not in the VSAC set (knowledge.md §4.1)' }),
-  // Upper-extremity acute DVT and splanchnic vein thrombosis (docs/clinical/codes.md, special sites).
+    { unverified: 'chronic IVC thrombosis: not in the VSAC set (docs/clinical/codes.md#venous-thromboembolism)' }),
+  // Upper-extremity acute DVT and splanchnic vein thrombosis (docs/clinical/codes.md#special-populations-and-sites-issue-14).
   icdVte('I82.A1', 'dvt', 'axillary vein', 'Acute embolism and thrombosis of axillary vein', UPPER),
   icdVte('I82.B1', 'dvt', 'subclavian vein', 'Acute embolism and thrombosis of subclavian vein', UPPER),
   icdVte('I82.C1', 'dvt', 'internal jugular vein', 'Acute embolism and thrombosis of internal jugular vein', UPPER),
@@ -109,7 +109,7 @@ const SNOMED_VTE: ReadonlyMap<string, SnomedVteEntry> = new Map([
   { code: '59282003', kind: 'pe', site: PE, display: 'Pulmonary embolism' },
   { code: '233935004', kind: 'pe', site: PE, display: 'Pulmonary thromboembolism' },
   { code: '429098002', kind: 'other', site: 'vein', display: 'Thromboembolism of vein' },
-  // Used by Synthea [SYN], not listed in the VSAC excerpt of knowledge.md §4.1.
+  // Used by Synthea [SYN], not among the VSAC concepts of docs/clinical/codes.md#venous-thromboembolism.
   { code: '706870000', kind: 'pe', site: PE, display: 'Acute pulmonary embolism' },
   { code: '132281000119108', kind: 'dvt', site: 'deep vein', display: 'Acute deep venous thrombosis' }
 ].map((e) => [e.code, e as SnomedVteEntry]))
@@ -133,7 +133,7 @@ export function matchVte (coding: Code): VteMatch | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Malignancy — VSAC "All Primary and Secondary Cancer" 2.16.840.1.113762.1.4.1111.161 (v20200310):
-// ICD-10-CM C00–C96 (C7A/C7B included). Excluded per decisions.md: C44 (basal/squamous skin cancer,
+// ICD-10-CM C00–C96 (C7A/C7B included). Excluded per docs/clinical/decisions.md#active-cancer: C44 (basal/squamous skin cancer,
 // also excluded by Hokusai), Z85 (history only) and D37–D49 (uncertain behaviour) — the last two lie
 // outside C00–C96 and so never match.
 
@@ -159,25 +159,25 @@ interface IcdGroupRule {
   readonly unverified?: string
 }
 
-const GROUP_SOURCE = 'knowledge.md §4.2 ICD-10-CM group table (category titles checked in the VSAC cancer value sets)'
+const GROUP_SOURCE = 'docs/clinical/codes.md#cancer ICD-10-CM group table (category titles checked in the VSAC cancer value sets)'
 
 export const ICD_CANCER_GROUPS: readonly IcdGroupRule[] = [
   { group: 'luminal-gi', categories: [['C15', 'C21'], ['C26', 'C26']], source: GROUP_SOURCE },
   { group: 'hepatobiliary-pancreatic', categories: [['C22', 'C25']], source: GROUP_SOURCE },
-  // Female genital C51–C58, male genital C60–C63, urinary C64–C68 (knowledge.md §3.2 CAT-02: C51–C68).
+  // Female genital C51–C58, male genital C60–C63, urinary C64–C68 (docs/rules.md#cat-02: C51–C68).
   { group: 'gu', categories: [['C51', 'C68']], source: GROUP_SOURCE },
   {
     group: 'brain',
     categories: [['C70', 'C72']],
     prefixes: ['C79.31'],
     source: GROUP_SOURCE,
-    unverified: 'C79.31 (secondary malignant neoplasm of brain) is an ICD-10-CM code not listed in knowledge.md; membership of the VSAC Malignant Intracranial Neoplasm Group 2.16.840.1.113762.1.4.1170.3 not checked'
+    unverified: 'C79.31 (secondary malignant neoplasm of brain) is an ICD-10-CM code not in the reference code lists (docs/clinical/codes.md#cancer); membership of the VSAC Malignant Intracranial Neoplasm Group 2.16.840.1.113762.1.4.1170.3 not checked'
   },
   {
     group: 'haematological',
     categories: [['C81', 'C96']],
     source: 'ICD-10-CM block C81–C96 (malignant neoplasms of lymphoid, haematopoietic and related tissue)',
-    unverified: 'the C81–C96 block is ICD-10-CM chapter structure, not part of knowledge.md\'s group table'
+    unverified: 'the C81–C96 block is ICD-10-CM chapter structure, not part of the reference group table (docs/clinical/codes.md#cancer)'
   },
   { group: 'metastatic', categories: [['C77', 'C79'], ['C7B', 'C7B']], prefixes: ['C80.0'], source: GROUP_SOURCE },
   { group: 'soft-tissue-sarcoma', categories: [['C49', 'C49']], prefixes: ['C48.0'], source: GROUP_SOURCE }
@@ -231,7 +231,7 @@ export const CONDITION_LISTINGS: readonly CodeListing[] = [
   },
   {
     title: 'Catheter-related thrombosis marker (ICD-10-CM)',
-    source: 'ICD-10-CM T82.868- (docs/clinical/codes.md, special sites); with an upper-extremity DVT, or on the same Condition as a VTE',
+    source: 'ICD-10-CM T82.868- (docs/clinical/codes.md#special-populations-and-sites-issue-14); with an upper-extremity DVT, or on the same Condition as a VTE',
     codes: [{ system: SYSTEM.icd10cm, code: `${CATHETER_THROMBOSIS.written}-`, display: CATHETER_THROMBOSIS.display }]
   },
   {
@@ -241,7 +241,7 @@ export const CONDITION_LISTINGS: readonly CodeListing[] = [
   },
   {
     title: 'Malignancy (ICD-10-CM): C00–C96 except C44, and the groups rules use',
-    source: 'VSAC All Primary and Secondary Cancer 2.16.840.1.113762.1.4.1111.161 (v20200310); groups per knowledge.md §4.2',
+    source: 'VSAC All Primary and Secondary Cancer 2.16.840.1.113762.1.4.1111.161 (v20200310); groups per docs/clinical/codes.md#cancer',
     codes: ICD_CANCER_GROUPS.map((g): ListedCode => ({
       system: SYSTEM.icd10cm,
       code: [...g.categories.map(([from, to]) => from === to ? from : `${from}–${to}`), ...(g.prefixes ?? [])].join(', '),

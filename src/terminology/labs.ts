@@ -1,4 +1,4 @@
-// Laboratory and vital-sign LOINC groups (knowledge.md §4.4) and the unit conversions the rules need.
+// Laboratory and vital-sign LOINC groups (docs/clinical/codes.md#laboratory-and-vital-signs) and the unit conversions the rules need.
 // A value whose unit is not recognised is unusable: it is never converted by guesswork.
 import { SYSTEM, type CodeListing } from './systems.js'
 
@@ -23,7 +23,7 @@ const table = (entries: Record<string, number>) => {
   return (unit: string): number | undefined => map.get(canonicalUnit(unit))
 }
 
-/** 88.4 µmol/L of creatinine = 1 mg/dL (decisions.md). */
+/** 88.4 µmol/L of creatinine = 1 mg/dL (docs/clinical/decisions.md#crcl). */
 export const CREATININE_UMOL_PER_MGDL = 88.4
 
 /** 17.1 µmol/L of bilirubin = 1 mg/dL (molar mass 584.7 g/mol). */
@@ -52,7 +52,7 @@ export const LAB_GROUPS: Readonly<Record<LabKind, LabGroup>> = {
     codes: [
       ...['62238-1', '98979-8', '48642-3', '48643-1', '77147-7', '69405-9', '88293-6', '88294-4', '50210-4', '94677-2', '98980-6']
         .map((code) => ({ code, display: 'Glomerular filtration rate, estimated' })),
-      { code: '33914-3', display: 'Glomerular filtration rate, estimated (MDRD)', unverified: 'absent from the VSAC set; accepted on input only (knowledge.md §4.4)' }
+      { code: '33914-3', display: 'Glomerular filtration rate, estimated (MDRD)', unverified: 'absent from the VSAC set; accepted on input only (docs/clinical/codes.md#laboratory-and-vital-signs)' }
     ],
     unit: 'mL/min/1.73 m²',
     factor: table({ 'mL/min/{1.73_m2}': 1, 'mL/min/1.73m2': 1, 'mL/min/1.73_m2': 1, 'mL/min': 1 })
@@ -102,7 +102,7 @@ export const LAB_GROUPS: Readonly<Record<LabKind, LabGroup>> = {
     factor: table({ 'g/dL': 1, 'g/L': 0.1 })
   },
   // D-dimer comes as FEU or DDU, so it is never converted: "normal" is judged against the
-  // observation's own reference range (knowledge.md §4.4).
+  // observation's own reference range (docs/clinical/codes.md#laboratory-and-vital-signs).
   ddimer: {
     kind: 'ddimer',
     title: 'D-dimer',
@@ -110,7 +110,7 @@ export const LAB_GROUPS: Readonly<Record<LabKind, LabGroup>> = {
     codes: [
       { code: '48065-7', display: 'Fibrin D-dimer FEU [Mass/volume] in Platelet poor plasma' },
       { code: '48066-5', display: 'Fibrin D-dimer DDU [Mass/volume] in Platelet poor plasma' },
-      { code: '71427-9', display: 'Fibrin D-dimer FEU [Mass/volume] in Blood by Immunoassay', unverified: 'LOINC 71427-9 marked UNVERIFIED in knowledge.md §4.4' }
+      { code: '71427-9', display: 'Fibrin D-dimer FEU [Mass/volume] in Blood by Immunoassay', unverified: 'LOINC 71427-9 marked UNVERIFIED in docs/clinical/codes.md#laboratory-and-vital-signs' }
     ],
     unit: ''
   },
@@ -165,7 +165,7 @@ export const LAB_GROUPS: Readonly<Record<LabKind, LabGroup>> = {
   }
 }
 
-/** LOINC codes an order-lab suggestion may use (knowledge.md §3.2 CAT-15). */
+/** LOINC codes an order-lab suggestion may use (docs/rules.md#cat-15). */
 export const ORDERABLE_LOINC = {
   creatinine: { system: SYSTEM.loinc, code: '2160-0', display: 'Creatinine [Mass/volume] in Serum or Plasma' },
   platelets: { system: SYSTEM.loinc, code: '777-3', display: 'Platelets [#/volume] in Blood by Automated count' },

@@ -1,10 +1,10 @@
 // Medication value sets: anticoagulant classes, thrombolytics and the CYP3A4/P-gp interacting drugs.
 // A drug is recognised by RxNorm ingredient or product (SCD) code, ATC code or SNOMED CT substance,
-// and — only when no code matches — by its ingredient name in `text`/`display` (decisions.md).
-// Sources: knowledge.md §4.3 ([USCORE] ingredient codes, VSAC product codes, ATC [CEOSYS][KIP-DK],
-// SNOMED substances [CEOSYS]). Codes knowledge.md marks UNVERIFIED are still recognised on input
+// and — only when no code matches — by its ingredient name in `text`/`display` (docs/clinical/decisions.md#anticoagulant-classes).
+// Sources: docs/clinical/codes.md#medications ([USCORE] ingredient codes, VSAC product codes, ATC [CEOSYS][KIP-DK],
+// SNOMED substances [CEOSYS]). Codes marked UNVERIFIED there are still recognised on input
 // (a wrong input code can only fail to match) and carry their mark. What is sent to an EHR is chosen in
-// src/terminology/orderables.ts: verified codes, except tinzaparin's UNVERIFIED RxCUI 69528 (it has no
+// src/terminology/orderables.ts: verified codes, except tinzaparin's UNVERIFIED RxCUI 69646 (it has no
 // verified RxNorm code), which is marked there, on the card and in docs/clinical.md.
 import type { Code } from '../fhir/normalize.js'
 import { SYSTEM, type CodeListing, type ListedCode } from './systems.js'
@@ -31,7 +31,7 @@ interface DrugEntry<K extends string> {
   readonly codes: readonly DrugCode[]
 }
 
-const UNVERIFIED_RXCUI = 'RxCUI marked UNVERIFIED in knowledge.md §4.3 (resolve via RxNav before use)'
+const UNVERIFIED_RXCUI = 'RxCUI marked UNVERIFIED in docs/clinical/codes.md#anticoagulants (resolve via RxNav before use)'
 const SECONDARY_ONLY = 'RxCUI confirmed only in secondary code lists, not in RxNorm itself (UNVERIFIED)'
 
 const rx = (code: string, display: string, unverified?: string): DrugCode =>
@@ -43,9 +43,9 @@ interface AnticoagulantEntry extends DrugEntry<Anticoagulant> {
   readonly class: AnticoagulantClass
 }
 
-// Product (SCD) codes and displays: knowledge.md §4.3 gives warfarin, dalteparin and fondaparinux as
-// RxCUI ranges; the codes inside the ranges are taken from the same VSAC value set's expansion in the
-// repository knowledge.md cites ([VSAC] cqframework/ecqm-content-qicore-2024, valueset
+// Product (SCD) codes and displays (docs/clinical/codes.md#anticoagulants): the reference gave warfarin, dalteparin and
+// fondaparinux as RxCUI ranges; the codes inside the ranges are taken from the same VSAC value set's
+// expansion in the repository it cites ([VSAC] cqframework/ecqm-content-qicore-2024, valueset
 // 2.16.840.1.113762.1.4.1248.22, expansion 20240502, RxNorm 2024-01).
 export const ANTICOAGULANTS: readonly AnticoagulantEntry[] = [
   {
@@ -85,7 +85,7 @@ export const ANTICOAGULANTS: readonly AnticoagulantEntry[] = [
         .map(([code, mg]) => rx(code as string, `warfarin sodium ${mg as string} MG Oral Tablet`)),
       atc('B01AA03', 'warfarin')]
   },
-  // decisions.md names acenocoumarol and phenprocoumon as VKAs; knowledge.md gives no code for them.
+  // docs/clinical/decisions.md#anticoagulant-classes names acenocoumarol and phenprocoumon as VKAs; docs/clinical/codes.md#anticoagulants has no code for them.
   { key: 'acenocoumarol', class: 'vka', names: ['acenocoumarol'], codes: [] },
   { key: 'phenprocoumon', class: 'vka', names: ['phenprocoumon'], codes: [] },
   {
@@ -115,7 +115,7 @@ export const ANTICOAGULANTS: readonly AnticoagulantEntry[] = [
     key: 'tinzaparin',
     class: 'lmwh',
     names: ['tinzaparin'],
-    // 69646, not the 69528 knowledge lists gave: in the one source naming both, 69528 is parnaparin.
+    // 69646, not the 69528 the reference lists gave (docs/clinical/codes.md#ingredient-codes-sent-beside-the-product): in the one source naming both, 69528 is parnaparin.
     codes: [rx('69646', 'tinzaparin', SECONDARY_ONLY), atc('B01AB10', 'tinzaparin'), sct('412608008', 'Tinzaparin')]
   },
   {
@@ -174,10 +174,10 @@ export const THROMBOLYTICS: readonly DrugEntry<string>[] = [
 ].map(([name, code]) => ({ key: name as string, names: [name as string], codes: [rx(code as string, name as string)] }))
 
 // ---------------------------------------------------------------------------------------------
-// CYP3A4 / P-gp interacting drugs. knowledge.md §1.3(3) and §2.3 say which combinations matter;
-// the per-drug classification below (strong/moderate, inhibitor/inducer) comes from the DOAC labels,
-// which knowledge.md could not retrieve verbatim, so every classification not stated in knowledge.md
-// is marked UNVERIFIED.
+// CYP3A4 / P-gp interacting drugs (docs/clinical/codes.md#interacting-drugs). docs/clinical/evidence.md#where-doacs-are-not-preferred
+// (item 3) and docs/clinical/dosing.md#doac-renal-limits-and-interactions say which combinations matter; the per-drug classification below
+// (strong/moderate, inhibitor/inducer) comes from the DOAC labels, which could not be read verbatim
+// (docs/clinical/evidence.md#known-gaps), so every classification not stated in those pages is marked UNVERIFIED.
 
 export type Cyp3a4Effect = 'strong-inhibitor' | 'inhibitor' | 'strong-inducer' | 'inducer'
 export type PgpEffect = 'inhibitor' | 'inducer'
@@ -185,7 +185,7 @@ export type PgpEffect = 'inhibitor' | 'inducer'
 export interface InteractingDrug extends DrugEntry<string> {
   readonly cyp3a4?: Cyp3a4Effect
   readonly pgp?: PgpEffect
-  /** Listed by ASH-SAP [DDI-ASH] as an oncology drug interacting with DOACs (knowledge.md §1.3). */
+  /** Listed by ASH-SAP [DDI-ASH] as an oncology drug interacting with DOACs (docs/clinical/evidence.md#where-doacs-are-not-preferred). */
   readonly oncology?: true
   /**
    * A reason for edoxaban 30 mg: the EU SmPC list (ciclosporin, dronedarone, erythromycin, ketoconazole)
@@ -200,8 +200,8 @@ export interface InteractingDrug extends DrugEntry<string> {
   readonly unverified?: string
 }
 
-const LABEL_CLASS = 'classification from the DOAC labels, not retrieved verbatim (knowledge.md §6)'
-const NAME_ONLY = 'no RxCUI in knowledge.md (listed as UNVERIFIED); recognised by name only'
+const LABEL_CLASS = 'classification from the DOAC labels, not retrieved verbatim (docs/clinical/evidence.md#known-gaps)'
+const NAME_ONLY = 'no verified RxCUI (docs/clinical/codes.md#interacting-drugs); recognised by name only'
 
 const drug = (key: string, props: Omit<InteractingDrug, 'key' | 'names' | 'codes'> & { rxnorm?: string, names?: string[] }): InteractingDrug => {
   const { rxnorm, names, ...rest } = props
@@ -210,22 +210,22 @@ const drug = (key: string, props: Omit<InteractingDrug, 'key' | 'names' | 'codes
 
 export const INTERACTING_DRUGS: readonly InteractingDrug[] = [
   // Strong combined CYP3A4 + P-gp inhibitors (apixaban/rivaroxaban label class).
-  drug('ketoconazole', { rxnorm: '6135', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban EU list (knowledge.md §2.3)', unverified: LABEL_CLASS }),
+  drug('ketoconazole', { rxnorm: '6135', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban EU list (docs/clinical/dosing.md#doac-renal-limits-and-interactions)', unverified: LABEL_CLASS }),
   drug('itraconazole', { rxnorm: '28031', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban US list', unverified: LABEL_CLASS }),
   drug('posaconazole', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
   drug('voriconazole', { cyp3a4: 'strong-inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
   drug('ritonavir', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
   drug('cobicistat', { cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', basis: 'DOAC labels', unverified: `${LABEL_CLASS}; ${NAME_ONLY}` }),
   drug('clarithromycin', { rxnorm: '21212', cyp3a4: 'strong-inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'DOAC labels; edoxaban US list', unverified: LABEL_CLASS }),
-  // Moderate inhibitors that matter only for edoxaban (EU) or dabigatran (P-gp) per knowledge.md §2.3.
-  drug('erythromycin', { rxnorm: '4053', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (knowledge.md §2.3)' }),
-  drug('dronedarone', { rxnorm: '233698', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (knowledge.md §2.3)' }),
+  // Moderate inhibitors that matter only for edoxaban (EU) or dabigatran (P-gp) per docs/clinical/dosing.md#doac-renal-limits-and-interactions.
+  drug('erythromycin', { rxnorm: '4053', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (docs/clinical/dosing.md#doac-renal-limits-and-interactions)' }),
+  drug('dronedarone', { rxnorm: '233698', cyp3a4: 'inhibitor', pgp: 'inhibitor', edoxabanReduce: true, basis: 'edoxaban EU list (docs/clinical/dosing.md#doac-renal-limits-and-interactions)' }),
   drug('verapamil', { rxnorm: '11170', pgp: 'inhibitor', edoxabanReduce: true, basis: 'P-gp inhibitor (dabigatran label); edoxaban US list', unverified: LABEL_CLASS }),
   drug('amiodarone', { rxnorm: '703', pgp: 'inhibitor', basis: 'P-gp inhibitor (dabigatran label)', unverified: LABEL_CLASS }),
   drug('quinidine', { rxnorm: '9068', pgp: 'inhibitor', edoxabanReduce: true, basis: 'P-gp inhibitor (dabigatran label); edoxaban US list', unverified: LABEL_CLASS }),
   // The Savaysa US label (section 14.2, the Hokusai-VTE list) names azithromycin for edoxaban 30 mg; it is not a DOAC hazard otherwise.
   drug('azithromycin', { rxnorm: '18631', edoxabanReduce: true, basis: 'edoxaban US list (Savaysa label section 14.2)', unverified: 'Savaysa label text read in secondary sources' }),
-  // Oncology interactors listed by ASH-SAP [DDI-ASH] (knowledge.md §1.3(3)).
+  // Oncology interactors listed by ASH-SAP [DDI-ASH] (docs/clinical/evidence.md#where-doacs-are-not-preferred, item 3).
   drug('cyclosporine', { rxnorm: '3008', names: ['cyclosporine', 'ciclosporin'], cyp3a4: 'inhibitor', pgp: 'inhibitor', oncology: true, edoxabanReduce: true, basis: '[DDI-ASH]; edoxaban EU list' }),
   drug('tacrolimus', { cyp3a4: 'inhibitor', pgp: 'inhibitor', oncology: true, basis: '[DDI-ASH]', unverified: NAME_ONLY }),
   ...['imatinib', 'crizotinib', 'lapatinib', 'nilotinib', 'idelalisib', 'abiraterone'].map((name) =>
@@ -239,8 +239,8 @@ export const INTERACTING_DRUGS: readonly InteractingDrug[] = [
   drug('apalutamide', { rxnorm: '1999574', cyp3a4: 'strong-inducer', pgp: 'inducer', oncology: true, basis: 'strong CYP3A4 inducer (Erleada US label section 7)', unverified: 'RxCUI from a secondary list; its P-gp induction from secondary sources (UNVERIFIED)' }),
   drug('mitotane', { cyp3a4: 'inducer', oncology: true, basis: '[DDI-ASH] inducer', unverified: NAME_ONLY }),
   // Strong combined CYP3A4 + P-gp inducers: "avoid" with every DOAC (apixaban: avoid strong dual
-  // inducers; edoxaban and dabigatran: avoid rifampin — knowledge.md §2.3).
-  drug('rifampin', { rxnorm: '9384', names: ['rifampin', 'rifampicin'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'knowledge.md §2.3 (avoid rifampin)' }),
+  // inducers; edoxaban and dabigatran: avoid rifampin — docs/clinical/dosing.md#doac-renal-limits-and-interactions).
+  drug('rifampin', { rxnorm: '9384', names: ['rifampin', 'rifampicin'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'docs/clinical/dosing.md#doac-renal-limits-and-interactions (avoid rifampin)' }),
   drug('carbamazepine', { rxnorm: '2002', cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
   drug('phenytoin', { rxnorm: '8183', cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
   drug('phenobarbital', { rxnorm: '8134', names: ['phenobarbital', 'phenobarbitone'], cyp3a4: 'strong-inducer', pgp: 'inducer', basis: 'DOAC labels', unverified: LABEL_CLASS }),
@@ -349,7 +349,7 @@ function matchDrug<E extends DrugEntry<string>> (codings: readonly Code[], names
     const entry = codes.get(key(c.system, c.code))
     if (entry !== undefined) return { entry, by: 'code', coding: c }
   }
-  // Name matching only when no code matches (decisions.md): any coding we know answers first.
+  // Name matching only when no code matches (docs/clinical/decisions.md#anticoagulant-classes): any coding we know answers first.
   for (const name of names) {
     const found = matcher.pattern.exec(canonicalName(name))?.[1]
     const entry = found === undefined ? undefined : matcher.byName.get(found)
@@ -385,7 +385,7 @@ const listed = (c: DrugCode): ListedCode => ({ system: c.system, code: c.code, d
 export const MEDICATION_LISTINGS: readonly CodeListing[] = [
   {
     title: 'Anticoagulants',
-    source: 'RxNorm ingredients [USCORE] v3.1.1; products VSAC Anticoagulants for All Indications 2.16.840.1.113762.1.4.1248.22 (v20220608; displays and the codes inside knowledge.md\'s ranges from its expansion 20240502 in cqframework/ecqm-content-qicore-2024); ATC [CEOSYS][KIP-DK]; SNOMED substances [CEOSYS]',
+    source: 'RxNorm ingredients [USCORE] v3.1.1; products VSAC Anticoagulants for All Indications 2.16.840.1.113762.1.4.1248.22 (v20220608; displays and the codes inside the ranges of docs/clinical/codes.md#anticoagulants from its expansion 20240502 in cqframework/ecqm-content-qicore-2024); ATC [CEOSYS][KIP-DK]; SNOMED substances [CEOSYS]',
     codes: ANTICOAGULANTS.flatMap((e) => e.codes.map(listed))
   },
   {
@@ -395,7 +395,7 @@ export const MEDICATION_LISTINGS: readonly CodeListing[] = [
   },
   {
     title: 'CYP3A4 / P-gp interacting drugs',
-    source: 'RxNorm ingredients [USCORE] v3.1.1; classification per knowledge.md §1.3(3), §2.3 and the DOAC labels',
+    source: 'RxNorm ingredients [USCORE] v3.1.1; classification per docs/clinical/codes.md#interacting-drugs and the DOAC labels',
     codes: INTERACTING_DRUGS.map((d) => ({
       system: d.codes[0]?.system ?? 'name',
       code: d.codes[0]?.code ?? d.names[0] ?? d.key,

@@ -1,4 +1,4 @@
-// The patients the labels single out (docs/clinical/codes.md, "Special populations"): pregnancy and
+// The patients the labels single out (docs/clinical/codes.md#special-populations-and-sites-issue-14): pregnancy and
 // breast-feeding (CAT-23), dialysis and end-stage kidney disease (CAT-24), hepatic impairment (CAT-25),
 // and the pregnancy-status answers. ICD-10-CM codes match with or without the dot; a `family` entry
 // matches every code below it. Liver metastases (C78.7) are deliberately absent: a secondary tumour in

@@ -1,5 +1,5 @@
 // Code system URIs (FHIR R4 canonical forms) and the shape every value set in src/terminology uses:
-// data, each list naming its source, with UNVERIFIED entries marked as knowledge.md marks them.
+// data, each list naming its source, with UNVERIFIED entries marked as docs/clinical/codes.md#verification-sources says.
 
 export const SYSTEM = {
   rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',

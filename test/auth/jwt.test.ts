@@ -1,4 +1,4 @@
-// CDS client authentication as an EHR meets it: every JWT variant of perf-security §8 is refused with
+// CDS client authentication as an EHR meets it: every JWT variant of docs/design.md#jwt-variants is refused with
 // a bare 401 and counted by reason; valid ES384 (sandbox-like) and RS384 (Epic-like) tokens pass; key
 // sets are fetched only from allow-listed URLs, which loopback servers prove by counting connections.
 import { randomUUID } from 'node:crypto'
@@ -173,7 +173,7 @@ describe('valid tokens', () => {
   })
 })
 
-describe('the 14 JWT variants of perf-security §8', () => {
+describe('the 14 JWT variants of docs/design.md#jwt-variants', () => {
   let t: TestApp
   beforeAll(async () => { t = await authApp() })
   afterAll(async () => { await t.app.close() })

@@ -1,4 +1,4 @@
-// Card content as decisions.md asks: detail with values, dates and evidence; source topic = rule id;
+// Card content as docs/clinical/decisions.md#what-every-card-carries asks: detail with values, dates and evidence; source topic = rule id;
 // suggestions that create a fully coded order a ward can give, then delete the draft by resourceId.
 import { describe, expect, it } from 'vitest'
 import { Card, type Action, type Suggestion } from '../../src/cds/response.js'

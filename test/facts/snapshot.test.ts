@@ -1,5 +1,5 @@
 // PatientSnapshot: units, dates and freshness of labs; Cockcroft–Gault; cancers and VTE per
-// decisions.md; medication orders (medicationReference, ATC/SNOMED/name, dose per day, planned end).
+// docs/clinical/decisions.md#definitions; medication orders (medicationReference, ATC/SNOMED/name, dose per day, planned end).
 import { describe, expect, it } from 'vitest'
 import { cockcroftGault } from '../../src/facts/snapshot.js'
 import {
@@ -75,7 +75,7 @@ describe('Cockcroft–Gault CrCl', () => {
   })
 })
 
-describe('cancers and VTE (decisions.md definitions)', () => {
+describe('cancers and VTE (docs/clinical/decisions.md#definitions)', () => {
   it('active cancer: active/recurrence/relapse, no past abatement, not refuted', () => {
     const s = snapshotOf({
       conditions: [

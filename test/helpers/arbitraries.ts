@@ -1,6 +1,6 @@
 // fast-check generators for hook calls and feedback as real clients send them (random patients,
 // draft orders with the sandbox's and Epic's quirks, prefetch present, null or absent), and
-// mutations of them. Codes are the verified ones of clinical/knowledge.md §4; values are random on
+// mutations of them. Codes are the verified ones of docs/clinical/codes.md; values are random on
 // purpose: these calls test robustness, not clinical content.
 import fc from 'fast-check'
 import { SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME } from './requests.js'

@@ -132,7 +132,7 @@ export const MED = {
   apixaban2_5: { coding: [rx('1364435', 'apixaban 2.5 MG Oral Tablet')], text: 'apixaban 2.5 mg tablet' },
   /** ATC only, with a brand-name text so that a name fallback cannot stand in for the code. */
   apixabanAtcOnly: { coding: [atc('B01AF02', 'apixaban')], text: 'ELIQUIS 5 MG PO TABS' },
-  /** No code at all: decisions.md lets the ingredient name in the text identify the drug. */
+  /** No code at all: docs/clinical/decisions.md#anticoagulant-classes lets the ingredient name in the text identify the drug. */
   apixabanTextOnly: { text: 'apixaban 5 mg oral tablet' },
   rivaroxaban10: { coding: [rx('1114198', 'rivaroxaban 10 MG Oral Tablet')], text: 'rivaroxaban 10 MG Oral Tablet' },
   rivaroxaban15: { coding: [rx('1232082', 'rivaroxaban 15 MG Oral Tablet')], text: 'rivaroxaban 15 mg tablet' },
@@ -254,13 +254,13 @@ export type DoseRule =
   /** dalteparin: the US label band for month 1 (to day 30 after the VTE) or months 2–6, max 18 000 IU;
    * enoxaparin 1 mg/kg q12h or 1.5 mg/kg daily; tinzaparin 175 IU/kg daily (docs/clinical/dosing.md). */
   | { kind: 'therapeutic', weightKg: number, vteAgeDays: number }
-  /** CrCl < 30: enoxaparin 1 mg/kg once daily (§2.1, CAT-08); dalteparin anti-Xa-guided (150–200 IU/kg,
-   * §2.1); UFH (§1.8, dose aPTT-adjusted, not checked). Tinzaparin has no renal rule in the documents. */
+  /** CrCl < 30: enoxaparin 1 mg/kg once daily (docs/clinical/dosing.md#parenteral-treatment-doses, CAT-08); dalteparin anti-Xa-guided (150–200 IU/kg,
+   * docs/clinical/dosing.md#parenteral-treatment-doses); UFH (docs/clinical/evidence.md#renal-impairment, dose aPTT-adjusted, not checked). Tinzaparin has no renal rule in the documents. */
   | { kind: 'renal', weightKg: number }
   /** Platelets 25–50 × 10⁹/L outside the acute high-risk phase: 50 % of the therapeutic dose or the
-   * prophylactic dose (§1.7, §2.2, CAT-05). */
+   * prophylactic dose (docs/clinical/evidence.md#thrombocytopenia, docs/clinical/dosing.md#dose-changes, CAT-05). */
   | { kind: 'platelet-reduced', weightKg: number }
-  /** Recurrence on LMWH: the same drug at the current dose + 20–25 % (§1.5, §2.2, CAT-10); ±5 %. */
+  /** Recurrence on LMWH: the same drug at the current dose + 20–25 % (docs/clinical/evidence.md#recurrent-vte-on-anticoagulation, docs/clinical/dosing.md#dose-changes, CAT-10); ±5 %. */
   | { kind: 'escalated', drug: Drug, currentDailyDose: number }
   /** A label regimen written out by hand (DOAC phases, a lead-in): every step is one of these, and every one is offered. */
   | { kind: 'fixed', steps: ReadonlyArray<{ drug: Drug, perDose: number, administrationsPerDay: number }> }

@@ -29,7 +29,7 @@ export interface Replacement {
   /** Classes the new order may belong to. */
   classes: readonly DrugClass[]
   dose: DoseRule
-  /** `delete+create` when the drug class changes (decisions.md); `any` also accepts an update of the draft. */
+  /** `delete+create` when the drug class changes (docs/clinical/decisions.md#suggestions); `any` also accepts an update of the draft. */
   form: 'delete+create' | 'any'
 }
 
@@ -153,7 +153,7 @@ export function hookRequestFor (s: Scenario, now: Date, datedToday = false): Jso
 // Checking an answer
 
 const RULE_ID = /^CAT-(0[1-9]|1[0-9]|2[0-5])$/
-// decisions.md: the detail carries the evidence (guideline and year). CAT-14 rests on case reports and
+// docs/clinical/decisions.md#identity-and-text: the detail carries the evidence (guideline and year). CAT-14 rests on case reports and
 // CAT-15 on a design principle, so they are not held to a guideline name.
 const EVIDENCE = /\b(ASCO|ITAC|NCCN|CHEST|ESC|ASH|ISTH|CLOT|Caravaggio|Hokusai|SELECT-D|API-CAT)\b|label|SmPC|prescribing information/i
 const NO_GUIDELINE_EVIDENCE = new Set(['CAT-14', 'CAT-15'])
@@ -191,10 +191,10 @@ function orderProblems (mr: Json, patientId: string, where: string): string[] {
   if ((mr.subject as Json | undefined)?.reference !== `Patient/${patientId}`) problems.push(`${where}: subject is not Patient/${patientId}`)
   const cc = mr.medicationCodeableConcept as Json | undefined
   const codings = codingsOf(cc)
-  // The CDS Hooks sandbox applies a create only with text and coding[0].code (cds-hooks.md §3.2).
+  // The CDS Hooks sandbox applies a create only with text and coding[0].code (docs/design.md#the-public-cds-hooks-sandbox).
   if (cc === undefined || typeof cc.text !== 'string' || typeof codings[0]?.code !== 'string') problems.push(`${where}: medicationCodeableConcept needs text and coding[0].code`)
-  // decisions.md: "create a weight-based LMWH MedicationRequest with RxNorm coding".
-  if (!codings.some(isRxNorm)) problems.push(`${where}: no RxNorm coding (decisions.md: "MedicationRequest with RxNorm coding")`)
+  // docs/clinical/decisions.md#suggestions: create a weight-based LMWH MedicationRequest with RxNorm coding.
+  if (!codings.some(isRxNorm)) problems.push(`${where}: no RxNorm coding (docs/clinical/decisions.md#suggestions: a MedicationRequest with RxNorm coding)`)
   // An order the EHR can apply as it stands: every dosage has a dose, timing, a route and its bounds.
   const dosages = Array.isArray(mr.dosageInstruction) ? mr.dosageInstruction as Json[] : []
   if (dosages.length === 0) problems.push(`${where}: no dosageInstruction`)
@@ -307,8 +307,8 @@ export function responseProblems (s: Scenario, patientId: string, status: number
         problems.push(`${rule}: suggestion "${sg.label}" deletes before it creates (${types.join(', ')}); the sandbox applies only the first action`)
       }
     }
-    if (card.indicator !== 'info' && card.overrideReasons === undefined) problems.push(`${rule}: ${card.indicator} card without overrideReasons (decisions.md)`)
-    if (card.detail === undefined) problems.push(`${rule}: no detail (decisions.md: finding, values, recommendation, evidence)`)
+    if (card.indicator !== 'info' && card.overrideReasons === undefined) problems.push(`${rule}: ${card.indicator} card without overrideReasons (docs/clinical/decisions.md#override-reasons)`)
+    if (card.detail === undefined) problems.push(`${rule}: no detail (docs/clinical/decisions.md#identity-and-text: finding, values, recommendation, evidence)`)
     else if (card.detail.length > 800) problems.push(`${rule}: detail of ${card.detail.length} characters (at most 800: the rest belongs on the rule page)`)
     else if (!NO_GUIDELINE_EVIDENCE.has(rule) && !EVIDENCE.test(card.detail)) problems.push(`${rule}: detail names no guideline or label as evidence`)
     for (const { creates } of suggestionOrders(card)) {
@@ -324,7 +324,7 @@ export function responseProblems (s: Scenario, patientId: string, status: number
     if (!indicators(e.indicator).includes(card.indicator)) problems.push(`${e.rule}: indicator ${card.indicator}, expected ${indicators(e.indicator).join(' or ')}`)
     if (e.replaces !== undefined) problems.push(...replacementProblems(card, e.replaces, patientId).map((p) => `${e.rule}: ${p}`))
     if (e.noNewOrder === true && suggestionOrders(card).some((o) => o.creates.some((c) => c.resource.resourceType === 'MedicationRequest'))) {
-      problems.push(`${e.rule}: suggests a medication order although an input its dose needs is missing (decisions.md: no suggestion then)`)
+      problems.push(`${e.rule}: suggests a medication order although an input its dose needs is missing (docs/clinical/decisions.md#suggestions: no suggestion then)`)
     }
     if (e.ordersLab !== undefined) problems.push(...labOrderProblems(card, e.ordersLab).map((p) => `${e.rule}: ${p}`))
     if (e.alternativeOn !== undefined) {
@@ -401,7 +401,7 @@ export function runScenarios (title: string, scenarios: readonly Scenario[]): vo
   })
 }
 
-/** decisions.md: delete the draft by resourceId + create a weight-based therapeutic LMWH (knowledge.md §2.1). */
+/** docs/clinical/decisions.md#suggestions: delete the draft by resourceId + create a weight-based therapeutic LMWH (docs/clinical/dosing.md#parenteral-treatment-doses). */
 export function lmwhInstead (draftId: string, weightKg: number, vteAgeDays: number): Replacement {
   return { draftId, classes: ['LMWH'], dose: { kind: 'therapeutic', weightKg, vteAgeDays }, form: 'delete+create' }
 }

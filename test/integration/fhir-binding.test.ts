@@ -1,6 +1,6 @@
 // A trusted client may be bound to its own FHIR servers (`fhirServers` in the trusted-clients file):
 // a call from that client naming any other fhirServer — even one allow-listed for another client — is
-// refused before any connection (perf-security.md §8: "an origin that is not bound to the token's iss").
+// refused before any connection (docs/design.md#ssrf-attempts: an origin that is not bound to the token's iss).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { dataReportEngine, patientBundle, startFhirSandbox, startLoopbackServer, type FhirSandbox, type LoopbackServer } from '../helpers/fhir.js'

@@ -1,5 +1,5 @@
 // The local FHIR sandbox answers what the service and the public CDS Hooks sandbox ask of a FHIR
-// server (cds-hooks.md §3.2), over real HTTP on loopback.
+// server (docs/design.md#the-public-cds-hooks-sandbox), over real HTTP on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { patientBundle, startFhirSandbox, type FhirSandbox } from '../helpers/fhir.js'
 

@@ -14,7 +14,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-dabi', B, { med: MED.dabigatran150, dose: mg(150), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-dabi', 75, 2) }, { rule: 'CAT-18', indicator: 'warning' }],
     afterAccepting: [],
-    basis: 'decisions.md: dabigatran is a DOAC; profile table lmwh-first CAT-01 warning + LMWH suggestion. Day 3 of the DVT with no parenteral anticoagulation before it: the Pradaxa label starts dabigatran after 5–10 days of it (CAT-18)'
+    basis: 'docs/clinical/decisions.md#anticoagulant-classes: dabigatran is a DOAC; docs/clinical/decisions.md#policy-profiles: lmwh-first CAT-01 warning + LMWH suggestion. Day 3 of the DVT with no parenteral anticoagulation before it: the Pradaxa label starts dabigatran after 5–10 days of it (CAT-18)'
   },
   {
     name: 'CAT-02 gastric cancer, guideline-2023: rivaroxaban still warns (hazard rows are profile-independent)',
@@ -24,7 +24,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-riva', 'cat-gastric-pe', { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 4), ...oral })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-riva', 62.5, 4) }],
     afterAccepting: [],
-    basis: 'decisions.md profile table: "DOAC drafted, CAT, a hazard present (CAT-02…05)" → guideline-2023 "same as lmwh-first"'
+    basis: 'docs/clinical/decisions.md#policy-profiles: DOAC drafted, CAT, a hazard present (CAT-02…05) → guideline-2023 the same as lmwh-first'
   },
   {
     name: 'CAT-03 apixaban (medicationReference to a Medication in the draft bundle) with active ketoconazole → warning',
@@ -37,7 +37,7 @@ const scenarios: Scenario[] = [
     selections: ['MedicationRequest/draft-apix'],
     expect: [{ rule: 'CAT-03', indicator: 'warning', replaces: lmwhInstead('draft-apix', 68, 12) }],
     afterAccepting: [],
-    basis: 'knowledge §3.2 CAT-03 (active MedicationRequest in the DDI list; strong CYP3A4+P-gp inhibitor with apixaban → dose advice; suggestion LMWH), §4.3 ketoconazole 6135; decisions.md resolves medicationReference against the draft bundle; not critical (decisions.md critical list)'
+    basis: 'docs/rules.md#cat-03 (active MedicationRequest in the DDI list; strong CYP3A4+P-gp inhibitor with apixaban → dose advice; suggestion LMWH), docs/clinical/codes.md#interacting-drugs ketoconazole 6135; docs/clinical/decisions.md#anticoagulant-classes resolves medicationReference against the draft bundle; not critical (docs/clinical/decisions.md#severity)'
   },
   {
     name: 'CAT-02 active bladder cancer (GU): apixaban → warning with weight-based LMWH',
@@ -46,7 +46,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-apix', 'cat-bladder-dvt', { med: MED.apixaban5, ...labelStart('apixaban', 5), ...oral })],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-apix', 80, 5) }],
     afterAccepting: [],
-    basis: 'decisions.md DOAC hazards "luminal GI or GU cancer (CAT-02)"; knowledge §3.2 CAT-02 C51–C68, §4.2 urinary C64–C68'
+    basis: 'docs/clinical/decisions.md#doac-hazards: luminal GI or GU cancer (CAT-02); docs/rules.md#cat-02 C51–C68, docs/clinical/codes.md#cancer urinary C64–C68'
   },
   {
     name: 'pancreatic cancer (C25, not luminal GI): apixaban → CAT-01, not CAT-02',
@@ -54,7 +54,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-apix', 'cat-pancreas-pe', { med: MED.apixaban5, ...labelStart('apixaban', 3), ...oral })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 60, 3) }],
-    basis: 'decisions.md (wins over knowledge §3.2 "C15–C26"): the GI hazard is "luminal GI"; knowledge §4.2 lists C22–C25 (hepatobiliary/pancreas) apart from luminal GI C15–C21, C26 (engine-notes item 1)'
+    basis: 'docs/clinical/decisions.md#doac-hazards (which wins over the C15–C26 of the catalogue as first proposed; docs/clinical/decisions.md#open-clinical-questions): the GI hazard is luminal GI; docs/clinical/codes.md#cancer lists C22–C25 (hepatobiliary/pancreas) apart from luminal GI C15–C21, C26'
   },
   {
     name: 'CAT-03 apixaban 2.5 mg renewed with ketoconazole drafted, 8 months after the PE → critical (label: avoid) + CAT-17',
@@ -65,7 +65,7 @@ const scenarios: Scenario[] = [
       medicationDraft('draft-keto', 'cat-extended-apixaban', { med: MED.ketoconazole, dose: mg(200), repeat: DAILY, ...oral })
     ],
     expect: [{ rule: 'CAT-03', indicator: 'critical' }, { rule: 'CAT-17', indicator: 'info' }],
-    basis: 'knowledge §3.2 CAT-03 "(warning; critical if the label says avoid)", "strong combined CYP3A4+P-gp inhibitor with apixaban → dose-halving advice, or avoid if on 2.5 mg"; §2.3 apixaban "avoid if already on 2.5"; decisions.md critical = label contraindications. CAT-17: renewal > 6 months (API-CAT 2.5 mg)'
+    basis: 'docs/rules.md#cat-03: critical where the label says avoid; apixaban with a combined strong inhibitor → halve the dose, avoid if already 2.5 mg; docs/clinical/dosing.md#doac-renal-limits-and-interactions: apixaban avoid if already on 2.5; docs/clinical/decisions.md#severity: critical = label contraindications. CAT-17: renewal > 6 months (API-CAT 2.5 mg)'
   },
   {
     name: 'CAT-03 edoxaban 60 mg with active rifampicin → critical',
@@ -74,7 +74,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-edox', 'cat-ddi-rifampin', { med: MED.edoxaban60, dose: mg(60), repeat: DAILY, ...oral })],
     expect: [{ rule: 'CAT-03', indicator: 'critical', replaces: lmwhInstead('draft-edox', 85, 14) }, { rule: 'CAT-19', indicator: 'warning' }],
     afterAccepting: [],
-    basis: 'knowledge §2.3 edoxaban "Avoid rifampin"; §3.2 CAT-03 "critical if the label says avoid", "any strong dual inducer → critical"; decisions.md critical list includes strong dual inducers. CrCl ≈ 115, weight 85 kg: no CAT-04 edoxaban dose issue'
+    basis: 'docs/clinical/dosing.md#doac-renal-limits-and-interactions: edoxaban, avoid rifampin; docs/rules.md#cat-03: critical where the label says avoid, any strong dual inducer → critical; docs/clinical/decisions.md#severity: the critical list includes strong dual inducers. CrCl ≈ 115, weight 85 kg: no CAT-04 edoxaban dose issue'
   },
   {
     name: 'CAT-04 CrCl ≈ 25 from creatinine in µmol/L (203 µmol/L, 76 y, 66 kg): apixaban → warning, renal LMWH or UFH',
@@ -83,7 +83,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-apix', 'cat-crcl-25', { med: MED.apixaban5, dose: mg(5), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-04', indicator: 'warning', replaces: { draftId: 'draft-apix', classes: ['LMWH', 'UFH'], dose: { kind: 'renal', weightKg: 66 }, form: 'delete+create' } }],
     afterAccepting: [],
-    basis: 'decisions.md CrCl = Cockcroft–Gault, µmol/L converted by unit: (140−76)×66/(72×203/88.4) = 25.5; knowledge §3.2 CAT-04 < 30 → warning, suggestion LMWH with anti-Xa monitoring or UFH; §2.1 enoxaparin 1 mg/kg once daily. The older normal creatinine (1.1 mg/dL) must not be used'
+    basis: 'docs/clinical/decisions.md#crcl: CrCl = Cockcroft–Gault, µmol/L converted by unit: (140−76)×66/(72×203/88.4) = 25.5; docs/rules.md#cat-04: < 30 → warning, suggestion LMWH adjusted for renal function; docs/clinical/dosing.md#parenteral-treatment-doses: enoxaparin 1 mg/kg once daily. The older normal creatinine (1.1 mg/dL) must not be used'
   },
   {
     name: 'CAT-04 CrCl ≈ 11 (3.4 mg/dL, 82 y, female, 56 kg): rivaroxaban → critical',
@@ -91,7 +91,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-riva', 'cat-crcl-11', { med: MED.rivaroxaban15, ...labelStart('rivaroxaban', 6), ...oral })],
     expect: [{ rule: 'CAT-04', indicator: 'critical' }],
-    basis: 'Cockcroft–Gault (140−82)×56/(72×3.4)×0.85 = 11.3; knowledge §3.2 CAT-04 "< 15 or dialysis → critical"; decisions.md critical list "CrCl < 15 … on a DOAC"'
+    basis: 'Cockcroft–Gault (140−82)×56/(72×3.4)×0.85 = 11.3; docs/rules.md#cat-04: < 15 → critical; docs/clinical/decisions.md#severity: CrCl < 15 on a DOAC is critical'
   },
   {
     name: 'CAT-05 platelets 30 × 10⁹/L, DVT 45 days old: apixaban → warning, reduced-dose LMWH',
@@ -100,7 +100,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-apix', 'cat-platelets-30', { med: MED.apixaban5, dose: mg(5), repeat: BID, ...oral })],
     expect: [{ rule: 'CAT-05', indicator: 'warning', replaces: { draftId: 'draft-apix', classes: ['LMWH'], dose: { kind: 'platelet-reduced', weightKg: 70 }, form: 'delete+create' } }],
     afterAccepting: [],
-    basis: 'knowledge §3.2 CAT-05 "DOAC draft with platelets < 50 → warning, suggest LMWH", 25–50 → 50 % or prophylactic LMWH; §1.7 subacute (> 30 d) row. The older platelet count (210) must not be used'
+    basis: 'docs/rules.md#cat-05: platelets 25–50 with a DOAC → warning, suggest LMWH at 50 % dose; docs/clinical/evidence.md#thrombocytopenia subacute (> 30 d) column. The older platelet count (210) must not be used'
   },
   {
     name: 'CAT-06 warfarin (ingredient code) in active CAT → warning with weight-based LMWH',
@@ -109,7 +109,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-warf', B, { med: MED.warfarinIngredient, dose: mg(5), repeat: DAILY, ...oral })],
     expect: [{ rule: 'CAT-06', indicator: 'warning', replaces: lmwhInstead('draft-warf', 75, 2) }],
     afterAccepting: [],
-    basis: 'knowledge §3.2 CAT-06 (warfarin draft AND active cancer AND VTE; suggestion weight-based LMWH); §4.3 warfarin 11289'
+    basis: 'docs/rules.md#cat-06 (warfarin draft AND active cancer AND VTE; suggestion weight-based LMWH); docs/clinical/codes.md#anticoagulants warfarin 11289'
   },
   {
     name: 'CAT-06 warfarin (product + ATC), guideline-2023 → still warning',
@@ -119,7 +119,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-warf', B, { med: MED.warfarin5, dose: mg(5), repeat: DAILY, ...oral })],
     expect: [{ rule: 'CAT-06', indicator: 'warning', replaces: lmwhInstead('draft-warf', 75, 2) }],
     afterAccepting: [],
-    basis: 'decisions.md: "Early stopping (CAT-07) and VKA (CAT-06) are warning in both profiles"'
+    basis: 'docs/clinical/decisions.md#policy-profiles: early stopping (CAT-07) and a VKA (CAT-06) are warning in both profiles'
   },
   {
     name: 'CAT-13 glioblastoma + DVT: therapeutic dalteparin → info only',
@@ -127,7 +127,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-dalt', 'cat-brain-tumour', { med: MED.dalteparin, dose: iu(16400), repeat: DAILY })],
     expect: [{ rule: 'CAT-13', indicator: 'info' }],
-    basis: 'knowledge §3.2 CAT-13 (intracranial neoplasm C70–C72 + anticoagulant: info); dalteparin 200 IU/kg × 82 kg = 16 400 IU is therapeutic'
+    basis: 'docs/rules.md#cat-13 (intracranial neoplasm C70–C72 + anticoagulant: info); dalteparin 200 IU/kg × 82 kg = 16 400 IU is therapeutic'
   },
   {
     name: 'CAT-13 + CAT-01 glioblastoma + DVT: apixaban, lmwh-first → policy warning and brain-tumour info',
@@ -139,7 +139,7 @@ const scenarios: Scenario[] = [
       { rule: 'CAT-13', indicator: 'info' }
     ],
     afterAccepting: [{ rule: 'CAT-13', indicator: 'info' }],
-    basis: 'knowledge §1.3 item 8: brain tumours are not a DOAC contraindication (so CAT-01 applies, decisions.md lmwh-first warning) and CAT-13 adds the Caravaggio caveat'
+    basis: 'docs/clinical/evidence.md#where-doacs-are-not-preferred item 8: brain tumours are not a DOAC contraindication (so CAT-01 applies, docs/clinical/decisions.md#policy-profiles lmwh-first warning) and CAT-13 adds the Caravaggio caveat'
   },
   {
     name: 'CAT-16 + CAT-01 weight 130 kg: apixaban → policy warning (dalteparin capped at 18 000 IU) and weight info',
@@ -151,7 +151,7 @@ const scenarios: Scenario[] = [
       { rule: 'CAT-16', indicator: 'info' }
     ],
     afterAccepting: [],
-    basis: 'knowledge §3.2 CAT-16 (weight > 120 kg, info; §1.3 item 9 guidelines disagree, so not a hazard); §2.1 dalteparin max 18 000 IU/day'
+    basis: 'docs/rules.md#cat-16 (weight > 120 kg, info; docs/clinical/evidence.md#where-doacs-are-not-preferred item 9: the guidelines disagree, so not a hazard); docs/clinical/dosing.md#parenteral-treatment-doses: dalteparin max 18 000 IU/day'
   },
   {
     name: 'CAT-16 + CAT-01 weight 45 kg: apixaban → policy warning (dalteparin 9 000 IU) and weight info',
@@ -163,7 +163,7 @@ const scenarios: Scenario[] = [
       { rule: 'CAT-16', indicator: 'info' }
     ],
     afterAccepting: [],
-    basis: 'knowledge §3.2 CAT-16 "weight < 50 kg" (info); CrCl (140−70)×45/(72×0.6)×0.85 = 62, so no CAT-04'
+    basis: 'docs/rules.md#cat-16: weight < 50 kg (info); CrCl (140−70)×45/(72×0.6)×0.85 = 62, so no CAT-04'
   }
 ]
 

@@ -36,7 +36,7 @@ const scenarios: Scenario[] = [
       { rule: 'CAT-18', indicator: 'warning', replaces: rivaroxabanStart('draft-riva') }
     ],
     afterAccepting: [],
-    basis: 'decisions.md lmwh-first CAT-01; the regimen is the label, not local policy, so CAT-18 fires in both profiles'
+    basis: 'docs/clinical/decisions.md#policy-profiles lmwh-first CAT-01; the regimen is the label, not local policy, so CAT-18 fires in both profiles'
   },
   {
     name: 'CAT-18 apixaban 5 mg bid on day 2 of a DVT → warning, 10 mg bid for 7 days then 5 mg bid offered',

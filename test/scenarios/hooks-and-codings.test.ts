@@ -1,6 +1,6 @@
 // What differs between hooks (order-select looks only at the selections; order-sign at every
-// draft) and the ways real EHRs code the same drug (decisions.md "Anticoagulant classes";
-// docs/integration.md "What the service accepts from real clients").
+// draft) and the ways real EHRs code the same drug (docs/clinical/decisions.md#anticoagulant-classes;
+// docs/integration.md#what-the-service-accepts-from-real-clients).
 import { MED, medicationDraft, mg, serviceDraft, LOINC, labelStart } from '../helpers/scenario-drugs.js'
 import { lmwhInstead, runScenarios, type Scenario } from '../helpers/scenario.js'
 
@@ -21,7 +21,7 @@ const scenarios: Scenario[] = [
     drafts: sessionWithUnselectedRivaroxaban,
     selections: ['ServiceRequest/draft-creatinine'],
     expect: [],
-    basis: 'decisions.md Hooks: "order-select: evaluate the newly selected orders (context.selections)"'
+    basis: 'docs/clinical/decisions.md#hooks: order-select checks the newly selected orders (context.selections)'
   },
   {
     name: 'order-sign: the same session at signing → CAT-02 for the rivaroxaban draft',
@@ -30,7 +30,7 @@ const scenarios: Scenario[] = [
     drafts: sessionWithUnselectedRivaroxaban,
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('draft-riva', 62.5, 4) }],
     afterAccepting: [],
-    basis: 'decisions.md Hooks: "order-sign: evaluate every draft order"'
+    basis: 'docs/clinical/decisions.md#hooks: order-sign checks every draft order'
   },
   {
     name: 'Epic-like order-sign: medicationReference to a Medication in draftOrders, Bundle type collection → CAT-02',
@@ -42,7 +42,7 @@ const scenarios: Scenario[] = [
     ],
     expect: [{ rule: 'CAT-02', indicator: 'warning', replaces: lmwhInstead('epic-mr-1', 62.5, 4) }, { rule: 'CAT-18', indicator: 'warning' }],
     afterAccepting: [],
-    basis: 'cds-hooks.md §3.5 Epic medicationReference; decisions.md "Resolve medicationReference against a Medication in the draft bundle". The 20 mg tablet on day 5 of the PE is below the Xarelto label\'s 15 mg twice daily for days 1–21 (CAT-18), read through the reference too'
+    basis: 'Epic sends medicationReference; docs/clinical/decisions.md#anticoagulant-classes resolves medicationReference against a Medication in the draft bundle. The 20 mg tablet on day 5 of the PE is below the Xarelto label\'s 15 mg twice daily for days 1–21 (CAT-18), read through the reference too'
   },
   {
     name: 'rivaroxaban as an ingredient code in a contained Medication → CAT-01',
@@ -56,7 +56,7 @@ const scenarios: Scenario[] = [
     })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-riva', 75, 2) }],
     afterAccepting: [],
-    basis: 'decisions.md: RxNorm ingredient codes; medicationReference resolved against `contained`'
+    basis: 'docs/clinical/decisions.md#anticoagulant-classes: RxNorm ingredient codes; medicationReference resolved against `contained`'
   },
   {
     name: 'apixaban named only in the text (no coding), conditions Bundle without type → CAT-01',
@@ -66,7 +66,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-apix', B, { med: MED.apixabanTextOnly, ...labelStart('apixaban', 2), ...oral, sandboxQuirks: true })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 75, 2) }],
     afterAccepting: [],
-    basis: 'decisions.md "— only when no code matches — by the ingredient name in text/display"; design.md lenient reader (missing Bundle.type)'
+    basis: 'docs/clinical/decisions.md#anticoagulant-classes: only when no code matches, by the ingredient name in text/display; docs/design.md#lenient-reader-strict-writer (missing Bundle.type)'
   },
   {
     name: 'weight recorded in pounds (165 [lb_av] = 74.8 kg): apixaban → CAT-01 with LMWH dosed for 74.8 kg',
@@ -75,7 +75,7 @@ const scenarios: Scenario[] = [
     drafts: [medicationDraft('draft-apix', 'cat-weight-pounds', { med: MED.apixaban5, ...labelStart('apixaban', 2), ...oral })],
     expect: [{ rule: 'CAT-01', indicator: 'warning', replaces: lmwhInstead('draft-apix', 74.84, 2) }],
     afterAccepting: [],
-    basis: 'decisions.md: weight-based LMWH from actual body weight, quantities converted "by the unit" and never guessed; UCUM [lb_av] = 0.45359237 kg (165 lb read as kg would give dalteparin 18 000 IU)'
+    basis: 'docs/clinical/decisions.md#crcl and docs/clinical/dosing.md#dose-changes: weight-based LMWH from actual body weight, quantities converted by their unit and never guessed; UCUM [lb_av] = 0.45359237 kg (165 lb read as kg would give dalteparin 18 000 IU)'
   },
   {
     name: 'sandbox opens Rx View before a drug is chosen (draft without medication or dosage) → 200, no card',
@@ -83,7 +83,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-empty', B, { sandboxQuirks: true })],
     expect: [],
-    basis: 'cds-hooks.md §3.2 (observed): order-select fires "before any medication is chosen … The service must answer 200 with no card"'
+    basis: 'docs/design.md#the-public-cds-hooks-sandbox: the sandbox fires order-select before any medication is chosen, and the service answers 200 with no card'
   }
 ]
 

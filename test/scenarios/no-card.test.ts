@@ -1,5 +1,5 @@
-// Patients and orders that must produce no card: "A patient without CAT gets no card about CAT.
-// Specificity matters as much as sensitivity." (decisions.md)
+// Patients and orders that must produce no card: a patient without CAT gets no card about CAT;
+// specificity matters as much as sensitivity (docs/clinical/decisions.md#cat).
 import { BID, DAILY, MED, iu, medicationDraft, mg } from '../helpers/scenario-drugs.js'
 import { runScenarios, type Scenario } from '../helpers/scenario.js'
 
@@ -12,14 +12,14 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-riva', 'cat-no-cancer', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral })],
     expect: [],
-    basis: 'decisions.md CAT = active cancer and VTE'
+    basis: 'docs/clinical/decisions.md#cat: CAT = active cancer and VTE'
   },
   {
     name: 'no cancer: chart opened → no card',
     patient: 'no-cancer-dvt',
     hook: 'patient-view',
     expect: [],
-    basis: 'decisions.md "A patient without CAT gets no card about CAT"'
+    basis: 'docs/clinical/decisions.md#cat: a patient without CAT gets no card about CAT'
   },
   {
     name: 'colon cancer resolved (clinicalStatus resolved, abatement 2020): apixaban → no card',
@@ -27,7 +27,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-apix', 'cat-resolved-cancer', { med: MED.apixaban5, dose: mg(10), repeat: BID, ...oral })],
     expect: [],
-    basis: 'decisions.md Active cancer: clinicalStatus active/recurrence/relapse; "A cancer with an abatement[x] in the past is not active" (a live colon cancer would give CAT-02)'
+    basis: 'docs/clinical/decisions.md#active-cancer: clinicalStatus active/recurrence/relapse, and no abatement[x] in the past (a live colon cancer would give CAT-02)'
   },
   {
     name: 'bladder cancer in remission with abatement (ICD + SNOMED): rivaroxaban → no card',
@@ -35,7 +35,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-riva', 'cat-remission-cancer', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral })],
     expect: [],
-    basis: 'decisions.md Active cancer (remission is not active; abatement in the past)'
+    basis: 'docs/clinical/decisions.md#active-cancer (remission is not active; abatement in the past)'
   },
   {
     name: 'active colon cancer without VTE: apixaban → no card',
@@ -43,7 +43,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-apix', 'cat-cancer-no-vte', { med: MED.apixaban5, dose: mg(5), repeat: BID, ...oral })],
     expect: [],
-    basis: 'decisions.md CAT = active cancer AND VTE in the treatment window'
+    basis: 'docs/clinical/decisions.md#cat: active cancer AND VTE in the treatment window'
   },
   {
     name: 'basal cell carcinoma (C44) alone + DVT: rivaroxaban → no card',
@@ -51,7 +51,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-riva', 'cat-skin-cancer', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral })],
     expect: [],
-    basis: 'decisions.md Active cancer: "ICD-10-CM C00–C96 excluding C44 alone"'
+    basis: 'docs/clinical/decisions.md#active-cancer: ICD-10-CM C00–C96, excluding C44 on its own'
   },
   {
     name: 'sarcoma with a refuted DVT and an entered-in-error PE: rivaroxaban → no card',
@@ -59,7 +59,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-riva', 'cat-refuted-vte', { med: MED.rivaroxaban15, dose: mg(15), repeat: BID, ...oral })],
     expect: [],
-    basis: 'decisions.md VTE: "not refuted or entered in error"'
+    basis: 'docs/clinical/decisions.md#vte: not refuted or entered in error'
   },
   {
     name: 'active sarcoma, DVT 14 months ago and resolved (outside the treatment window): rivaroxaban → no card',
@@ -67,7 +67,7 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-riva', 'cat-old-vte', { med: MED.rivaroxaban20, dose: mg(20), repeat: DAILY, ...oral })],
     expect: [],
-    basis: 'decisions.md: treatment window = onset ≤ 6 months or clinicalStatus active; CAT = active cancer and VTE in the treatment window; "A patient without CAT gets no card about CAT"'
+    basis: 'docs/clinical/decisions.md#vte: treatment window = onset ≤ 6 months or clinicalStatus active; docs/clinical/decisions.md#cat: CAT = active cancer and VTE in the treatment window, and a patient without CAT gets no card about CAT'
   },
   {
     name: 'CAT on dalteparin: an antibiotic (clarithromycin) is ordered → no card',
@@ -75,14 +75,14 @@ const scenarios: Scenario[] = [
     hook: 'order-select',
     drafts: [medicationDraft('draft-clari', 'cat-on-dalteparin', { med: MED.clarithromycin, dose: mg(500), repeat: BID, ...oral })],
     expect: [],
-    basis: 'non-anticoagulant order; CAT-03 concerns a DOAC draft (knowledge §3.2) and the patient is on LMWH'
+    basis: 'non-anticoagulant order; CAT-03 concerns a DOAC draft (docs/rules.md#cat-03) and the patient is on LMWH'
   },
   {
     name: 'CAT on dalteparin 150 IU/kg after month 1: chart opened → no card',
     patient: 'sarcoma-pe-on-dalteparin',
     hook: 'patient-view',
     expect: [],
-    basis: 'seed b "Months 2-6: Dalteparin 150 units/kg"; no stop date, fresh labs; decisions.md "No card when there is nothing to act on"'
+    basis: 'seed b "Months 2-6: Dalteparin 150 units/kg"; no stop date, fresh labs; docs/clinical/decisions.md#hooks: no card when there is nothing to act on'
   },
   {
     name: 'CAT, dalteparin 200 IU/kg, guideline-2023 → no card',
@@ -91,7 +91,7 @@ const scenarios: Scenario[] = [
     profile: 'guideline-2023',
     drafts: [medicationDraft('draft-dalt', 'cat-seed-b', { med: MED.dalteparin15000, dose: iu(15000), repeat: DAILY })],
     expect: [],
-    basis: 'guideline-concordant therapeutic LMWH (knowledge §2.1); nothing to act on'
+    basis: 'guideline-concordant therapeutic LMWH (docs/clinical/dosing.md#parenteral-treatment-doses); nothing to act on'
   }
 ]
 

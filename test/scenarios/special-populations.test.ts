@@ -144,7 +144,7 @@ const scenarios: Scenario[] = [
     profile: 'guideline-2023',
     drafts: [rivaroxabanStart('cat-liver-mets', 3)],
     expect: [{ rule: 'CAT-01', indicator: 'info' }],
-    basis: 'Liver metastases alone are not hepatic impairment (issue 14; knowledge of the labels)'
+    basis: 'Liver metastases alone are not hepatic impairment (issue 14; docs/clinical/codes.md#special-populations-and-sites-issue-14)'
   },
   // CAT-16 BMI
   {

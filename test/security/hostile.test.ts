@@ -1,5 +1,5 @@
 // A fixed hostile corpus against the real app with JWT authentication on: the 14 JWT variants and
-// the SSRF list of perf-security §8 (as fhirServer values, Bundle.link[next] values and absolute
+// the SSRF list of docs/design.md#ssrf-attempts (as fhirServer values, Bundle.link[next] values and absolute
 // references), deep nesting, prototype keys, oversize bodies and wrong content types. Every answer is
 // one of the contract's statuses, no connection is made anywhere but the allow-listed loopback key
 // servers (a counting listener and a connect/lookup spy prove it), and afterwards no captured log
@@ -125,7 +125,7 @@ function jwtVariants (): HostileCase[] {
   ]
 }
 
-/** perf-security §8's SSRF list; loopback entries aim at the counting sink. */
+/** The SSRF list of docs/design.md#ssrf-attempts; loopback entries aim at the counting sink. */
 function ssrfUrls (): string[] {
   const port = new URL(sink.url).port
   return [

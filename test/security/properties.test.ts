@@ -24,7 +24,7 @@ console.log(`fast-check seed ${seed} (replay: FC_SEED=${seed} npx vitest run tes
 const TIMEOUT = 180_000
 const ENDPOINTS = ['/cds-services', '/cds-services/cat-order-select', '/cds-services/cat-order-sign', '/cds-services/cat-patient-view',
   '/cds-services/cat-order-select/feedback', '/cds-services/not-a-service'] as const
-/** Statuses the contract allows here (design.md); 5xx never. */
+/** Statuses the contract allows here (docs/design.md#status-codes); 5xx never. */
 const CONTRACT = new Set([200, 400, 404, 412, 413, 415])
 const ERROR_BODY = { error: expect.any(String), message: expect.any(String) }
 
