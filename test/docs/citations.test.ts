@@ -24,7 +24,7 @@ const EXTERNAL_FILE = new RegExp(`(?<![\\w./-])((?:\\.\\.\\/)*(?:[\\w.-]+\\/)*)(
 /** A section of one of those notes cited without `.md`: the name, a space and "§". */
 const EXTERNAL_SECTION = new RegExp(`\\b(${EXTERNAL_NAMES.join('|')}) §`, 'g')
 /** The directory of the reference notes, relative to the repository or by one of its subdirectories. */
-const EXTERNAL_DIR = new RegExp(`(?<![\\w-])(?:\\.\\.\\/shared\\b|${['shared', '(?:seeds|clinical|reference)\\b'].join('\\/')})`, 'g')
+const EXTERNAL_DIR = new RegExp(`(?<![\\w-])(?:\\.\\.\\/shared(?![\\w-])|${['shared', '(?:seeds|clinical|reference)\\b'].join('\\/')})`, 'g')
 
 /** GitHub's heading anchor: lower case, punctuation and symbols dropped (not `-` or `_`), spaces → `-`. */
 export function slug (heading: string): string {
@@ -167,6 +167,8 @@ describe('the checker', () => {
       `// the three source cases (${['shared', 'seeds'].join('/')})`
     ]) expect(check(text), text).not.toEqual([])
     expect(check(`// ${example} and ${['docs', md('design')].join('/')}`)).toEqual(['src/x.ts:1: docs/design.md does not exist'])
+    // A folder of the code whose name starts with "shared" is not the reference folder.
+    expect(check("import { SharedCache } from '../shared-cache/redis.js'")).toEqual([])
   })
 })
 
