@@ -142,6 +142,28 @@ export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSch
 /** Keys the audit trail's patient HMAC outside production only; its use is logged as a warning at boot. */
 export const DEVELOPMENT_AUDIT_HMAC_KEY = 'cat-cds-development-audit-key-not-a-secret'
 
+/** Words that mark a value copied from an example rather than generated (docs/operations.md#kubernetes). */
+const PLACEHOLDER = /replace[_-]?me|change[_-]?me|example|placeholder|not-a-secret/i
+/** Secret values written in this repository (tests, examples); whoever can read it knows them. */
+const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([DEVELOPMENT_AUDIT_HMAC_KEY, 'a-test-key-that-is-long-enough-for-the-check'])
+
+/** Why a production secret is unacceptable, or undefined when it is not a placeholder or a published value. */
+export function placeholderProblem (value: string): string | undefined {
+  if (PUBLISHED_SECRETS.has(value)) return 'is a value published in the CAT-CDS repository'
+  if (PLACEHOLDER.test(value)) return `looks like a placeholder ("${PLACEHOLDER.exec(value)?.[0] ?? ''}")`
+  return undefined
+}
+
+/** The password part of a store or Redis URL, decoded. */
+function urlPassword (url: string | undefined): string {
+  if (url === undefined) return ''
+  try {
+    return decodeURIComponent(new URL(url).password)
+  } catch {
+    return ''
+  }
+}
+
 export type Env = z.input<typeof EnvSchema>
 
 export interface Config {
@@ -243,6 +265,20 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
 
   if (production && e.CDS_STORE_URL === 'sqlite::memory:') problems.push('CDS_STORE_URL: sqlite::memory: keeps nothing across a restart; refused when NODE_ENV=production')
   if (production && e.CDS_AUDIT_HMAC_KEY === undefined) problems.push('CDS_AUDIT_HMAC_KEY: required when NODE_ENV=production (keys the patient HMAC in the audit trail)')
+
+  if (production) {
+    // A placeholder that passes the format checks would otherwise boot a production service with a
+    // secret everyone can read; the message names the variable, never the value.
+    const secrets: Array<[string, string]> = [
+      ['CDS_AUDIT_HMAC_KEY', e.CDS_AUDIT_HMAC_KEY ?? ''],
+      ['CDS_STORE_URL (its password)', urlPassword(e.CDS_STORE_URL)],
+      ['CDS_REDIS_URL (its password)', urlPassword(e.CDS_REDIS_URL)]
+    ]
+    for (const [name, value] of secrets) {
+      const problem = value === '' ? undefined : placeholderProblem(value)
+      if (problem !== undefined) problems.push(`${name}: ${problem}; generate a real secret (e.g. \`openssl rand -hex 32\`) and keep it out of the repository`)
+    }
+  }
 
   const formulary = e.CDS_FORMULARY === undefined ? DEFAULT_FORMULARY : readFormulary(e.CDS_FORMULARY, problems)
 

@@ -120,6 +120,21 @@ describe('configuration', () => {
     expect([set.auditHmacKey, set.auditRetentionDays, set.feedbackStrict]).toEqual(['x'.repeat(32), 2190, true])
   })
 
+  it('refuses placeholder and published secrets in production, naming the variable and never the value', () => {
+    const production = { NODE_ENV: 'production', CDS_PUBLIC_URL: 'https://cds.example.org', CDS_TRUSTED_CLIENTS: '/x.json' }
+    const good = '3f9c2b7e8d1a4c6f0b5e9d2a7c4f1e8b3d6a9c2f5e8b1d4a7c0f3e6b9d2a5c8f'
+    for (const key of ['REPLACE_ME-with-openssl-rand-hex-32-output', 'changeme-changeme-changeme-changeme', 'an-example-key-of-more-than-32-characters', DEVELOPMENT_AUDIT_HMAC_KEY, 'a-test-key-that-is-long-enough-for-the-check']) {
+      const problems = problemsOf({ ...production, CDS_AUDIT_HMAC_KEY: key })
+      expect(problems, key).toEqual([expect.stringMatching(/^CDS_AUDIT_HMAC_KEY: (looks like a placeholder|is a value published in the CAT-CDS repository)/)])
+      expect(problems.join('\n')).not.toContain(key)
+    }
+    expect(problemsOf({ ...production, CDS_AUDIT_HMAC_KEY: good, CDS_STORE_URL: 'postgres://cat_cds:REPLACE_ME@db:5432/cat_cds', CDS_REDIS_URL: 'redis://:changeme@redis:6379' }))
+      .toEqual([expect.stringMatching(/^CDS_STORE_URL \(its password\): looks like a placeholder/), expect.stringMatching(/^CDS_REDIS_URL \(its password\): looks like a placeholder/)])
+    expect(loadConfig({ ...production, CDS_AUDIT_HMAC_KEY: good, CDS_STORE_URL: `postgres://cat_cds:${good.slice(0, 24)}@db:5432/cat_cds` }).env).toBe('production')
+    // Outside production the development key is the default, with a warning at boot.
+    expect(loadConfig({ CDS_AUDIT_HMAC_KEY: 'REPLACE_ME-with-openssl-rand-hex-32-output' }).env).toBe('development')
+  })
+
   it('reads CDS_STORE_URL alone for the audit commands', () => {
     expect(loadStoreUrl({})).toBe('sqlite:./data/cat-cds.db')
     expect(loadStoreUrl({ CDS_STORE_URL: 'postgres://db.example.org/cds', NODE_ENV: 'production' })).toBe('postgres://db.example.org/cds')

@@ -1,6 +1,7 @@
 // Two instances behind one public URL share one Redis: a JWT accepted by one is refused by the other,
 // the rate limit holds across both, and when Redis goes away each instance keeps answering on its own
 // state (one warning, cds_shared_cache_up 0, still ready), then shares again when it returns.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -132,7 +133,7 @@ describe('without Redis', () => {
       CDS_AUTH: 'jwt',
       CDS_TRUSTED_CLIENTS: clients,
       CDS_PUBLIC_URL: BASE,
-      CDS_AUDIT_HMAC_KEY: 'a-test-key-that-is-long-enough-for-the-check',
+      CDS_AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
       CDS_CORS_ORIGINS: BASE
     }
     // A closed loopback port: the store stays unopened, which does not matter for the boot warning.
