@@ -1,8 +1,15 @@
-# syntax=docker/dockerfile:1
-# CAT-CDS container image: multi-stage build, production dependencies only, non-root, with a health check.
-# Build: docker build -t cat-cds .      Run: docker run --init -p 3000:3000 -v cat-cds-data:/data cat-cds
+# CAT-CDS container image: multi-stage build on Node.js 24 (LTS), production dependencies only. The
+# application is owned by root and read-only; only /data (the SQLite store) is writable by `node`.
+# Build: docker build -t cat-cds .
+# Run (production mode needs a public URL, an HMAC key and trusted clients; the example file holds
+# public keys only; --stop-timeout exceeds CDS_SHUTDOWN_GRACE_MS, 10 s, so in-flight calls finish):
+#   docker run --init --stop-timeout 15 -p 127.0.0.1:3000:3000 \
+#     -e CDS_PUBLIC_URL=http://localhost:3000 -e CDS_AUDIT_HMAC_KEY="$(openssl rand -hex 32)" \
+#     -e CDS_TRUSTED_CLIENTS=/run/config/trusted-clients.json \
+#     -v "$PWD/docker/trusted-clients.example.json:/run/config/trusted-clients.json:ro" \
+#     -v cat-cds-data:/data cat-cds
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary can be fetched.
 RUN apt-get update \
@@ -12,22 +19,30 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && date -u +%FT%TZ > dist/.build-stamp && npm prune --omit=dev
+RUN npm run build && date -u +%FT%TZ > dist/.build-stamp && npm prune --omit=dev \
+ && rm -rf node_modules/.cache
+# Keep only better-sqlite3's compiled addon: its sources and object files (about 25 MB) are build leftovers.
+RUN cd node_modules/better-sqlite3 \
+ && mv build/Release/better_sqlite3.node . \
+ && rm -rf build deps src binding.gyp \
+ && mkdir -p build/Release && mv better_sqlite3.node build/Release/
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     CDS_STORE_URL=sqlite:/data/cat-cds.db
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
-COPY --chown=node:node bin ./bin
-COPY --chown=node:node hooks ./hooks
+# Owned by root (COPY's default) and not writable by the runtime user: a compromised process cannot
+# rewrite its own code.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY hooks ./hooks
 # Example requests for `cat-cds example` (the README's curl example).
-COPY --chown=node:node docs/examples ./docs/examples
-RUN mkdir -p /data && chown node:node /data
+COPY docs/examples ./docs/examples
+RUN chmod -R a-w /app && mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
 EXPOSE 3000

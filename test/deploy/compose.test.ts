@@ -14,7 +14,8 @@ import { loadConfig } from '../../src/config.js'
 import { Metrics } from '../../src/observability/metrics.js'
 
 const docker = join(import.meta.dirname, '../../docker')
-const read = (file: string): unknown => parse(readFileSync(join(docker, file), 'utf8'))
+// `merge`: Compose resolves YAML merge keys (`<<: *cat-cds`), as YAML 1.1 did.
+const read = (file: string): unknown => parse(readFileSync(join(docker, file), 'utf8'), { merge: true })
 
 interface ComposeService {
   environment?: Record<string, string>
@@ -64,18 +65,49 @@ describe('docker/compose.yml', () => {
     expect(validate(misspelt)).toBe(false)
   })
 
-  it('runs the service, PostgreSQL and Prometheus, starting the service once the database is healthy', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['cat-cds', 'postgres', 'prometheus'])
-    expect(compose.services['cat-cds']?.depends_on).toEqual({ postgres: { condition: 'service_healthy' } })
+  it('runs the service, PostgreSQL, Valkey and Prometheus, starting the service once the database and Valkey are healthy', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['cat-cds', 'cat-cds-2', 'postgres', 'prometheus', 'proxy', 'redis'])
+    for (const name of ['cat-cds', 'cat-cds-2']) {
+      expect(compose.services[name]?.depends_on, name).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } })
+    }
     expect(compose.services.postgres?.healthcheck?.test.join(' ')).toMatch(/pg_isready/)
-    // Prometheus is reachable from this machine only.
-    expect(compose.services.prometheus?.ports).toEqual(['127.0.0.1:9090:9090'])
+    expect(compose.services.redis?.healthcheck?.test.join(' ')).toMatch(/ping/)
+  })
+
+  it('publishes on 127.0.0.1 only, by default', () => {
+    const published = Object.entries(compose.services).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => [name, p]))
+    expect(published).toEqual([['cat-cds', '127.0.0.1:3000:3000'], ['proxy', '127.0.0.1:3080:8080'], ['prometheus', '127.0.0.1:9090:9090']])
+  })
+
+  it('runs a second instance behind the proxy in the fleet profile, with the same settings, and the proxy\'s URL is a public URL', () => {
+    const first = compose.services['cat-cds']
+    const second = compose.services['cat-cds-2'] as ComposeService & { profiles?: string[] }
+    expect(second.profiles).toEqual(['fleet'])
+    expect(second.environment).toEqual(first?.environment)
+    expect(second.ports).toBeUndefined()
+    const conf = readFileSync(join(docker, 'nginx.conf'), 'utf8')
+    expect([...conf.matchAll(/server (cat-cds(?:-2)?):3000;/g)].map((m) => m[1])).toEqual(['cat-cds', 'cat-cds-2'])
+    const env = Object.fromEntries(Object.entries(first?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]))
+    expect(loadConfig(env).publicUrls).toContain('http://localhost:3080')
+  })
+
+  it('documents every required variable in .env.example, with empty values to fill in', () => {
+    const text = readFileSync(join(docker, 'compose.yml'), 'utf8')
+    const required = new Set([...text.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]))
+    const example = readFileSync(join(docker, '.env.example'), 'utf8')
+    const listed = new Map([...example.matchAll(/^(\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]))
+    expect([...required].sort()).toEqual(['CDS_AUDIT_HMAC_KEY', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'])
+    for (const name of required) expect(listed.get(name), name).toBe('')
+    // Optional ones are shown commented out with their defaults.
+    const optional = new Set([...text.matchAll(/\$\{(\w+):-/g)].map((m) => m[1]))
+    for (const name of optional) expect(example, name).toMatch(new RegExp(`^#${name ?? ''}=`, 'm'))
   })
 
   it('gives the service settings it accepts in production, with the store on the compose PostgreSQL', () => {
     const env = Object.fromEntries(Object.entries(compose.services['cat-cds']?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]))
     const config = loadConfig(env)
     expect(config.env).toBe('production')
+    expect(new URL(config.redisUrl ?? '').host).toBe('redis:6379')
     const store = new URL(config.storeUrl)
     const pg = compose.services.postgres?.environment ?? {}
     expect([store.hostname, store.username, store.pathname.slice(1)]).toEqual(['postgres', pg.POSTGRES_USER, pg.POSTGRES_DB])
