@@ -4,11 +4,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CdsEngine, HookCall } from '../../src/cds/engine.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { dataReportEngine, patientBundle, startFhirSandbox, type FhirSandbox } from '../helpers/fhir.js'
+import { freeLoopbackPort } from '../helpers/ports.js'
 import { runCli } from '../helpers/process.js'
 
 let fhir: FhirSandbox
@@ -35,15 +36,6 @@ beforeEach(() => {
   calls.length = 0
   fhir.requests.length = 0
 })
-
-/** A loopback port nothing listens on. */
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 const invoke = async (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> =>
   await runCli(['invoke', '--fhir-server', fhir.base, '--patient', 'cli-1', '--service-url', serviceUrl, ...args])
@@ -153,7 +145,7 @@ describe('cat-cds invoke', () => {
   })
 
   it('says when the FHIR server or the service cannot be reached', async () => {
-    const closed = await closedPort()
+    const closed = await freeLoopbackPort()
     const noFhir = await runCli(['invoke', '--fhir-server', `http://127.0.0.1:${closed}/fhir`, '--patient', 'cli-1', '--service-url', serviceUrl, '--drug', 'warfarin'])
     expect(noFhir.code).toBe(1)
     expect(noFhir.stderr).toContain(`cannot read from the FHIR server at http://127.0.0.1:${closed}/fhir: the FHIR server could not be reached (ECONNREFUSED). Is it running?`)

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { makeKey, signToken, writeTrustedClients, type TestKey } from '../helpers/jwt.js'
+import { until } from '../helpers/ports.js'
 import { startRedis, type TestRedis } from '../helpers/redis.js'
 import { sandboxOrderSelect } from '../helpers/requests.js'
 
@@ -40,15 +41,6 @@ async function call (t: TestApp, jwt: string): Promise<{ statusCode: number, hea
 
 async function sharedUp (t: TestApp): Promise<number | undefined> {
   return (await t.app.metrics.sharedCacheUp.get()).values[0]?.value
-}
-
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 describe('a fleet sharing one Redis', () => {

@@ -7,10 +7,10 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chownSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
+import { freeLoopbackPort } from './ports.js'
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -25,17 +25,6 @@ export async function reachable (url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => {})
   }
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address()
-      srv.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
-  })
 }
 
 /** A directory holding initdb, pg_ctl and postgres, and what to call it in messages. */
@@ -103,7 +92,7 @@ export async function startPrivatePostgres (binaries: PostgresBinaries): Promise
     if (r.error !== undefined) throw new Error(`could not run ${cmd}: ${r.error.message}`)
     if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status}): ${String(r.stderr) || String(r.stdout)}`)
   }
-  const port = await freePort()
+  const port = await freeLoopbackPort()
   try {
     if (ids !== undefined) {
       chownSync(dir, ids.uid, ids.gid)

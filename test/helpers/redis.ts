@@ -3,7 +3,8 @@
 // play an outage. .ci/run installs redis-server when it is absent.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createConnection, createServer, type AddressInfo } from 'node:net'
+import { createConnection } from 'node:net'
+import { freeLoopbackPort } from './ports.js'
 
 export interface TestRedis {
   readonly url: string
@@ -19,14 +20,6 @@ export function redisServerPath (): string {
   return path
 }
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
 async function answers (port: number): Promise<boolean> {
   return await new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' })
@@ -38,7 +31,7 @@ async function answers (port: number): Promise<boolean> {
 
 export async function startRedis (): Promise<TestRedis> {
   const bin = redisServerPath()
-  const port = await freePort()
+  const port = await freeLoopbackPort()
   let child: ChildProcess | undefined
   const start = async (): Promise<void> => {
     child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' })

@@ -3,20 +3,13 @@
 // line per attempt without a stack, and becomes ready when the store comes back, with no restart.
 // "Down" is a closed port on 127.0.0.1; "back" is a loopback TCP relay to the run's PostgreSQL
 // started on that same port.
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
+import { createServer, connect, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { runCli, startServerProcess } from '../helpers/process.js'
 import { sandboxOrderSelect } from '../helpers/requests.js'
+import { freeLoopbackPort, until } from '../helpers/ports.js'
 import { newStoreLocation, type StoreLocation } from '../helpers/stores.js'
-
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** Forwards 127.0.0.1:port to the real server, as if PostgreSQL had just come up there. */
 async function relay (port: number, target: URL): Promise<Server & { sockets: Set<Socket> }> {
@@ -30,15 +23,6 @@ async function relay (port: number, target: URL): Promise<Server & { sockets: Se
   return server
 }
 
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
-
 describe('audit store down at boot (PostgreSQL)', () => {
   let location: StoreLocation
   let port: number
@@ -47,7 +31,7 @@ describe('audit store down at boot (PostgreSQL)', () => {
 
   beforeAll(async () => {
     location = await newStoreLocation('postgres')
-    port = await closedPort()
+    port = await freeLoopbackPort()
     const real = new URL(location.url)
     url = `postgres://${real.username}${real.password !== '' ? `:${real.password}` : ''}@127.0.0.1:${port}${real.pathname}`
     t = await buildTestApp({ CDS_STORE_URL: url }, { storeRetryDelays: { initialMs: 40, maxMs: 160 } })
@@ -114,7 +98,7 @@ describe('audit store down at boot (PostgreSQL)', () => {
 
 describe('cat-cds with the store down', () => {
   let port: number
-  beforeAll(async () => { port = await closedPort() })
+  beforeAll(async () => { port = await freeLoopbackPort() })
 
   it('serve stays up, live and not ready, logging JSON lines without a stack', async () => {
     const server = await startServerProcess({ CDS_STORE_URL: `postgres://cat:secret-pw@127.0.0.1:${port}/audit` })
