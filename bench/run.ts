@@ -5,7 +5,7 @@
 // drafted with gastric cancer), so the numbers are those of the real path, not of an error page.
 import autocannon from 'autocannon'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -123,6 +123,25 @@ function fmt (rows: Row[]): string {
   return [row(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...lines.map(row)].join('\n')
 }
 
+/** RSS of the service after each block of requests: leaks show as a rising trend. */
+interface MemoryRun {
+  requestsPerStep: number
+  /** [requests sent so far, RSS in MiB] after each step. */
+  rssMiB: Array<[number, number]>
+  errors: number
+}
+
+/** A process's resident set size in MiB (Linux /proc), or undefined elsewhere. */
+function rssMiB (pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return kb === undefined ? undefined : Math.round(Number(kb) / 102.4) / 10
+  } catch {
+    return undefined
+  }
+}
+
 interface Target {
   name: string
   wanted: string
@@ -135,8 +154,22 @@ function service (rows: Row[], name: string): Row | undefined {
 }
 
 /** The issue's targets, judged on this run's rows (absent rows are skipped). */
-function judge (rows: Row[]): Target[] {
+function judge (rows: Row[], memory?: MemoryRun): Target[] {
   const out: Target[] = []
+  if (memory !== undefined && memory.rssMiB.length >= 2) {
+    const [firstN, first] = memory.rssMiB[0] as [number, number]
+    const [lastN, last] = memory.rssMiB[memory.rssMiB.length - 1] as [number, number]
+    // No growth trend: the second half of the samples averages no higher than 5 % above the first half.
+    const half = Math.floor(memory.rssMiB.length / 2)
+    const mean = (xs: Array<[number, number]>): number => xs.reduce((a, [, r]) => a + r, 0) / Math.max(1, xs.length)
+    const trend = mean(memory.rssMiB.slice(half)) / mean(memory.rssMiB.slice(0, half))
+    out.push({
+      name: `memory: RSS after ${lastN} requests against after ${firstN}`,
+      wanted: 'within 10 %, no growth trend, 0 errors',
+      measured: `${first} → ${last} MiB (${((last / first - 1) * 100).toFixed(1)} %), second half / first half ${trend.toFixed(3)}, ${memory.errors} errors`,
+      met: last <= first * 1.1 && trend <= 1.05 && memory.errors === 0
+    })
+  }
   const full = service(rows, 'order-sign ~50 KB')
   if (full !== undefined) {
     out.push({ name: 'full path, JWT off, ~50 KB: throughput', wanted: '≥ 0.80× ceiling', measured: `${(full.ratio ?? 0).toFixed(2)}×`, met: (full.ratio ?? 0) >= 0.8 })
@@ -181,6 +214,7 @@ async function main (): Promise<void> {
     return child
   }
   const rows: Row[] = []
+  let memory: MemoryRun | undefined
   const want = (name: string): boolean => flags.only === undefined || name.startsWith(flags.only)
   try {
     const ceiling = await start(['dist-bench/bench/ceiling.js', String(ceilingPort)], {}, ceilingPort)
@@ -243,6 +277,29 @@ async function main (): Promise<void> {
       process.stderr.write('bench: open loop done\n')
     }
 
+    if (want('memory')) {
+      // A fresh service, so the other rows' work is not in its heap; 5 KB order-select requests.
+      const memPort = await freePort()
+      const fresh = await start(['bin/cat-cds.js', 'serve'], { ...serviceEnv, PORT: String(memPort), CDS_STORE_URL: `sqlite:${join(dir, 'memory.db')}` }, memPort)
+      const make = bodyMaker(hookRequest({ observations: observationsForSize(5 * 1024), hook: 'order-select' }))
+      const step = flags.quick ? 1_000 : 10_000
+      memory = { requestsPerStep: step, rssMiB: [], errors: 0 }
+      for (let sent = step; sent <= step * 10; sent += step) {
+        const result = await autocannon({
+          url: fresh.url,
+          connections: CONNECTIONS,
+          amount: step,
+          verifyBody: (body: string | Buffer | undefined) => body?.toString().includes('"cards"') === true,
+          requests: [{ method: 'POST', path: '/cds-services/cat-order-select', setupRequest: (req) => ({ ...req, body: make(), headers: { 'content-type': 'application/json' } }) }]
+        })
+        memory.errors += result.errors + result.timeouts + result.non2xx + result.mismatches
+        const rss = rssMiB(fresh.process.pid)
+        if (rss !== undefined) memory.rssMiB.push([sent, rss])
+      }
+      await fresh.stop()
+      process.stderr.write(`bench: memory done (${memory.rssMiB.map(([n, r]) => `${n}: ${r} MiB`).join(', ')})\n`)
+    }
+
     if (want('scaling')) {
       for (const n of [10, 50, 100, 250, 500, 1000, 2000]) {
         rows.push(...await compare(`scaling ${n} obs`, ceiling, plain, '/cds-services/cat-order-sign', hookRequest({ observations: n }), n, { seconds: flags.quick ? 1 : 3, reps: 1 }))
@@ -255,12 +312,12 @@ async function main (): Promise<void> {
   }
 
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: type(), node: process.version, pinned }
-  const targets = judge(rows)
+  const targets = judge(rows, memory)
   process.stdout.write(`\nCAT-CDS benchmark — ${new Date().toISOString()} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}` +
     `${pinned ? ', servers on CPU 0, load generator and FHIR server on CPU 1' : ''}; ${CONNECTIONS} connections, ${SECONDS} s × ${REPS} alternating runs (median)\n\n${fmt(rows)}\n\n` +
     targets.map((t) => `${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.measured} (target ${t.wanted})`).join('\n') + '\n')
   writeFileSync(join('bench', flags.quick ? 'results.tmp.json' : 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), machine, connections: CONNECTIONS, seconds: SECONDS, reps: REPS, fhirDelayMs: FHIR_DELAY_MS, fhirRate: FHIR_RATE, rows, targets }, null, 2) + '\n')
+    JSON.stringify({ date: new Date().toISOString(), machine, connections: CONNECTIONS, seconds: SECONDS, reps: REPS, fhirDelayMs: FHIR_DELAY_MS, fhirRate: FHIR_RATE, rows, memory, targets }, null, 2) + '\n')
 }
 
 await main()
