@@ -6,7 +6,7 @@
 import pg from 'pg'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
 import { tooNew } from './migrations/migration.js'
-import type { Cursor, DecisionRecord, FeedbackRecord, InvocationRecord, IssuedCard, PruneResult, TimeRange } from './records.js'
+import { joinDecisions, splitDecisions, type Cursor, type DecisionRecord, type FeedbackRecord, type InvocationRecord, type IssuedCard, type PruneResult, type QuietDecision, type TimeRange } from './records.js'
 import type { StoreBackend, WriteOp } from './store.js'
 
 type Row = Record<string, unknown>
@@ -29,9 +29,10 @@ export interface PostgresOptions {
 const WRITE_BATCH = `
   WITH inv AS (
     INSERT INTO invocation (id, hook_instance, service_id, hook, client_iss, patient_hmac, fhir_server, request_id, received_at,
-      duration_ms, status, error_code)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-      $9::timestamptz[], $10::float8[], $11::int[], $12::text[])
+      duration_ms, status, error_code, quiet_decisions)
+    SELECT i, hi, s, h, iss, ph, fs, rq, ra, d, st, e, q::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+      $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::float8[], $11::int[], $12::text[], $35::text[])
+      AS t(i, hi, s, h, iss, ph, fs, rq, ra, d, st, e, q)
     ON CONFLICT (id) DO NOTHING
     RETURNING id
   ), dec AS (
@@ -132,7 +133,8 @@ export class PostgresBackend implements StoreBackend {
 
   async writeBatch (ops: readonly WriteOp[]): Promise<boolean[]> {
     const inv = ops.flatMap((op) => op.kind === 'invocation' ? [op.record] : [])
-    const dec = inv.flatMap((r) => r.decisions.map((d) => ({ id: r.id, d })))
+    const split = inv.map((r) => splitDecisions(r.decisions))
+    const dec = inv.flatMap((r, i) => (split[i]?.fired ?? []).map((d) => ({ id: r.id, d })))
     const fb = ops.flatMap((op) => op.kind === 'feedback' ? [op.record] : [])
     const { client, release } = await this.#checkout()
     try {
@@ -147,7 +149,8 @@ export class PostgresBackend implements StoreBackend {
         fb.map((f) => f.overrideReason?.system ?? null), fb.map((f) => f.overrideReason?.code ?? null),
         fb.map((f) => f.overrideReason?.display ?? null), fb.map((f) => f.userComment), fb.map((f) => f.requestId),
         fb.map((f) => f.receivedAt),
-        ops.some((op) => op.kind === 'heartbeat')
+        ops.some((op) => op.kind === 'heartbeat'),
+        split.map((x) => x.quiet.length > 0 ? JSON.stringify(x.quiet) : null)
       ])
       // Invocation and feedback ids are distinct UUIDs, so one set tells which records were added.
       const added = new Set((res.rows as Row[]).map((r) => String(r.id)))
@@ -198,7 +201,7 @@ export class PostgresBackend implements StoreBackend {
       durationMs: Number(r.duration_ms),
       status: Number(r.status),
       errorCode: str(r.error_code),
-      decisions: decisions.get(String(r.id)) ?? []
+      decisions: joinDecisions(decisions.get(String(r.id)) ?? [], (r.quiet_decisions ?? null) as QuietDecision[] | null)
     }))
   }
 

@@ -16,6 +16,36 @@ export interface DecisionRecord {
   readonly inputs: Readonly<Record<string, unknown>> | null
 }
 
+/**
+ * How a decision is kept: the rules that fired as `decision` rows (they carry the card uuid that
+ * feedback joins on), the rules that stayed quiet, usually most of the catalogue, as one JSON array on
+ * their invocation (docs/operations.md#audit-trail-and-feedback-store). One row per call instead of
+ * one per rule is what the audit write costs most.
+ */
+export interface QuietDecision {
+  readonly seq: number
+  readonly ruleId: string
+  readonly ruleVersion: string
+  readonly inputs: Readonly<Record<string, unknown>> | null
+}
+
+export function splitDecisions (decisions: readonly DecisionRecord[]): { fired: DecisionRecord[], quiet: QuietDecision[] } {
+  const fired: DecisionRecord[] = []
+  const quiet: QuietDecision[] = []
+  for (const d of decisions) {
+    // A quiet decision never has a card; one with a card is kept as a row whatever its flag says.
+    if (d.fired || d.cardUuid !== null || d.indicator !== null) fired.push(d)
+    else quiet.push({ seq: d.seq, ruleId: d.ruleId, ruleVersion: d.ruleVersion, inputs: d.inputs })
+  }
+  return { fired, quiet }
+}
+
+/** The invocation's decisions in their original order, from its rows and its quiet list. */
+export function joinDecisions (rows: readonly DecisionRecord[], quiet: readonly QuietDecision[] | null): DecisionRecord[] {
+  const all = [...rows, ...(quiet ?? []).map((q) => ({ seq: q.seq, ruleId: q.ruleId, ruleVersion: q.ruleVersion, fired: false, cardUuid: null, indicator: null, inputs: q.inputs }))]
+  return all.sort((a, b) => a.seq - b.seq)
+}
+
 export interface InvocationRecord {
   /** Assigned by the service (a UUID): hookInstance is the client's and may repeat on retries. */
   readonly id: string

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
 import { tooNew } from './migrations/migration.js'
-import type { Cursor, DecisionRecord, FeedbackRecord, InvocationRecord, IssuedCard, PruneResult, TimeRange } from './records.js'
+import { joinDecisions, splitDecisions, type Cursor, type DecisionRecord, type FeedbackRecord, type InvocationRecord, type IssuedCard, type PruneResult, type QuietDecision, type TimeRange } from './records.js'
 import type { StoreBackend, WriteOp } from './store.js'
 
 type Row = Record<string, unknown>
@@ -29,7 +29,7 @@ export function sqlitePath (url: string): string {
 function prepareStatements (db: Database.Database) {
   return {
     invocation: db.prepare(`INSERT INTO invocation (id, hook_instance, service_id, hook, client_iss, patient_hmac, fhir_server,
-      request_id, received_at, duration_ms, status, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      request_id, received_at, duration_ms, status, error_code, quiet_decisions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     decision: db.prepare(`INSERT INTO decision (invocation_id, seq, rule_id, rule_version, fired, card_uuid, indicator, inputs)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     feedback: db.prepare(`INSERT INTO feedback (id, card_uuid, outcome, outcome_timestamp, service_id, client_iss, accepted_suggestions,
@@ -80,9 +80,10 @@ export class SqliteBackend implements StoreBackend {
       switch (op.kind) {
         case 'invocation': {
           const r = op.record
+          const { fired, quiet } = splitDecisions(r.decisions)
           const added = this.#stmt.invocation.run(r.id, r.hookInstance, r.serviceId, r.hook, r.clientIss, r.patientHmac, r.fhirServer,
-            r.requestId, iso(r.receivedAt), r.durationMs, r.status, r.errorCode).changes > 0
-          for (const d of r.decisions) {
+            r.requestId, iso(r.receivedAt), r.durationMs, r.status, r.errorCode, quiet.length > 0 ? JSON.stringify(quiet) : null).changes > 0
+          for (const d of fired) {
             this.#stmt.decision.run(r.id, d.seq, d.ruleId, d.ruleVersion, d.fired ? 1 : 0, d.cardUuid, d.indicator, json(d.inputs))
           }
           return added
@@ -159,7 +160,7 @@ export class SqliteBackend implements StoreBackend {
       durationMs: Number(r.duration_ms),
       status: Number(r.status),
       errorCode: str(r.error_code),
-      decisions: decisions.get(String(r.id)) ?? []
+      decisions: joinDecisions(decisions.get(String(r.id)) ?? [], r.quiet_decisions === null || r.quiet_decisions === undefined ? null : JSON.parse(String(r.quiet_decisions)) as QuietDecision[])
     }))
   }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Metrics } from '../../src/observability/metrics.js'
 import { StoreClosedError } from '../../src/store/group-commit.js'
 import { openStore } from '../../src/store/open.js'
-import type { FeedbackRecord, InvocationRecord } from '../../src/store/records.js'
+import type { DecisionRecord, FeedbackRecord, InvocationRecord } from '../../src/store/records.js'
 import type { AuditStore } from '../../src/store/store.js'
 import { DIALECTS, newStoreLocation, type StoreLocation } from '../helpers/stores.js'
 
@@ -57,6 +57,31 @@ function feedback (overrides: Partial<FeedbackRecord> = {}): FeedbackRecord {
   }
 }
 
+/** Runs one statement on the store's own database, with `$1` bound to `id`; a count query's number. */
+async function rawCount (dialect: string, url: string, sql: string, id: string): Promise<number | undefined> {
+  if (dialect === 'sqlite') {
+    const db = new Database(url.slice('sqlite:'.length))
+    try {
+      const statement = db.prepare(sql.replace('$1', '?'))
+      if (!statement.reader) {
+        statement.run(id)
+        return undefined
+      }
+      return Number((statement.get(id) as { n: number }).n)
+    } finally {
+      db.close()
+    }
+  }
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    const res = await c.query(sql, [id])
+    return res.rows[0] === undefined ? undefined : Number((res.rows[0] as { n: string }).n)
+  } finally {
+    await c.end()
+  }
+}
+
 async function all<T> (gen: AsyncGenerator<T>): Promise<T[]> {
   const out: T[] = []
   for await (const x of gen) out.push(x)
@@ -86,6 +111,34 @@ describe.each(DIALECTS)('audit store contract: %s', (dialect) => {
   it('reads an invocation back exactly as written, decisions and all', async () => {
     const record = invocation()
     expect(await store.recordInvocation(record)).toBe(true)
+    const [back] = await all(store.invocations({ from: record.receivedAt, to: new Date(record.receivedAt.getTime() + 1) }))
+    expect(back).toEqual(record)
+  })
+
+  it('keeps the rules that fired as decision rows and the quiet ones on their invocation, and reads them back in order', async () => {
+    const quiet = Array.from({ length: 15 }, (_, i) => ({ seq: i + 2, ruleId: `CAT-${String(i + 3).padStart(2, '0')}`, ruleVersion: '1.3.0', fired: false, cardUuid: null, indicator: null, inputs: i % 2 === 0 ? { checked: i } : null }))
+    const record = invocation()
+    const first = record.decisions[0] as DecisionRecord
+    const second = record.decisions[1] as DecisionRecord
+    // Fired decisions in the middle of the order, as the engine's evaluation order gives them.
+    const decisions = [{ ...second, seq: 0 }, ...quiet.slice(0, 5).map((d, i) => ({ ...d, seq: i + 1 })), { ...first, seq: 6 }, ...quiet.slice(5).map((d, i) => ({ ...d, seq: i + 7 }))]
+    const compact = invocation({ decisions })
+    await store.recordInvocation(compact)
+    const [back] = await all(store.invocations({ from: compact.receivedAt, to: new Date(compact.receivedAt.getTime() + 1) }))
+    expect(back).toEqual(compact)
+    expect(await rawCount(dialect, location.url, 'SELECT count(*) AS n FROM decision WHERE invocation_id = $1', compact.id)).toBe(1)
+    expect((await store.issuedCards([first.cardUuid ?? ''])).get(first.cardUuid ?? '')).toEqual({ ruleId: 'CAT-02', serviceId: 'cat-order-select' })
+  })
+
+  it('reads decisions written as rows by the schema before quiet decisions moved onto the invocation', async () => {
+    const record = invocation()
+    await store.recordInvocation(invocation({ ...record, decisions: [] }))
+    // Written as release 0.2.0 wrote them: every decision a row, the quiet one included.
+    for (const d of record.decisions) {
+      await rawCount(dialect, location.url, `INSERT INTO decision (invocation_id, seq, rule_id, rule_version, fired, card_uuid, indicator, inputs)
+        VALUES ($1, ${d.seq}, '${d.ruleId}', '${d.ruleVersion}', ${dialect === 'sqlite' ? (d.fired ? 1 : 0) : d.fired}, ${d.cardUuid === null ? 'NULL' : `'${d.cardUuid}'`},
+        ${d.indicator === null ? 'NULL' : `'${d.indicator}'`}, ${d.inputs === null ? 'NULL' : `'${JSON.stringify(d.inputs)}'`})`, record.id)
+    }
     const [back] = await all(store.invocations({ from: record.receivedAt, to: new Date(record.receivedAt.getTime() + 1) }))
     expect(back).toEqual(record)
   })

@@ -17,7 +17,10 @@ describe('SQLite store file', () => {
       expect(existsSync(path)).toBe(true)
       const db = new Database(path, { readonly: true })
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
-      expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'audit trail and feedback' }])
+      expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+        { version: 1, name: 'audit trail and feedback' },
+        { version: 2, name: 'quiet decisions as one JSON array per invocation' }
+      ])
       db.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -60,5 +60,11 @@ export const SQLITE_MIGRATIONS = checkedMigrations([
       );
       INSERT INTO store_heartbeat (id, at) VALUES (1, '1970-01-01T00:00:00.000Z');
     `
+  },
+  {
+    version: 2,
+    name: 'quiet decisions as one JSON array per invocation',
+    // Rows written before keep their decision rows; both are read back together.
+    sql: 'ALTER TABLE invocation ADD COLUMN quiet_decisions TEXT;'
   }
 ])
