@@ -34,6 +34,8 @@ export class SharedCache {
   /** Whether the current outage has been reported (one warning per outage). */
   #reported = false
   #closing = false
+  /** While the connection stays open after a failed command (a timeout), pings until Redis answers again. */
+  #probe: NodeJS.Timeout | undefined
   readonly #where: string
   #log: SharedCacheLog | undefined
   /** Called with true when Redis answers, false when it is lost (the metric). */
@@ -67,6 +69,8 @@ export class SharedCache {
   }
 
   #setUp (): void {
+    if (this.#probe !== undefined) clearInterval(this.#probe)
+    this.#probe = undefined
     if (this.#up) return
     this.#up = true
     this.#onState?.(true)
@@ -81,6 +85,11 @@ export class SharedCache {
       this.#up = false
       this.#onState?.(false)
     }
+    // A command that timed out leaves the connection open, so no 'ready' event will say Redis is back.
+    if (this.client.status === 'ready' && this.#probe === undefined) {
+      this.#probe = setInterval(() => { this.client.ping().then(() => { this.#setUp() }, () => {}) }, 1_000)
+      this.#probe.unref()
+    }
     if (!this.#reported) {
       this.#reported = true
       this.#log?.warn({ redis: this.#where, errCode: (err as NodeJS.ErrnoException | undefined)?.code, error: err?.message.split('\n')[0] },
@@ -90,6 +99,7 @@ export class SharedCache {
 
   async close (): Promise<void> {
     this.#closing = true
+    if (this.#probe !== undefined) clearInterval(this.#probe)
     try {
       await this.client.quit()
     } catch {

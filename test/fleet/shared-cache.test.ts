@@ -1,6 +1,7 @@
 // Two instances behind one public URL share one Redis: a JWT accepted by one is refused by the other,
 // the rate limit holds across both, and when Redis goes away each instance keeps answering on its own
 // state (one warning, cds_shared_cache_up 0, still ready), then shares again when it returns.
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -115,6 +116,26 @@ describe('a fleet sharing one Redis', () => {
     const again = await token()
     expect((await call(a, again)).statusCode).toBe(200)
     expect((await call(b, again)).statusCode).toBe(401)
+  })
+})
+
+describe('a Redis that stops answering while its connection stays open', () => {
+  it('falls back on the timeout, and shares again once Redis answers, with no reconnect', async () => {
+    const t = await instance()
+    try {
+      await until('connected', async () => (await sharedUp(t)) === 1)
+      // CLIENT PAUSE holds every command without closing a connection: each one times out.
+      const pause = spawnSync('redis-cli', ['-p', String(redis.port), 'CLIENT', 'PAUSE', '1500', 'ALL'], { encoding: 'utf8' })
+      expect(pause.stdout.trim()).toBe('OK')
+      expect((await call(t, await token())).statusCode).toBe(200)
+      expect(await sharedUp(t)).toBe(0)
+      await until('answering again', async () => (await sharedUp(t)) === 1, 10_000)
+      const again = await token()
+      expect((await call(t, again)).statusCode).toBe(200)
+      expect((await call(t, again)).statusCode).toBe(401)
+    } finally {
+      await t.app.close()
+    }
   })
 })
 
