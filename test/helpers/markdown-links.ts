@@ -17,8 +17,8 @@ export interface BrokenLink {
   readonly problem: string
 }
 
-/** Lines outside fenced code blocks, with inline code spans blanked (links in code are not links). */
-function proseLines (markdown: string): Array<{ line: number, text: string }> {
+/** Lines outside fenced code blocks, numbered from 1. */
+function unfencedLines (markdown: string): Array<{ line: number, text: string }> {
   const out: Array<{ line: number, text: string }> = []
   let fence: string | undefined
   markdown.split('\n').forEach((text, i) => {
@@ -31,9 +31,14 @@ function proseLines (markdown: string): Array<{ line: number, text: string }> {
       fence = opener[1]
       return
     }
-    out.push({ line: i + 1, text: text.replace(/(`+)[^`]*?\1/g, (m) => ' '.repeat(m.length)) })
+    out.push({ line: i + 1, text })
   })
   return out
+}
+
+/** Lines outside fenced code blocks, with inline code spans blanked (links in code are not links). */
+function proseLines (markdown: string): Array<{ line: number, text: string }> {
+  return unfencedLines(markdown).map(({ line, text }) => ({ line, text: text.replace(/(`+)[^`]*?\1/g, (m) => ' '.repeat(m.length)) }))
 }
 
 /**
@@ -55,17 +60,7 @@ export function githubSlug (heading: string): string {
 export function anchorsOf (markdown: string): Set<string> {
   const anchors = new Set<string>()
   const seen = new Map<string, number>()
-  let fence: string | undefined
-  for (const text of markdown.split('\n')) {
-    const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(text)
-    if (fence !== undefined) {
-      if (opener !== null && opener[1]?.[0] === fence[0] && (opener[1]?.length ?? 0) >= fence.length) fence = undefined
-      continue
-    }
-    if (opener !== null) {
-      fence = opener[1]
-      continue
-    }
+  for (const { text } of unfencedLines(markdown)) {
     const heading = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(text)
     if (heading !== null) {
       const slug = githubSlug(heading[1] ?? '')
