@@ -1,8 +1,10 @@
 // JSON request bodies (application/json and application/fhir+json). Before the body is parsed, one
 // linear scan refuses nesting deeper than any FHIR resource needs and overlong strings: a 10 000-deep
 // body is only 20 KB, parses fine, and then overflows the stack of the first recursive walk. Parsing
-// itself is Fastify's secure-json-parse, which refuses `__proto__` and `constructor.prototype` keys.
+// itself is secure-json-parse, as in Fastify's default parser, which refuses `__proto__` and
+// `constructor.prototype` keys; the 400 says which of the two problems it was.
 import type { FastifyInstance } from 'fastify'
+import secureJson from 'secure-json-parse'
 import { HttpError } from './errors.js'
 
 /** Deepest nesting of objects and arrays accepted (a prefetch Bundle with contained resources stays under 20). */
@@ -39,16 +41,36 @@ export function jsonShapeProblem (text: string, maxDepth = MAX_JSON_DEPTH, maxSt
   return undefined
 }
 
+const NOT_JSON = 'Request body is not valid JSON'
+const FORBIDDEN_KEY = '(body): contains a "__proto__" or "constructor.prototype" key, which is refused'
+
+/** Parses as Fastify's default parser does (secure-json-parse), but says which of the two refusals it was. */
+export function parseJsonBody (text: string): unknown {
+  try {
+    return secureJson.parse(text, { protoAction: 'error', constructorAction: 'error' })
+  } catch (err) {
+    // Neither message is passed on: JSON.parse's quotes part of the body.
+    const forbidden = err instanceof SyntaxError && err.message.includes('forbidden prototype property')
+    throw new HttpError(400, 'invalid_json', forbidden ? FORBIDDEN_KEY : NOT_JSON)
+  }
+}
+
 export function registerJsonBodies (app: FastifyInstance, bodyLimit: number): void {
-  const parse = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser(['application/json', 'text/plain'])
-  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string', bodyLimit }, (request, body, done) => {
+  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
     const problem = jsonShapeProblem(text)
     if (problem !== undefined) {
       done(problem, undefined)
       return
     }
-    parse(request, text, done)
+    let parsed: unknown
+    try {
+      parsed = parseJsonBody(text)
+    } catch (err) {
+      done(err as HttpError, undefined)
+      return
+    }
+    done(null, parsed)
   })
 }

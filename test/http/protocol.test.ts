@@ -120,9 +120,14 @@ describe('status codes and error bodies', () => {
   it('400 for __proto__ and constructor.prototype keys', async () => {
     const res = await post('/cds-services/cat-order-select').set('content-type', 'application/json')
       .send('{"hook":"order-select","__proto__":{"polluted":true}}').expect(400)
-    expect(res.body.error).toBe('invalid_json')
-    await post('/cds-services/cat-order-select').set('content-type', 'application/json')
+    // The message names the problem, never the value.
+    expect(res.body).toEqual({ error: 'invalid_json', message: '(body): contains a "__proto__" or "constructor.prototype" key, which is refused' })
+    const nested = await post('/cds-services/cat-order-select').set('content-type', 'application/json')
       .send('{"constructor":{"prototype":{"polluted":true}}}').expect(400)
+    expect(nested.body.message).toMatch(/^\(body\): contains a "__proto__" or "constructor.prototype" key/)
+    // Malformed JSON is still told apart from a refused key.
+    const broken = await post('/cds-services/cat-order-select').set('content-type', 'application/json').send('{"hook": ').expect(400)
+    expect(broken.body).toEqual({ error: 'invalid_json', message: 'Request body is not valid JSON' })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
