@@ -19,19 +19,29 @@ const CLOSE_BRACE = 0x7d
 const OPEN_BRACKET = 0x5b
 const CLOSE_BRACKET = 0x5d
 
+/** The index of the quote that closes the string opened at `open`, or -1 when it is never closed. */
+function closingQuote (text: string, open: number): number {
+  // indexOf is native and far faster than a character loop over the string's content (most of a FHIR
+  // body); a quote preceded by an odd number of backslashes is escaped and does not close it.
+  for (let q = text.indexOf('"', open + 1); q !== -1; q = text.indexOf('"', q + 1)) {
+    let slashes = 0
+    while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++
+    if (slashes % 2 === 0) return q
+  }
+  return -1
+}
+
 /** Returns what is wrong with the body's shape, or undefined; the JSON parser judges the syntax. */
 export function jsonShapeProblem (text: string, maxDepth = MAX_JSON_DEPTH, maxString = MAX_JSON_STRING): HttpError | undefined {
   let depth = 0
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === QUOTE) {
-      const start = i
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i)
-        if (d === BACKSLASH) i++
-        else if (d === QUOTE) break
-      }
-      if (i - start - 1 > maxString) return new HttpError(400, 'json_string_too_long', `A JSON string is longer than ${maxString} characters`)
+      const close = closingQuote(text, i)
+      // An unterminated string is the parser's to refuse.
+      const end = close === -1 ? text.length : close
+      if (end - i - 1 > maxString) return new HttpError(400, 'json_string_too_long', `A JSON string is longer than ${maxString} characters`)
+      i = end
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > maxDepth) return new HttpError(400, 'json_too_deep', `JSON nesting is deeper than ${maxDepth} levels`)
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {

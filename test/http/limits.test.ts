@@ -1,6 +1,7 @@
 // Abuse limits: JSON depth and string length refused before any recursive processing, header size
 // (431), per-client rate limits (429 with a JSON body) that also cover unknown paths, and the API's
 // security headers on every refusal.
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { MAX_JSON_DEPTH, MAX_JSON_STRING, jsonShapeProblem } from '../../src/http/json-body.js'
 import { buildTestApp } from '../helpers/app.js'
@@ -23,6 +24,35 @@ describe('JSON shape guard', () => {
     expect(jsonShapeProblem(JSON.stringify({ ['k'.repeat(MAX_JSON_STRING + 1)]: 1 }))?.code).toBe('json_string_too_long')
     // An unterminated string is left to the parser to reject.
     expect(jsonShapeProblem('{"a":"unterminated')).toBeUndefined()
+  })
+
+  it('agrees with a character-by-character scan on any text, JSON or not', () => {
+    // The reference: every character visited, a backslash skipping the next one inside a string.
+    const reference = (text: string, maxDepth: number, maxString: number): string | undefined => {
+      let depth = 0
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i]
+        if (c === '"') {
+          const start = i
+          for (i++; i < text.length; i++) {
+            if (text[i] === '\\') i++
+            else if (text[i] === '"') break
+          }
+          i = Math.min(i, text.length) // an unterminated string runs to the end of the text
+          if (i - start - 1 > maxString) return 'json_string_too_long'
+        } else if (c === '{' || c === '[') {
+          if (++depth > maxDepth) return 'json_too_deep'
+        } else if (c === '}' || c === ']') depth--
+      }
+      return undefined
+    }
+    const texts = fc.oneof(
+      fc.json({ maxDepth: 6 }),
+      fc.string({ unit: fc.constantFrom('"', '\\', '[', ']', '{', '}', 'a', ':', ','), maxLength: 60 })
+    )
+    fc.assert(fc.property(texts, fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 8 }), (text, maxDepth, maxString) => {
+      expect(jsonShapeProblem(text, maxDepth, maxString)?.code).toBe(reference(text, maxDepth, maxString))
+    }), { numRuns: 2000 })
   })
 
   it('answers a 10 000-deep body (20 KB) with 400 before parsing, never a 500 or a stack overflow', async () => {
