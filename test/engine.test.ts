@@ -69,6 +69,19 @@ describe('FHIRPath and the one-pass index', () => {
     expect(FP.observation.quantity({ resourceType: 'Bundle', entry: [{ resource: obs }] })).toEqual([])
   })
 
+  it('evaluates each expression once per element: a second read gets the same frozen result, another element its own', () => {
+    const dosage = { timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } } }
+    const first = FP.dosage.repeat(dosage)
+    expect(first).toEqual([{ frequency: 2, period: 1, periodUnit: 'd' }])
+    expect(FP.dosage.repeat(dosage)).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+    const other = { timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } } }
+    expect(FP.dosage.repeat(other)).toEqual([{ frequency: 1, period: 1, periodUnit: 'd' }])
+    // Each expression keeps its own results for the same element.
+    expect(FP.dosage.boundsPeriod(dosage)).toEqual([])
+    expect(FP.dosage.repeat(42)).toEqual([])
+  })
+
   it('leaves the request data untouched', () => {
     const call = hookCall({ conditions: [gastricCancer(), pe()], observations: normalLabs(), drafts: [rivaroxaban()], medications: [keto] })
     const before = JSON.stringify({ data: call.data, request: call.request })

@@ -47,7 +47,7 @@ export interface VteFact {
   readonly inTreatmentWindow: boolean
 }
 
-function statusCodes (values: unknown[]): string[] {
+function statusCodes (values: readonly unknown[]): string[] {
   return values.map(str).filter((s): s is string => s !== undefined)
 }
 

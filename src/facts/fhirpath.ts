@@ -2,24 +2,36 @@
 // error stops the boot), always with the R4 model (choice types such as `value[x]` need it), never
 // async (async evaluation would fetch URLs found in the data), never `resolve()`. The compiled
 // functions are applied to single resources or elements the resource index hands over, never to a
-// Bundle: FHIRPath costs ~10 µs per resource per expression, a plain-JS index far less.
+// Bundle: FHIRPath costs 2–10 µs per resource per expression, a plain-JS index far less. Each result is
+// remembered per element (a WeakMap, so it goes with the request's data): the facts that read the same
+// dosage or period twice pay for one evaluation (docs/performance.md#fhirpath-once-per-element).
 import fhirpath, { type Path } from 'fhirpath'
 import r4 from 'fhirpath/fhir-context/r4'
 
-export type Evaluator = (node: unknown) => unknown[]
+/** Results are shared between the readers of one element, hence read-only. */
+export type Evaluator = (node: unknown) => readonly unknown[]
+
+const NOTHING: readonly unknown[] = Object.freeze([])
 
 function compile (expression: string | Path): Evaluator {
   const fn = fhirpath.compile(expression, r4)
+  const seen = new WeakMap<object, readonly unknown[]>()
   return (node) => {
+    if (typeof node !== 'object' || node === null) return NOTHING // a hostile primitive where an element belongs
     // Never over a whole Bundle (the index hands over single resources; test/engine.test.ts spies on
     // it). A "Bundle" reaching here is a hostile nested element: absent, like any other bad shape.
-    if ((node as { resourceType?: unknown } | null)?.resourceType === 'Bundle') return []
+    if ((node as { resourceType?: unknown }).resourceType === 'Bundle') return NOTHING
+    const known = seen.get(node)
+    if (known !== undefined) return known
+    let result: readonly unknown[]
     try {
-      return fn(node as Record<string, unknown>) as unknown[]
+      result = Object.freeze(fn(node as Record<string, unknown>) as unknown[])
     } catch {
       // Hostile shapes: FHIRPath treats the element as absent; the snapshot reports it as missing.
-      return []
+      result = NOTHING
     }
+    seen.set(node, result)
+    return result
   }
 }
 

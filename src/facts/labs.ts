@@ -52,7 +52,7 @@ interface Candidate {
   readonly date: string
 }
 
-function first (values: unknown[]): unknown {
+function first (values: readonly unknown[]): unknown {
   return values[0]
 }
 

@@ -140,7 +140,7 @@ function amountOf (dosage: unknown, agentClass: AnticoagulantClass | undefined, 
   return { problem: `dose unit "${str(q.code) ?? str(q.unit) ?? ''}" not understood` }
 }
 
-function phasesOf (dosages: unknown[], agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[], names: readonly string[], orderStartMs: number | undefined): PhaseDose[] {
+function phasesOf (dosages: readonly unknown[], agentClass: AnticoagulantClass | undefined, agent: Anticoagulant | undefined, codings: readonly Code[], names: readonly string[], orderStartMs: number | undefined): PhaseDose[] {
   const bySequence = new Map<number, unknown[]>()
   dosages.forEach((d, i) => {
     const seq = isObject(d) ? num(d.sequence) ?? i + 1 : i + 1
