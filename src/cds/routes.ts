@@ -59,7 +59,7 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
 
     const traceparent = request.headers.traceparent
     const data = await options.gatherer.gather(service, hookRequest, {
-      signal: abortedByClient(reply),
+      signal: () => abortedByClient(reply),
       traceparent: typeof traceparent === 'string' ? traceparent : undefined,
       log: request.log,
       boundOrigins: request.cdsClient?.fhirServers

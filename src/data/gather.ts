@@ -18,7 +18,11 @@ export interface GatherLog {
 }
 
 export interface GatherOptions {
-  readonly signal: AbortSignal
+  /**
+   * Aborts the FHIR calls when the client goes away. Asked for only when something must be fetched:
+   * a fully prefetched call (the common case) then costs no AbortController and no listener.
+   */
+  readonly signal: () => AbortSignal
   /** The incoming request's `traceparent`, continued on calls to the FHIR server. */
   readonly traceparent?: string | undefined
   readonly log?: GatherLog | undefined
@@ -85,7 +89,7 @@ export function fhirGatherer ({ client, timeoutMs }: FhirGathererOptions): DataG
       }
 
       const fetchOptions: FetchOptions = {
-        signal: AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]),
+        signal: AbortSignal.any([options.signal(), AbortSignal.timeout(timeoutMs)]),
         token: request.fhirAuthorization?.access_token,
         traceparent: outgoingTraceparent(options.traceparent)
       }
