@@ -6,7 +6,7 @@
 // obtained fails the call with 412; an optional one is left absent (see requirements.ts).
 import type { HookRequest } from '../cds/request.js'
 import type { ServiceDefinition } from '../cds/services.js'
-import { FhirFetchError, type FetchOptions, type FhirClient, type FhirJson } from '../fhir/client.js'
+import { FhirFetchError, type FetchOptions, type FhirClient, type FhirJson } from '../fhir-client/client.js'
 import { HttpError } from '../http/errors.js'
 import { outgoingTraceparent } from '../observability/trace-context.js'
 import { isRequiredKey } from './requirements.js'

@@ -5,7 +5,7 @@
 // and DNS is an injected resolver, so nothing here leaves this machine; private, link-local and
 // metadata addresses are only ever named, never dialled.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { HostResolver } from '../../src/fhir/egress.js'
+import type { HostResolver } from '../../src/fhir-client/egress.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { countConnectionAttempts, dataReportEngine, startLoopbackServer, type LoopbackServer } from '../helpers/fhir.js'
 import { completePrefetch, patientResource } from '../helpers/requests.js'

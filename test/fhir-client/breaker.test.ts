@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CircuitBreaker, type BreakerState } from '../../src/fhir/breaker.js'
+import { CircuitBreaker, type BreakerState } from '../../src/fhir-client/breaker.js'
 
 function breaker (): { b: CircuitBreaker, clock: { t: number }, states: BreakerState[] } {
   const clock = { t: 0 }

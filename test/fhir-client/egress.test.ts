@@ -1,8 +1,8 @@
 // The egress policy decides, before any connection, which caller-chosen URLs may be fetched. These
 // tests never dial anything: DNS is an injected resolver that records what it was asked.
 import { describe, expect, it } from 'vitest'
-import { internalRangeOf } from '../../src/fhir/address-ranges.js'
-import { EgressPolicy, EgressRefused, type HostResolver, type ResolvedAddress } from '../../src/fhir/egress.js'
+import { internalRangeOf } from '../../src/fhir-client/address-ranges.js'
+import { EgressPolicy, EgressRefused, type HostResolver, type ResolvedAddress } from '../../src/fhir-client/egress.js'
 
 function resolverFor (table: Record<string, string[]>): HostResolver & { asked: string[] } {
   const asked: string[] = []

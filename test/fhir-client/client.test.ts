@@ -1,7 +1,7 @@
 // The FHIR client against real loopback HTTP servers scripted to succeed, fail, stall or redirect.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FhirClient, FhirFetchError, type FetchOptions, type FhirClientOptions } from '../../src/fhir/client.js'
+import { FhirClient, FhirFetchError, type FetchOptions, type FhirClientOptions } from '../../src/fhir-client/client.js'
 import { Metrics } from '../../src/observability/metrics.js'
 import { startLoopbackServer, type LoopbackServer } from '../helpers/fhir.js'
 
