@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { InvocationAuditor } from './audit/invocation-audit.js'
 import { patientKeyer } from './audit/patient-key.js'
 import { DEVELOPMENT_AUDIT_HMAC_KEY, type Config } from './config.js'
-import { rulesReadiness, type CdsEngine } from './cds/engine.js'
+import type { CdsEngine } from './cds/engine-contract.js'
 import { feedbackRoutes } from './cds/feedback.js'
 import { cdsRoutes } from './cds/routes.js'
 import { loadServiceDefinitions, type ServiceDefinition } from './cds/services.js'
@@ -63,6 +63,11 @@ export interface AuthDeps {
   /** Current time in ms since the epoch; Date.now when omitted. */
   now?: () => number
   jwksTimeoutMs?: number
+}
+
+/** The `rules` readiness check: asks the engine, if it has anything to say. */
+function rulesReadiness (engine: CdsEngine): ReadinessCheck {
+  return { name: 'rules', check: async () => { await engine.ready?.() } }
 }
 
 /** The JWT verifier for CDS_AUTH=jwt (the trusted-clients file is read and checked here, at boot). */

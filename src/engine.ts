@@ -1,7 +1,7 @@
 // The clinical engine behind every hook: index the request once → PatientSnapshot → the rules for this
 // hook → one card per rule, most severe first, plus a decision per rule for the audit trail.
 // Synchronous and free of I/O; the same engine serves every request.
-import type { CdsEngine, Decision, HookCall } from './cds/engine.js'
+import type { CdsEngine, Decision, HookCall } from './cds/engine-contract.js'
 import type { HookName } from './cds/services.js'
 import type { Card } from './cds/response.js'
 import { toCards, type FiredRule } from './cards/card.js'

@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import fhirpath from 'fhirpath'
 import { describe, expect, it, vi } from 'vitest'
-import type { HookCall } from '../src/cds/engine.js'
+import type { HookCall } from '../src/cds/engine-contract.js'
 import { Card } from '../src/cds/response.js'
 import {
   acuteDvt, apixaban, condition, creatinine, dalteparin, daysAgo, ddimer, enoxaparin, FRESHNESS, gastricCancer, hookCall, medicationRequest,

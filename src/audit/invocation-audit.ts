@@ -6,7 +6,7 @@
 // services are not, so floods of junk cost no writes.
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Decision } from '../cds/engine.js'
+import type { Decision } from '../cds/engine-contract.js'
 import type { HookRequest } from '../cds/request.js'
 import { safeError } from '../http/logging.js'
 import { sanitizeInputs, type DecisionRecord, type InvocationRecord } from '../store/records.js'

@@ -2,7 +2,7 @@
 // path through the system: validate → gather data → engine → cards (→ audit record, before replying).
 import type { FastifyInstance } from 'fastify'
 import type { InvocationAuditor } from '../audit/invocation-audit.js'
-import type { CdsEngine } from './engine.js'
+import type { CdsEngine } from './engine-contract.js'
 import { parseHookRequest, type HookRequest } from './request.js'
 import { discoveryDocument, type ServiceDefinition } from './services.js'
 import type { DataGatherer } from '../data/gather.js'

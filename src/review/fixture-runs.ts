@@ -3,7 +3,7 @@
 // 1 mg/kg every 12 hours. The clinical review pack renders these runs; the rule pages list, from them,
 // the test patients that exercise each rule.
 import { randomUUID } from 'node:crypto'
-import type { CdsEngine } from '../cds/engine.js'
+import type { CdsEngine } from '../cds/engine-contract.js'
 import type { Card } from '../cds/response.js'
 import { parseHookRequest } from '../cds/request.js'
 import { loadServiceDefinitions, type HookName, type ServiceDefinition } from '../cds/services.js'

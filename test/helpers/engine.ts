@@ -2,7 +2,7 @@
 // decisions behind it (one rule fired with the card, one evaluated without firing), as the CAT engine
 // will. The cards validate against the strict CDS Hooks card model.
 import { randomUUID } from 'node:crypto'
-import type { CdsEngine, EngineResult } from '../../src/cds/engine.js'
+import type { CdsEngine, EngineResult } from '../../src/cds/engine-contract.js'
 import type { Card } from '../../src/cds/response.js'
 
 export const FIRED_RULE = 'CAT-TEST-1'

@@ -1,6 +1,6 @@
 // Small builders of synthetic FHIR R4 resources and hook calls for the engine's unit tests. Dates are
 // relative to NOW, so every test reads "creatinine 2 days ago" the same way on any day.
-import type { HookCall } from '../../src/cds/engine.js'
+import type { HookCall } from '../../src/cds/engine-contract.js'
 import { parseHookRequest } from '../../src/cds/request.js'
 import type { HookName, ServiceDefinition } from '../../src/cds/services.js'
 import { indexResources } from '../../src/fhir/resource-index.js'

@@ -6,7 +6,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4.js'
-import type { CdsEngine } from '../../src/cds/engine.js'
+import type { CdsEngine } from '../../src/cds/engine-contract.js'
 import { buildFhirSandbox, type FhirSandboxOptions } from '../../src/sandbox/fhir-server.js'
 
 export interface PatientCounts {

@@ -2,7 +2,7 @@
 // deployment adds (the store; its flip is tested in test/http/protocol.test.ts). Each turns the probe
 // 503 while failing and back once it recovers.
 import { describe, expect, it } from 'vitest'
-import type { CdsEngine } from '../../src/cds/engine.js'
+import type { CdsEngine } from '../../src/cds/engine-contract.js'
 import { buildTestApp } from '../helpers/app.js'
 
 describe('readiness checks', () => {

@@ -1,7 +1,6 @@
-// The seam between the protocol layer and the clinical engine. The route hands the engine a
-// validated request and the data gathered for it; the engine answers with cards and the decisions
-// behind them (for the audit trail). Engines are synchronous and do no I/O.
-import type { ReadinessCheck } from '../http/health.js'
+// The contract between the protocol layer and the clinical engine (src/engine.ts implements it). The
+// route hands the engine a validated request and the data gathered for it; the engine answers with
+// cards and the decisions behind them (for the audit trail). Engines are synchronous and do no I/O.
 import type { Card } from './response.js'
 import type { HookRequest } from './request.js'
 import type { ServiceDefinition } from './services.js'
@@ -40,9 +39,4 @@ export interface CdsEngine {
    * `rules` readiness check. An engine that is ready as soon as it exists leaves it out.
    */
   ready? (): Promise<void>
-}
-
-/** The `rules` readiness check: asks the engine, if it has anything to say. */
-export function rulesReadiness (engine: CdsEngine): ReadinessCheck {
-  return { name: 'rules', check: async () => { await engine.ready?.() } }
 }
