@@ -15,7 +15,7 @@ import { parseHookRequest } from '../src/cds/request.js'
 import { loadServiceDefinitions } from '../src/cds/services.js'
 import { jsonShapeProblem, parseJsonBody } from '../src/http/json-body.js'
 import { decisionRecords } from '../src/audit/invocation-audit.js'
-import { withRuleLink } from '../src/pages/routes.js'
+import { withRuleLink } from '../src/routes/rules.js'
 
 const { values } = parseArgs({ options: { kb: { type: 'string', default: '50' }, hook: { type: 'string', default: 'order-sign' } } })
 const hook = values.hook as 'order-sign' | 'order-select'

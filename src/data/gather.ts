@@ -7,7 +7,6 @@
 import type { HookRequest } from '../cds/request.js'
 import type { ServiceDefinition } from '../cds/services.js'
 import { FhirFetchError, type FetchOptions, type FhirClient, type FhirJson } from '../fhir-client/client.js'
-import { HttpError } from '../http/errors.js'
 import { outgoingTraceparent } from '../observability/trace-context.js'
 import { isRequiredKey } from './requirements.js'
 import { expectedResourceType, onFhirServer, renderTemplate } from './templates.js'
@@ -49,6 +48,15 @@ interface Unobtainable {
   reason: string
   outcome: string
   status?: number | undefined
+}
+
+/**
+ * A key the rules cannot do without (docs/integration.md#prefetch-and-what-the-service-fetches-itself) could be neither read
+ * from the prefetch nor fetched. The hook route answers 412 with this message, which names the keys
+ * and why, never the data.
+ */
+export class RequiredDataUnavailable extends Error {
+  override name = 'RequiredDataUnavailable'
 }
 
 type KeyResult = { key: string, value: unknown } | { key: string, failed: Unobtainable }
@@ -117,7 +125,7 @@ export function fhirGatherer ({ client, timeoutMs }: FhirGathererOptions): DataG
         if (required) missingRequired.push(result.failed)
       }
       if (missingRequired.length > 0) {
-        throw new HttpError(412, 'required_data_unavailable',
+        throw new RequiredDataUnavailable(
           `Required FHIR data could not be obtained: ${missingRequired.map((m) => `${m.key} (${m.reason})`).join('; ')}`)
       }
       return data

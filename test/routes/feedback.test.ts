@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseFeedback } from '../../src/cds/feedback.js'
+import { parseFeedback } from '../../src/routes/feedback.js'
 import { Metrics } from '../../src/observability/metrics.js'
 import { openStore } from '../../src/store/open.js'
 import type { FeedbackRecord } from '../../src/store/records.js'

@@ -10,7 +10,7 @@ import { sendProblem } from '../http/errors.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { FeedbackOutcome, FeedbackRecord, IssuedCard, OverrideReasonRecord } from '../store/records.js'
 import type { AuditStore } from '../store/store.js'
-import type { ServiceDefinition } from './services.js'
+import type { ServiceDefinition } from '../cds/services.js'
 
 const Token = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a UUID or similar token')
 const text = (max: number) => z.string().min(1).max(max)

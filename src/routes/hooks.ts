@@ -2,13 +2,13 @@
 // path through the system: validate → gather data → engine → cards (→ audit record, before replying).
 import type { FastifyInstance } from 'fastify'
 import type { InvocationAuditor } from '../audit/invocation-audit.js'
-import type { CdsEngine } from './engine-contract.js'
-import { parseHookRequest, type HookRequest } from './request.js'
-import { discoveryDocument, type ServiceDefinition } from './services.js'
-import type { DataGatherer } from '../data/gather.js'
+import type { CdsEngine } from '../cds/engine-contract.js'
+import { parseHookRequest, type HookRequest } from '../cds/request.js'
+import { discoveryDocument, type ServiceDefinition } from '../cds/services.js'
+import { RequiredDataUnavailable, type DataGatherer } from '../data/gather.js'
 import { abortedByClient } from '../http/client-abort.js'
 import { sendProblem } from '../http/errors.js'
-import { withRuleLink } from '../pages/routes.js'
+import { withRuleLink } from './rules.js'
 
 export interface CdsRoutesOptions {
   services: readonly ServiceDefinition[]
@@ -58,12 +58,18 @@ export async function cdsRoutes (app: FastifyInstance, options: CdsRoutesOptions
     }
 
     const traceparent = request.headers.traceparent
-    const data = await options.gatherer.gather(service, hookRequest, {
-      signal: () => abortedByClient(reply),
-      traceparent: typeof traceparent === 'string' ? traceparent : undefined,
-      log: request.log,
-      boundOrigins: request.cdsClient?.fhirServers
-    })
+    let data: Record<string, unknown>
+    try {
+      data = await options.gatherer.gather(service, hookRequest, {
+        signal: () => abortedByClient(reply),
+        traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+        log: request.log,
+        boundOrigins: request.cdsClient?.fhirServers
+      })
+    } catch (err) {
+      if (err instanceof RequiredDataUnavailable) return sendProblem(reply, 412, { error: 'required_data_unavailable', message: err.message })
+      throw err
+    }
     const result = options.engine.evaluate({ service, request: hookRequest, data, now: new Date() })
     app.metrics.hookEvaluations.inc({ service: service.id })
     for (const card of result.cards) app.metrics.cards.inc({ rule: card.source.topic?.code ?? 'none', indicator: card.indicator })

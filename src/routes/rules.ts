@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Card, Link } from '../cds/response.js'
 import { RULES } from '../rules/catalogue.js'
-import { FAVICON, indexPage, notFoundPage, rulePage, STYLESHEET } from './rule-pages.js'
+import { FAVICON, indexPage, notFoundPage, rulePage, STYLESHEET } from '../pages/rule-pages.js'
 
 export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
