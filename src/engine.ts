@@ -10,12 +10,13 @@ import { indexResources } from './fhir/resource-index.js'
 import { orderFacts, type OrderFact } from './facts/orders.js'
 import { buildSnapshot, type Freshness } from './facts/snapshot.js'
 import { EVALUATION_ORDER } from './rules/catalogue.js'
+import { familiesOf } from './rules/order.js'
 import type { Blocked, Indicator, Profile, Rule, RuleContext } from './rules/types.js'
 
 export interface CatEngineOptions {
   readonly profile: Profile
   readonly freshness: Freshness
-  /** The rules to run, in evaluation order (tests pass subsets). */
+  /** The rules to run, in evaluation order (tests pass subsets); the catalogue's order when omitted. */
   readonly rules?: readonly Rule[]
   /** The LMWH products the site stocks (CDS_FORMULARY); all three when omitted. */
   readonly formulary?: Formulary
@@ -36,6 +37,7 @@ export function subjectsFor (hook: HookName, drafts: readonly OrderFact[], activ
 export function createCatEngine (options: CatEngineOptions): CdsEngine {
   const rules = options.rules ?? EVALUATION_ORDER
   const formulary = options.formulary ?? DEFAULT_FORMULARY
+  const families = familiesOf(rules)
   return {
     evaluate (call: HookCall) {
       const hook = call.service.hook
@@ -59,7 +61,7 @@ export function createCatEngine (options: CatEngineOptions): CdsEngine {
           decisions.push({ ruleId: rule.id, ruleVersion: rule.version, fired: false, inputs: { cat: false } })
           continue
         }
-        const ctx: RuleContext = { hook, profile: options.profile, subjects, fired, blocked, formulary }
+        const ctx: RuleContext = { hook, profile: options.profile, subjects, fired, blocked, formulary, families }
         const outcome = rule.evaluate(snapshot, ctx)
         if (outcome === null) {
           decisions.push({ ruleId: rule.id, ruleVersion: rule.version, fired: false })

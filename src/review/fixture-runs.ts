@@ -9,7 +9,7 @@ import { parseHookRequest } from '../cds/request.js'
 import { loadServiceDefinitions, type HookName, type ServiceDefinition } from '../cds/services.js'
 import { createCatEngine } from '../engine.js'
 import { FIXTURE_ANCHOR, loadSyntheticPatients, type SyntheticPatient } from '../sandbox/patients.js'
-import type { Profile } from '../rules/types.js'
+import type { Profile, Rule } from '../rules/types.js'
 
 type Json = Record<string, unknown>
 
@@ -113,9 +113,9 @@ function call (engine: CdsEngine, service: ServiceDefinition, p: SyntheticPatien
 }
 
 /** Every fixture patient: the chart opened, then each of the two common orders signed. */
-export function runFixtures (profile: Profile = 'lmwh-first', dir?: string): FixtureRun[] {
-  // The default windows (creatinine and platelets 7 days, weight 30 days).
-  const engine = createCatEngine({ profile, freshness: { labDays: 7, weightDays: 30 } })
+export function runFixtures (profile: Profile = 'lmwh-first', dir?: string, rules?: readonly Rule[]): FixtureRun[] {
+  // The default windows (creatinine and platelets 7 days, weight 30 days); the catalogue's rules unless a test passes its own.
+  const engine = createCatEngine({ profile, freshness: { labDays: 7, weightDays: 30 }, ...(rules !== undefined ? { rules } : {}) })
   const services = loadServiceDefinitions()
   const service = (hook: HookName): ServiceDefinition => {
     const s = services.find((x) => x.hook === hook)

@@ -9,7 +9,7 @@ import { MEDICATION_LISTINGS } from '../terminology/medications.js'
 import { ORDERABLE_LISTINGS } from '../terminology/orderables.js'
 import { PROCEDURE_LISTINGS } from '../terminology/procedures.js'
 import type { CodeListing } from '../terminology/systems.js'
-import { CATALOGUE_VERSION, RULE_CATALOGUE_SYSTEM, RULES, SOURCE_LABEL } from './catalogue.js'
+import { CATALOGUE_VERSION, EVALUATION_ORDER, RULE_CATALOGUE_SYSTEM, RULE_RANGE, RULES, SOURCE_LABEL } from './catalogue.js'
 import { PROFILE_DESCRIPTION } from './profiles.js'
 import { PROFILES, type Rule } from './types.js'
 
@@ -62,6 +62,8 @@ export function renderRuleCatalogue (): string {
     '',
     `Every card names its rule: \`source.topic\` = \`{ "system": "${RULE_CATALOGUE_SYSTEM}", "code": "<rule id>", "display": "<title>" }\` and \`source.label\` = "${SOURCE_LABEL}". ` +
       'The clinical decisions behind the rules are in docs/clinical/decisions.md, the evidence in docs/clinical/evidence.md, doses in docs/clinical/dosing.md and codes in docs/clinical/codes.md; where the decisions and the evidence disagree, the decisions win.',
+    '',
+    `${RULES.length} rules, ${RULE_RANGE}. They are evaluated in this order, worked out from the rules each one reads (a rule runs after them; CAT-15, which reports what the others could not check, last): ${EVALUATION_ORDER.map((r) => r.id).join(', ')}.`,
     '',
     '## Policy profiles (`CDS_GUIDELINE_PROFILE`)',
     '',

@@ -66,6 +66,8 @@ export const CAT19: Rule = {
   version: '1.0.0',
   title: 'Two anticoagulants at the same time',
   hooks: ORDER_HOOKS,
+  // Leaves the order a VTE recurred on to CAT-10, and defers to a suspected HIT.
+  order: { after: ['CAT-10', 'CAT-21'] },
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.DOAC_SWITCHING, EVIDENCE.ASCO23, EVIDENCE.CHEST21],
   inputs: ['anticoagulant drafts, with their dose and start', 'active anticoagulant orders and the other drafts, with their dose and planned end'],

@@ -12,14 +12,6 @@ import { catValues, dosingValues, fmt, fmtCrcl, orderLine, vteLine, weightLine }
 
 const ORDER_HOOKS = ['order-select', 'order-sign'] as const
 
-/**
- * The rules whose finding argues against the DOAC or against its LMWH alternative: the hazards
- * CAT-02…05, recurrence on therapy (CAT-10, which advises LMWH), suspected HIT (CAT-21: no heparin) and
- * the populations the labels single out (CAT-23 pregnancy/breast-feeding, CAT-24 dialysis, CAT-25 liver) —
- * CAT-01 saying "acceptable" or "LMWH preferred" beside them would contradict them.
- */
-export const DOAC_HAZARD_RULES = ['CAT-02', 'CAT-03', 'CAT-04', 'CAT-05', 'CAT-10', 'CAT-21', 'CAT-23', 'CAT-24', 'CAT-25'] as const
-
 const HONEST = 'ASCO 2023, ITAC 2022, NCCN, CHEST 2021 and ESC 2022 also accept apixaban, edoxaban or rivaroxaban when no hazard is present ' +
   '(ASCO: strong recommendation; CHEST 2021 recommends an oral Xa inhibitor over LMWH; ESC 2022 class I A; NCCN: apixaban category 1).'
 
@@ -45,6 +37,8 @@ export const CAT01: Rule = {
   version: '1.2.0',
   title: 'DOAC in CAT without a DOAC hazard',
   hooks: ORDER_HOOKS,
+  // Silent beside a DOAC hazard card; points to the regimen card CAT-18.
+  order: { after: ['doac-hazard', 'CAT-18'] },
   severity: { 'lmwh-first': 'warning (LMWH preferred by local policy)', 'guideline-2023': 'info (DOAC acceptable; checks listed)' },
   evidence: [EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.NCCN24, EVIDENCE.CHEST21, EVIDENCE.ESC22, EVIDENCE.ASH21],
   inputs: ['DOAC draft', 'active cancers', 'interacting drugs', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)', 'platelets ≤ 7 days'],
@@ -59,7 +53,7 @@ export const CAT01: Rule = {
       // active, or a course of it of at least 3 months ended within the last 30 days.
       .filter((o) => !o.renewal && !s.activeAnticoagulants.some((a) => a.anticoagulant?.agent === o.anticoagulant?.agent) && !continuesCourse(s, o))
     if (doacs.length === 0) return null
-    if (DOAC_HAZARD_RULES.some((id) => ctx.fired.has(id))) return null
+    if ((ctx.families.get('doac-hazard') ?? []).some((id) => ctx.fired.has(id))) return null
     // guideline-2023: the regimen card (CAT-18) already says the drug is acceptable; "no hazard" beside it would mislead.
     const regimenCard = ctx.fired.has('CAT-18')
     if (regimenCard && ctx.profile === 'guideline-2023') return null

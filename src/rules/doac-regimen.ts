@@ -320,6 +320,8 @@ export const CAT18: Rule = {
   version: '1.0.0',
   title: 'DOAC regimen for the phase of treatment (loading dose, parenteral lead-in, dose)',
   hooks: ORDER_HOOKS,
+  // Offers no corrected DOAC beside a hazard card against the DOAC.
+  order: { after: ['doac-hazard'] },
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.XARELTO_US, EVIDENCE.ELIQUIS_US, EVIDENCE.SAVAYSA_US, EVIDENCE.PRADAXA_US, EVIDENCE.HOKUSAI, EVIDENCE.SELECTD, EVIDENCE.ADAMVTE, EVIDENCE.CARAVAGGIO, EVIDENCE.NCCN24],
   inputs: ['DOAC draft: agent, dose per phase (mg, or tablets × a known strength), phase bounds', 'onset of the current VTE (day 1 of treatment)', 'earlier and active anticoagulant orders (same DOAC, parenteral lead-in)', 'CrCl, weight and P-gp inhibitors (edoxaban dose)', 'combined strong CYP3A4 + P-gp inhibitors (apixaban halved)'],

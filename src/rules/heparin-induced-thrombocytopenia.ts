@@ -96,6 +96,7 @@ export const CAT21: Rule = {
   version: '1.0.0',
   title: 'Suspected heparin-induced thrombocytopenia',
   hooks: ['order-select', 'order-sign', 'patient-view'],
+  families: ['doac-hazard'],
   severity: { 'lmwh-first': 'critical for a fall of more than 50 % with a nadir ≥ 20 × 10⁹/L; otherwise warning', 'guideline-2023': 'critical for a fall of more than 50 % with a nadir ≥ 20 × 10⁹/L; otherwise warning' },
   evidence: [EVIDENCE.ASH_HIT18, EVIDENCE.LO06],
   inputs: ['heparin and LMWH orders with their start (any status but entered in error or cancelled)', 'platelet counts of the last 50 days with their dates'],

@@ -32,6 +32,8 @@ export const CAT08: Rule = {
   version: '1.0.0',
   title: 'Therapeutic LMWH or fondaparinux with CrCl below 30 mL/min',
   hooks: ALL_HOOKS,
+  // No LMWH dose advice while HIT is suspected.
+  order: { after: ['CAT-21'] },
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.NCCN24, EVIDENCE.ITAC22, EVIDENCE.ONCOL_T6, EVIDENCE.DOSE_ASCO],
   inputs: ['LMWH order at a treatment dose, or fondaparinux', 'CrCl (creatinine ≤ 7 days, weight ≤ 30 days, age, sex)'],
@@ -73,6 +75,8 @@ export const CAT09: Rule = {
   version: '1.1.0',
   title: 'Prophylactic-dose LMWH when VTE treatment is needed (or above the maximum)',
   hooks: ALL_HOOKS,
+  // No LMWH dose advice while HIT is suspected.
+  order: { after: ['CAT-21'] },
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.DOSE_ASCO, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.ISTH_TP],
   inputs: ['LMWH order and its daily dose', 'VTE in the treatment window', 'platelets ≤ 7 days', 'other anticoagulant orders', 'weight, CrCl (for the therapeutic dose)'],

@@ -20,6 +20,8 @@ export const CAT15: Rule = {
   version: '1.2.0',
   title: 'Missing or stale data needed for a check',
   hooks: ['order-select', 'order-sign', 'patient-view'],
+  // Reports the checks the other rules could not run.
+  order: { last: true },
   severity: { 'lmwh-first': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view', 'guideline-2023': 'warning on order hooks (a drafted anticoagulant could not be checked); info on patient-view' },
   evidence: [EVIDENCE.ISTH_TP, EVIDENCE.NCCN24, EVIDENCE.ITAC22],
   inputs: ['the checks other rules could not run, with the inputs they lacked'],

@@ -101,6 +101,8 @@ export const CAT13: Rule = {
   version: '1.1.0',
   title: 'Anticoagulant with a brain tumour or brain metastasis',
   hooks: ORDER_HOOKS,
+  // Does not call a drug acceptable beside a card against it.
+  order: { after: ['doac-hazard', 'CAT-18'] },
   severity: { 'lmwh-first': 'info', 'guideline-2023': 'info' },
   evidence: [EVIDENCE.ASCO_SP, EVIDENCE.ASCO23, EVIDENCE.ITAC22, EVIDENCE.CARAVAGGIO],
   inputs: ['anticoagulant draft', 'active cancer in the brain/CNS group (C70–C72, C79.31)', 'platelets'],

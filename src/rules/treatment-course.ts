@@ -190,6 +190,9 @@ export const CAT10: Rule = {
   version: '1.2.0',
   title: 'Recurrent VTE on anticoagulation',
   hooks: ALL_HOOKS,
+  families: ['doac-hazard'],
+  // A new VTE on heparin with falling platelets is read as HIT with thrombosis.
+  order: { after: ['CAT-21'] },
   severity: { 'lmwh-first': 'warning', 'guideline-2023': 'warning' },
   evidence: [EVIDENCE.ITAC19, EVIDENCE.ASCO19, EVIDENCE.ISTH13, EVIDENCE.CHEST16, EVIDENCE.ITAC22],
   inputs: ['VTE conditions with onset', 'active anticoagulant orders with start date and dose', 'weight, CrCl, platelets (for the suggested doses)'],

@@ -7,6 +7,23 @@ import type { Formulary } from '../dosing/presentations.js'
 import type { OrderableAgent } from '../terminology/orderables.js'
 
 export type Indicator = 'info' | 'warning' | 'critical'
+
+/**
+ * A group of rules other rules read as one. `doac-hazard`: a finding that argues against the drafted
+ * DOAC or its LMWH alternative (the hazards CAT-02…05, recurrence on therapy CAT-10, suspected HIT
+ * CAT-21, the populations the labels single out CAT-23…25); CAT-01 calling the DOAC "acceptable" or
+ * "LMWH preferred" beside one would contradict it, and CAT-18 offers no corrected DOAC beside one.
+ */
+export type RuleFamily = 'doac-hazard'
+export const RULE_FAMILIES: readonly RuleFamily[] = ['doac-hazard']
+
+/** Where a rule runs among the others (src/rules/order.ts sorts the catalogue by it at load). */
+export interface RuleOrder {
+  /** Rules (`CAT-21`) or families (`doac-hazard`) whose verdicts this rule reads in `ctx.fired`: they run first. */
+  readonly after?: readonly string[]
+  /** Reads the checks every other rule could not run (`ctx.blocked`): runs after all of them. */
+  readonly last?: boolean
+}
 export type Profile = 'lmwh-first' | 'guideline-2023'
 export const PROFILES: readonly Profile[] = ['lmwh-first', 'guideline-2023']
 
@@ -22,7 +39,7 @@ export interface Evidence {
 }
 
 export interface RuleMeta {
-  /** CAT-01 … CAT-18; also `source.topic.code` on the card. */
+  /** `CAT-nn`; also `source.topic.code` on the card. */
   readonly id: string
   readonly version: string
   readonly title: string
@@ -38,6 +55,10 @@ export interface RuleMeta {
   readonly notCoded?: string
   /** Facts the rule relies on that docs/clinical/ marks UNVERIFIED (docs/clinical/evidence.md#known-gaps, docs/clinical/codes.md). */
   readonly unverified?: readonly string[]
+  /** Families the rule belongs to, which other rules read as one. */
+  readonly families?: readonly RuleFamily[]
+  /** What the rule reads of the other rules, and so where it runs. Absent: it reads none of them. */
+  readonly order?: RuleOrder
   /** False only for CAT-14 and CAT-20, the rules that may fire for a patient without a current CAT. */
   readonly requiresCat: boolean
   /** Every override reason the rule's cards may offer (its rule page lists them). */
@@ -139,6 +160,8 @@ export interface RuleContext {
   readonly fired: ReadonlyMap<string, Indicator>
   /** Checks other rules could not run (CAT-15 reports them). */
   readonly blocked: readonly Blocked[]
+  /** The ids of each family's rules, as the catalogue declares them. */
+  readonly families: ReadonlyMap<RuleFamily, readonly string[]>
   /** The LMWH products and syringes the site stocks (CDS_FORMULARY). */
   readonly formulary: Formulary
 }

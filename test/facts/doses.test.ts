@@ -1,6 +1,7 @@
 // Doses as EHRs send them: counts of tablets ({pill} from the CDS Hooks sandbox, {tablet}, UCUM "1"
 // with a unit text) times the strength of the ordered product — from its RxNorm SCD, else from a single
 // strength in its name — and an order whose strength cannot be established stays unreadable.
+import { FAMILIES } from '../../src/rules/catalogue.js'
 import { describe, expect, it } from 'vitest'
 import { CAT18 } from '../../src/rules/doac-regimen.js'
 import { CAT15 } from '../../src/rules/missing-data.js'
@@ -60,7 +61,7 @@ describe('tablet counts × strength', () => {
 describe('an unreadable DOAC dose reaches CAT-15', () => {
   it('CAT-18 reports the regimen check as blocked on the dose, and CAT-15 names it and asks for a dose in mg', () => {
     const s = snapshotOf({ conditions: [sarcoma(), acuteDvt()], observations: normalLabs(), drafts: [medicationRequest({ id: 'd', atc: 'B01AF02', text: 'apixaban tablets', dose: 2, unit: '{pill}', perDay: 2 })] })
-    const ctx = { hook: 'order-select' as const, profile: 'lmwh-first' as const, subjects: s.drafts, fired: new Map(), blocked: [] as Blocked[], formulary: DEFAULT_FORMULARY }
+    const ctx = { hook: 'order-select' as const, profile: 'lmwh-first' as const, subjects: s.drafts, fired: new Map(), blocked: [] as Blocked[], formulary: DEFAULT_FORMULARY, families: FAMILIES }
     const outcome = CAT18.evaluate?.(s, ctx)
     expect(outcome).toEqual({ blocked: expect.objectContaining({ missing: [expect.objectContaining({ input: 'dose', state: 'unusable' })] }) })
     const blocked = outcome !== null && outcome !== undefined && 'blocked' in outcome && outcome.blocked !== undefined ? [outcome.blocked] : []

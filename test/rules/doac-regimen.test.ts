@@ -1,6 +1,7 @@
 // CAT-18 alone, at its edges: the loading window and its one day of slack, the first days counted from
 // the VTE or from the first dose, the lead-in days, edoxaban's reduction criteria at their limits,
 // dabigatran, starter packs, and when no corrected DOAC is offered.
+import { FAMILIES } from '../../src/rules/catalogue.js'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_FORMULARY } from '../../src/dosing/presentations.js'
 import { CAT18 } from '../../src/rules/doac-regimen.js'
@@ -11,7 +12,7 @@ import {
 
 function run (spec: CallSpec, fired: Array<[string, Indicator]> = []): RuleOutcome | null {
   const s = snapshotOf({ hook: 'order-sign', ...spec })
-  return CAT18.evaluate?.(s, { hook: 'order-sign', profile: 'lmwh-first', subjects: s.drafts, fired: new Map(fired), blocked: [], formulary: DEFAULT_FORMULARY }) ?? null
+  return CAT18.evaluate?.(s, { hook: 'order-sign', profile: 'lmwh-first', subjects: s.drafts, fired: new Map(fired), blocked: [], formulary: DEFAULT_FORMULARY, families: FAMILIES }) ?? null
 }
 const finding = (o: RuleOutcome | null): Finding => {
   if (o === null || !('fired' in o)) throw new Error(`no finding: ${JSON.stringify(o)}`)

@@ -1,5 +1,6 @@
 // Each rule alone, as a pure function of a snapshot: when it fires, when it does not, its indicator per
 // profile, and when it reports a check as blocked instead of guessing.
+import { FAMILIES } from '../../src/rules/catalogue.js'
 import { describe, expect, it } from 'vitest'
 import type { HookName } from '../../src/cds/services.js'
 import { subjectsFor } from '../../src/engine.js'
@@ -28,7 +29,7 @@ function evaluate (rule: Rule, run: Run): RuleOutcome | null {
   const s = snapshotOf(run)
   const subjects = subjectsFor(hook, s.drafts, s.activeAnticoagulants)
   if (rule.evaluate === undefined) throw new Error(`${rule.id} has no evaluate`)
-  return rule.evaluate(s, { hook, profile: run.profile ?? 'lmwh-first', subjects, fired: new Map((run.fired ?? []).map((id) => [id, 'warning'] as const)), blocked: run.blocked ?? [], formulary: DEFAULT_FORMULARY })
+  return rule.evaluate(s, { hook, profile: run.profile ?? 'lmwh-first', subjects, fired: new Map((run.fired ?? []).map((id) => [id, 'warning'] as const)), blocked: run.blocked ?? [], formulary: DEFAULT_FORMULARY, families: FAMILIES })
 }
 
 /** A censored platelet count, e.g. "< 20" (a lab's lower reporting limit). */

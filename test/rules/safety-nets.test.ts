@@ -1,5 +1,6 @@
 // CAT-19, CAT-20, CAT-21, CAT-22 and the CAT-01 continuation rule alone, at their threshold edges,
 // and how the other cards defer to a suspected HIT.
+import { FAMILIES } from '../../src/rules/catalogue.js'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_FORMULARY } from '../../src/dosing/presentations.js'
 import { CAT19, CAT22 } from '../../src/rules/concurrent-medication.js'
@@ -18,7 +19,7 @@ function run (rule: Rule, spec: CallSpec, fired: Array<[string, Indicator]> = []
   const hook: HookName = spec.hook ?? 'order-sign'
   const s = snapshotOf({ ...spec, hook })
   const subjects = hook === 'patient-view' ? s.activeAnticoagulants : s.drafts
-  return rule.evaluate?.(s, { hook, profile: 'lmwh-first', subjects, fired: new Map(fired), blocked: [], formulary: DEFAULT_FORMULARY }) ?? null
+  return rule.evaluate?.(s, { hook, profile: 'lmwh-first', subjects, fired: new Map(fired), blocked: [], formulary: DEFAULT_FORMULARY, families: FAMILIES }) ?? null
 }
 const indicator = (o: RuleOutcome | null): string | undefined => o !== null && 'fired' in o ? o.fired.indicator : undefined
 const fired = (o: RuleOutcome | null) => {

@@ -1,5 +1,6 @@
 // CAT-23, CAT-24, CAT-25, the BMI in CAT-16 and the catheter rule of CAT-07 alone, at their edges: what
 // counts as pregnant or breast-feeding, on dialysis, or hepatically impaired, and what does not.
+import { FAMILIES } from '../../src/rules/catalogue.js'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_FORMULARY } from '../../src/dosing/presentations.js'
 import { childPugh } from '../../src/facts/populations.js'
@@ -19,7 +20,7 @@ function run (rule: Rule, spec: CallSpec, fired: Array<[string, Indicator]> = []
   const hook: HookName = spec.hook ?? 'order-sign'
   const s = snapshotOf({ ...spec, hook })
   const subjects = hook === 'patient-view' ? s.activeAnticoagulants : s.drafts
-  return rule.evaluate?.(s, { hook, profile: 'guideline-2023', subjects, fired: new Map(fired), blocked, formulary: DEFAULT_FORMULARY }) ?? null
+  return rule.evaluate?.(s, { hook, profile: 'guideline-2023', subjects, fired: new Map(fired), blocked, formulary: DEFAULT_FORMULARY, families: FAMILIES }) ?? null
 }
 const indicator = (o: RuleOutcome | null): string | undefined => o !== null && 'fired' in o ? o.fired.indicator : undefined
 const fired = (o: RuleOutcome | null) => {
