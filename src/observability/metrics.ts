@@ -37,8 +37,8 @@ export class Metrics {
 
   readonly feedback = new Counter({
     name: 'cds_feedback_total',
-    help: 'Card feedback received: suggestions accepted and cards overridden, by rule id',
-    labelNames: ['outcome', 'rule'] as const,
+    help: 'Card feedback received: suggestions accepted and cards overridden, by rule id and override reason (one of the cards\' codes, "other" for any other, "none" when accepted)',
+    labelNames: ['outcome', 'rule', 'reason'] as const,
     registers: [this.registry]
   })
 

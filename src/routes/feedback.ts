@@ -11,6 +11,8 @@ import type { Metrics } from '../observability/metrics.js'
 import type { FeedbackOutcome, FeedbackRecord, IssuedCard, OverrideReasonRecord } from '../store/records.js'
 import type { AuditStore } from '../store/store.js'
 import type { ServiceDefinition } from '../cds/services.js'
+import { OVERRIDE_REASON_SYSTEM } from '../cards/card.js'
+import { OVERRIDE_REASON_CODES } from '../rules/override-reasons.js'
 
 const Token = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a UUID or similar token')
 const text = (max: number) => z.string().min(1).max(max)
@@ -91,6 +93,16 @@ export interface FeedbackRoutesOptions {
 /** The shape of a reason code we are willing to write into a log line. */
 const LOGGABLE_CODE = /^[A-Za-z0-9._:-]{1,64}$/
 
+/**
+ * The metric's `reason` label: one of the codes our cards offer (system ours or left out), `other` for
+ * anything else, `none` for an accepted card. Bounded, so a client cannot grow the series.
+ */
+function reasonLabel (reason: OverrideReasonRecord | null): string {
+  if (reason === null) return 'none'
+  const ours = reason.system === null || reason.system === OVERRIDE_REASON_SYSTEM
+  return ours && OVERRIDE_REASON_CODES.has(reason.code) ? reason.code : 'other'
+}
+
 const STORE_UNAVAILABLE = { error: 'store_unavailable', message: 'The feedback could not be stored; retry later' }
 
 export async function feedbackRoutes (app: FastifyInstance, options: FeedbackRoutesOptions): Promise<void> {
@@ -137,7 +149,7 @@ export async function feedbackRoutes (app: FastifyInstance, options: FeedbackRou
     parsed.entries.forEach((e, i) => {
       const rule = issued.get(e.card)?.ruleId ?? 'unknown'
       // Repeats are acknowledged but counted once.
-      if (added[i] === true) options.metrics.feedback.inc({ outcome: e.outcome, rule })
+      if (added[i] === true) options.metrics.feedback.inc({ outcome: e.outcome, rule, reason: reasonLabel(e.overrideReason) })
       // One line per item, so an integrator sees feedback arrive. Identifiers and codes only: never
       // the comment, and a reason code that is not token-shaped (free text) is not written out.
       request.log.info({

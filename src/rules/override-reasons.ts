@@ -42,3 +42,6 @@ export const REASON = {
   hepaticReviewed: { code: 'hepatic-function-reviewed', display: 'Liver function reviewed: Child-Pugh A, no coagulopathy' },
   continueExtended: { code: 'extended-plan-documented', display: 'Extended-phase plan already documented' }
 } as const satisfies Record<string, OverrideReason>
+
+/** Every override reason code a card may offer: the bounded set a metric label may carry. */
+export const OVERRIDE_REASON_CODES: ReadonlySet<string> = new Set(Object.values(REASON).map((r) => r.code))

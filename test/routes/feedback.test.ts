@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseFeedback } from '../../src/routes/feedback.js'
+import { OVERRIDE_REASON_CODES } from '../../src/rules/override-reasons.js'
 import { Metrics } from '../../src/observability/metrics.js'
 import { openStore } from '../../src/store/open.js'
 import type { FeedbackRecord } from '../../src/store/records.js'
@@ -24,9 +25,10 @@ async function feedbackFor (store: AuditStore, cardUuid: string): Promise<Feedba
   return out
 }
 
-async function feedbackCount (metrics: Metrics, labels: { outcome: string, rule: string }): Promise<number> {
-  const v = (await metrics.feedback.get()).values.find((x) => x.labels.outcome === labels.outcome && x.labels.rule === labels.rule)
-  return v?.value ?? 0
+async function feedbackCount (metrics: Metrics, labels: { outcome: string, rule: string, reason?: string }): Promise<number> {
+  return (await metrics.feedback.get()).values
+    .filter((x) => x.labels.outcome === labels.outcome && x.labels.rule === labels.rule && (labels.reason === undefined || x.labels.reason === labels.reason))
+    .reduce((sum, x) => sum + x.value, 0)
 }
 
 describe.each(DIALECTS)('feedback: %s', (dialect) => {
@@ -126,6 +128,33 @@ describe.each(DIALECTS)('feedback: %s', (dialect) => {
     await Promise.all([send(body).expect(200), send(body).expect(200)])
     expect(await feedbackFor(store, card.uuid)).toHaveLength(1)
     expect(await feedbackCount(metrics, { outcome: 'overridden', rule: FIRED_RULE })).toBe(before + 1)
+  })
+
+  it('labels the count with the override reason: a code our cards offer, "other" for any other, "none" when accepted', async () => {
+    const at = '2026-11-01T12:00:00Z'
+    const ours = await issueCard()
+    const theirs = await issueCard()
+    const foreign = await issueCard()
+    const accepted = await issueCard()
+    const before = {
+      ours: await feedbackCount(metrics, { outcome: 'overridden', rule: FIRED_RULE, reason: 'palliative-care' }),
+      other: await feedbackCount(metrics, { outcome: 'overridden', rule: FIRED_RULE, reason: 'other' }),
+      none: await feedbackCount(metrics, { outcome: 'accepted', rule: FIRED_RULE, reason: 'none' })
+    }
+    await send({
+      feedback: [
+        { card: ours.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'palliative-care', system: 'urn:cat-cds:override-reason' } }, outcomeTimestamp: at },
+        // A code our cards do not offer, and one of ours under another system: neither becomes a label.
+        { card: theirs.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'free text the EHR let through', system: 'urn:cat-cds:override-reason' } }, outcomeTimestamp: at },
+        { card: foreign.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'palliative-care', system: 'urn:ehr:reasons' } }, outcomeTimestamp: at },
+        { card: accepted.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: accepted.suggestions?.[0]?.uuid ?? '' }], outcomeTimestamp: at }
+      ]
+    }).expect(200)
+    expect(await feedbackCount(metrics, { outcome: 'overridden', rule: FIRED_RULE, reason: 'palliative-care' })).toBe(before.ours + 1)
+    expect(await feedbackCount(metrics, { outcome: 'overridden', rule: FIRED_RULE, reason: 'other' })).toBe(before.other + 2)
+    expect(await feedbackCount(metrics, { outcome: 'accepted', rule: FIRED_RULE, reason: 'none' })).toBe(before.none + 1)
+    const reasons = new Set((await metrics.feedback.get()).values.map((x) => x.labels.reason))
+    expect([...reasons].every((r) => r === 'none' || r === 'other' || OVERRIDE_REASON_CODES.has(String(r)))).toBe(true)
   })
 
   it('answers 400 naming the field for invalid feedback, and stores nothing', async () => {
