@@ -142,7 +142,7 @@ describe('docker/prometheus.yml and docker/alerts.yml', () => {
     // Registered only when CDS_REDIS_URL is set: registered here, its name comes from the definition.
     metrics.registry.registerMetric(metrics.sharedCacheUp)
     for (const m of metrics.registry.getMetricsAsArray()) defined.add(m.name)
-    const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'unless'])
+    const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'unless', 'offset'])
     const rules = alerts.groups.flatMap((g) => g.rules)
     expect(rules.length).toBeGreaterThanOrEqual(8)
     for (const rule of rules) {
