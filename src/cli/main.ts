@@ -17,6 +17,7 @@ Commands:
                      (development only; npm run sandbox)
   example [name]     print an example hook request dated today (no name: list the examples)
   rules-doc [--check]  write docs/rules.md and the rule pages' test-patient lists (--check: exit 1 if stale)
+  burden [--check]   cards per 100 calls by rule over the synthetic patients → docs/clinical/burden.md, with what moved
   review-pack --out <dir>  write the clinical review pack: every test patient's cards as an EHR shows
                      them, a rule × patient matrix and the rule pages, as static HTML
   help               show this text
@@ -89,6 +90,8 @@ export async function main (argv: string[]): Promise<number | undefined> {
         process.stderr.write(`cat-cds: ${err.message}\n`)
         return 2
       }
+    case 'burden':
+      return (await import('./burden.js')).runBurden(rest)
     case 'rules-doc':
       return (await import('./rules-doc.js')).runRulesDoc(rest)
     case 'review-pack':
