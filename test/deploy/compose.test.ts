@@ -65,8 +65,8 @@ describe('docker/compose.yml', () => {
     expect(validate(misspelt)).toBe(false)
   })
 
-  it('runs the service, PostgreSQL, Valkey and Prometheus, starting the service once the database and Valkey are healthy', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['cat-cds', 'cat-cds-2', 'postgres', 'prometheus', 'proxy', 'redis'])
+  it('runs the service, PostgreSQL, Valkey, Prometheus and Grafana, starting the service once the database and Valkey are healthy', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['cat-cds', 'cat-cds-2', 'grafana', 'postgres', 'prometheus', 'proxy', 'redis'])
     for (const name of ['cat-cds', 'cat-cds-2']) {
       expect(compose.services[name]?.depends_on, name).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } })
     }
@@ -76,7 +76,7 @@ describe('docker/compose.yml', () => {
 
   it('publishes on 127.0.0.1 only, by default', () => {
     const published = Object.entries(compose.services).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => [name, p]))
-    expect(published).toEqual([['cat-cds', '127.0.0.1:3000:3000'], ['proxy', '127.0.0.1:3080:8080'], ['prometheus', '127.0.0.1:9090:9090']])
+    expect(published).toEqual([['cat-cds', '127.0.0.1:3000:3000'], ['proxy', '127.0.0.1:3080:8080'], ['prometheus', '127.0.0.1:9090:9090'], ['grafana', '127.0.0.1:3001:3000']])
   })
 
   it('runs a second instance behind the proxy in the fleet profile, with the same settings, and the proxy\'s URL is a public URL', () => {
@@ -96,7 +96,7 @@ describe('docker/compose.yml', () => {
     const required = new Set([...text.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]))
     const example = readFileSync(join(docker, '.env.example'), 'utf8')
     const listed = new Map([...example.matchAll(/^(\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]))
-    expect([...required].sort()).toEqual(['CDS_AUDIT_HMAC_KEY', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'])
+    expect([...required].sort()).toEqual(['CDS_AUDIT_HMAC_KEY', 'GRAFANA_ADMIN_PASSWORD', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'])
     for (const name of required) expect(listed.get(name), name).toBe('')
     // Optional ones are shown commented out with their defaults.
     const optional = new Set([...text.matchAll(/\$\{(\w+):-/g)].map((m) => m[1]))
@@ -122,6 +122,24 @@ describe('docker/prometheus.yml and docker/alerts.yml', () => {
     rule_files: string[]
     scrape_configs: Array<{ job_name: string, metrics_path: string, static_configs: Array<{ targets: string[] }> }>
   }
+  const dashboard = JSON.parse(readFileSync(join(docker, 'grafana/dashboards/cat-cds.json'), 'utf8')) as {
+    panels: Array<{ title: string, datasource: { uid: string }, targets: Array<{ expr: string, datasource: { uid: string } }> }>
+  }
+  // Every series name /metrics can expose (a histogram's _bucket, _count and _sum), and each one's labels.
+  const metrics = new Metrics({ defaultMetrics: false })
+  // Registered only when CDS_REDIS_URL is set: registered here, its name comes from the definition.
+  metrics.registry.registerMetric(metrics.sharedCacheUp)
+  const LABELS = new Map<string, string[]>(metrics.registry.getMetricsAsArray().flatMap((m) => {
+    const labels = [...((m as unknown as { labelNames?: string[] }).labelNames ?? [])]
+    return (m instanceof Histogram ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name]).map((n) => [n, labels] as [string, string[]])
+  }))
+  const DEFINED = new Set([...LABELS.keys(), 'up']) // `up`: Prometheus's own per-target series
+  const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'unless', 'offset'])
+  /** Metric names in a PromQL expression: what is left once label matchers, groupings and PromQL's own words are gone. */
+  const metricNames = (expr: string): string[] => {
+    const bare = expr.replace(/\{[^}]*\}/g, '').replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '').replace(/\[[^\]]*\]/g, '')
+    return [...bare.matchAll(/\b[a-z_][a-z0-9_]*\b/g)].map((m) => m[0]).filter((w) => !PROMQL_WORDS.has(w))
+  }
   const alerts = read('alerts.yml') as { groups: Array<{ rules: Array<{ alert: string, expr: string, for?: string, labels: { severity: string }, annotations: { summary: string } }> }> }
 
   it('scrape /metrics on the compose service’s port, and load the alert rules from where compose mounts them', () => {
@@ -135,24 +153,45 @@ describe('docker/prometheus.yml and docker/alerts.yml', () => {
   })
 
   it('alert only on metrics the service defines, each with a severity and a summary', () => {
-    const metrics = new Metrics({ defaultMetrics: false })
-    const defined = new Set(metrics.registry.getMetricsAsArray().flatMap((m) =>
-      m instanceof Histogram ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name]))
-    defined.add('up') // Prometheus's own per-target series
-    // Registered only when CDS_REDIS_URL is set: registered here, its name comes from the definition.
-    metrics.registry.registerMetric(metrics.sharedCacheUp)
-    for (const m of metrics.registry.getMetricsAsArray()) defined.add(m.name)
-    const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'unless', 'offset'])
     const rules = alerts.groups.flatMap((g) => g.rules)
     expect(rules.length).toBeGreaterThanOrEqual(8)
     for (const rule of rules) {
-      // Metric names are what is left once label matchers, groupings and PromQL's own words are gone.
-      const bare = rule.expr.replace(/\{[^}]*\}/g, '').replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '').replace(/\[[^\]]*\]/g, '')
-      const used = [...bare.matchAll(/\b[a-z_][a-z0-9_]*\b/g)].map((m) => m[0]).filter((w) => !PROMQL_WORDS.has(w))
+      const used = metricNames(rule.expr)
       expect(used.length, rule.alert).toBeGreaterThan(0)
-      for (const name of used) expect(defined.has(name), `${rule.alert}: ${name}`).toBe(true)
+      for (const name of used) expect(DEFINED.has(name), `${rule.alert}: ${name}`).toBe(true)
       expect(['critical', 'warning', 'info']).toContain(rule.labels.severity)
       expect(rule.annotations.summary.length).toBeGreaterThan(20)
     }
+  })
+
+  it('provisions Grafana with the compose Prometheus and the CAT-CDS dashboard, read-only', () => {
+    const grafana = compose.services.grafana
+    const mounts = new Map((grafana?.volumes ?? []).map((v) => v.split(':')).map(([source, target, mode]) => [source, { target, mode }]))
+    expect(mounts.get('./grafana/provisioning')).toEqual({ target: '/etc/grafana/provisioning', mode: 'ro' })
+    const providers = read('grafana/provisioning/dashboards/cat-cds.yml') as { providers: Array<{ options: { path: string } }> }
+    expect(mounts.get('./grafana/dashboards')).toEqual({ target: providers.providers[0]?.options.path, mode: 'ro' })
+    const sources = read('grafana/provisioning/datasources/prometheus.yml') as { datasources: Array<{ uid: string, type: string, url: string }> }
+    const port = compose.services.prometheus?.ports?.[0]?.split(':').pop()
+    expect(sources.datasources).toMatchObject([{ uid: 'prometheus', type: 'prometheus', url: `http://prometheus:${port ?? ''}` }])
+    expect(dashboard.panels.every((p) => p.datasource.uid === 'prometheus' && p.targets.every((t) => t.datasource.uid === 'prometheus'))).toBe(true)
+  })
+
+  it('charts only metrics and labels the service defines, covering hooks, cards, feedback, refusals, store and FHIR', () => {
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, expr: t.expr })))
+    for (const { panel, expr } of exprs) {
+      const used = metricNames(expr)
+      expect(used.length, panel).toBeGreaterThan(0)
+      for (const name of used) expect(DEFINED.has(name), `${panel}: ${name}`).toBe(true)
+      // Every label it groups or filters by belongs to a metric it reads.
+      const labels = new Set(used.flatMap((n) => LABELS.get(n) ?? []))
+      const grouped = [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) => (m[1] ?? '').split(',').map((l) => l.trim())).filter((l) => l !== '' && l !== 'le')
+      const matched = [...expr.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/(\w+)\s*=~?/g)].map((x) => x[1] ?? ''))
+      for (const label of [...grouped, ...matched]) expect(labels.has(label), `${panel}: label ${label}`).toBe(true)
+    }
+    const all = exprs.map((e) => e.expr).join(' ')
+    for (const needed of ['cds_hook_evaluations_total', 'http_request_duration_seconds_bucket', 'cds_cards_total', 'cds_feedback_total', 'http_request_duration_seconds_count', 'cds_store_write_duration_seconds_bucket', 'fhir_circuit_breaker_state']) {
+      expect(all).toContain(needed)
+    }
+    expect(all).toMatch(/status=~"401\|412\|429\|503"/)
   })
 })
