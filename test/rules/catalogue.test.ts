@@ -6,7 +6,14 @@ import { RULES_DOC_PATH, runRulesDoc } from '../../src/cli/rules-doc.js'
 import { CATALOGUE, EVALUATION_ORDER, FAMILIES, RULE_RANGE, RULES } from '../../src/rules/catalogue.js'
 import { runFixtures } from '../../src/review/fixture-runs.js'
 import { renderRuleCatalogue } from '../../src/rules/catalogue-doc.js'
-import { PROFILES, type Rule, type RuleContext, type RuleFamily } from '../../src/rules/types.js'
+import { PROFILES, type Rule, type RuleFamily } from '../../src/rules/types.js'
+
+/** The verdicts so far, noting every id a rule asks about. */
+class RecordingMap<V> extends Map<string, V> {
+  constructor (from: ReadonlyMap<string, V>, private readonly noted: Set<string>) { super(from) }
+  override has (id: string): boolean { this.noted.add(id); return super.has(id) }
+  override get (id: string): V | undefined { this.noted.add(id); return super.get(id) }
+}
 
 describe('rule catalogue', () => {
   it('numbers its rules CAT-01 to CAT-N without a gap, each evaluated once', () => {
@@ -44,18 +51,7 @@ describe('rule catalogue', () => {
       evaluate: (s, ctx) => {
         const noted = asked.get(rule.id) ?? new Set<string>()
         asked.set(rule.id, noted)
-        const fired = ctx.fired
-        const spy: RuleContext['fired'] = {
-          ...fired,
-          get size () { return fired.size },
-          has: (id) => { noted.add(id); return fired.has(id) },
-          get: (id) => { noted.add(id); return fired.get(id) },
-          forEach: (fn) => { fired.forEach(fn) },
-          entries: () => fired.entries(),
-          keys: () => fired.keys(),
-          values: () => fired.values(),
-          [Symbol.iterator]: () => fired[Symbol.iterator]()
-        }
+        const spy = new RecordingMap(ctx.fired, noted)
         return rule.evaluate?.(s, { ...ctx, fired: spy }) ?? null
       }
     }))
