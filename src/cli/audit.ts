@@ -1,15 +1,21 @@
 // `cat-cds audit export` and `cat-cds audit import`, on the store CDS_STORE_URL names.
 //   export: NDJSON of invocations (each followed by its decisions), then feedback, received in
 //           [--from, --to), oldest first; `--format fhir` writes AuditEvent/GuidanceResponse instead.
+//   report: the governance figures per rule over [--since, --until] (docs/operations.md#governance-report),
+//           counted by the database, as a table, JSON, CSV or a self-contained HTML page.
 //   import: reads an NDJSON export on stdin into the store; records already there are skipped, so an
 //           interrupted import can simply be run again (SQLite → PostgreSQL is export | import).
 import { once } from 'node:events'
+import { writeFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { decisionGuidanceResponse, feedbackAuditEvent, invocationAuditEvent } from '../audit/fhir.js'
 import { feedbackLine, invocationLines, parseLine } from '../audit/ndjson.js'
+import { buildReport } from '../audit/report.js'
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../review/report-formats.js'
+import { REPORT_GROUPINGS, type ReportGrouping } from '../store/report-sql.js'
 import { ConfigError, loadStoreUrl } from '../config.js'
 import type { DecisionRecord, InvocationRecord, TimeRange } from '../store/records.js'
 import { openStore, redactStoreUrl } from '../store/open.js'
@@ -25,7 +31,14 @@ export const AUDIT_USAGE = `Usage:
       skipped, so it can be re-run. Moving from SQLite to PostgreSQL:
         CDS_STORE_URL=sqlite:./data/cat-cds.db cat-cds audit export > audit.ndjson
         CDS_STORE_URL=postgres://… cat-cds audit import < audit.ndjson
-  Both read CDS_STORE_URL.
+  cat-cds audit report [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by rule|rule,hook|rule,client]
+                       [--format table|json|csv|html] [--out <file>]
+      For each rule (and hook or client): cards shown by indicator, accepted, overridden (by reason),
+      without feedback, the rates, and the median and p90 latency of the calls behind them; feedback
+      about cards the service has no record of is listed apart. --since and --until are UTC days, both
+      included (default: everything). A card counts in the period its call was received; its feedback
+      counts once, the last outcome winning. No patient key appears in any format.
+  All read CDS_STORE_URL.
 `
 
 export interface CliIo {
@@ -33,6 +46,8 @@ export interface CliIo {
   stdout: Writable
   stderr: Writable
   env: Record<string, string | undefined>
+  /** The report's "generated at" (tests pin it). */
+  now?: () => Date
 }
 
 class UsageError extends Error {}
@@ -48,6 +63,55 @@ function timeArg (name: string, value: string | undefined, fallback: Date): Date
   const parsed = Time.safeParse(value)
   if (!parsed.success) throw new UsageError(`--${name}: must be a date (2026-11-01) or an RFC 3339 date-time (2026-11-01T08:00:00Z)`)
   return parsed.data
+}
+
+const Day = z.iso.date()
+
+function dayArg (name: string, value: string | undefined): string | null {
+  if (value === undefined) return null
+  if (!Day.safeParse(value).success) throw new UsageError(`--${name}: must be a day such as 2026-11-01 (UTC)`)
+  return value
+}
+
+const DAY_MS = 86_400_000
+
+async function reportCommand (args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { since: { type: 'string' }, until: { type: 'string' }, by: { type: 'string', default: 'rule' }, format: { type: 'string', default: 'table' }, out: { type: 'string' } }
+  })
+  const since = dayArg('since', values.since)
+  const until = dayArg('until', values.until)
+  if (since !== null && until !== null && since > until) throw new UsageError('--since must not be later than --until')
+  const by = REPORT_GROUPINGS.find((g) => g === values.by)
+  if (by === undefined) throw new UsageError(`--by: must be one of ${REPORT_GROUPINGS.join(', ')}`)
+  const format = REPORT_FORMATS.find((f) => f === values.format)
+  if (format === undefined) throw new UsageError(`--format: must be one of ${REPORT_FORMATS.join(', ')}`)
+  if (values.out === '') throw new UsageError('--out: needs a file name')
+
+  const range: TimeRange = {
+    from: since === null ? EARLIEST : new Date(`${since}T00:00:00Z`),
+    // --until names the last day counted: the range ends at the next midnight.
+    to: until === null ? LATEST : new Date(new Date(`${until}T00:00:00Z`).getTime() + DAY_MS)
+  }
+  const text = await renderStoreReport(io, { range, by }, { since, until }, format)
+  if (values.out === undefined) {
+    await write(io.stdout, text.replace(/\n$/, ''))
+  } else {
+    await writeFile(values.out, text)
+    io.stderr.write(`wrote the ${format} report to ${values.out}\n`)
+  }
+  return 0
+}
+
+async function renderStoreReport (io: CliIo, query: { range: TimeRange, by: ReportGrouping }, period: { since: string | null, until: string | null }, format: ReportFormat): Promise<string> {
+  const store = await openStore(loadStoreUrl(io.env), { readOnly: true })
+  try {
+    const rows = await store.reportRows(query)
+    return renderReport(buildReport(rows, query.by, period, io.now?.() ?? new Date()), format)
+  } finally {
+    await store.close()
+  }
 }
 
 async function write (out: Writable, line: string): Promise<void> {
@@ -147,6 +211,7 @@ export async function auditCommand (argv: string[], io: CliIo): Promise<number> 
     switch (sub) {
       case 'export': return await exportCommand(args, io)
       case 'import': return await importCommand(args, io)
+      case 'report': return await reportCommand(args, io)
       case undefined:
       case 'help':
       case '--help':

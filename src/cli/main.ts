@@ -11,6 +11,8 @@ Commands:
   serve              start the CDS Hooks service (configured by environment variables; see docs/configuration.md)
   audit export       write the audit trail (invocations, decisions, feedback) as NDJSON or FHIR
   audit import       read an NDJSON audit export into the store (e.g. moving SQLite → PostgreSQL)
+  audit report       governance figures per rule: cards, accepted, overridden by reason, latency
+                     (table, JSON, CSV or HTML; cat-cds audit help)
   invoke             call a service for a patient on a FHIR server and print the cards (cat-cds invoke --help)
   keys generate      write a test CDS client's ES384 key pair and the trusted-clients file that trusts it
   sandbox            start a local FHIR R4 server with the synthetic patients and the service using it

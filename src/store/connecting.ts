@@ -5,6 +5,7 @@
 // routes already answer with 503 and readiness reports as not ready; opening is retried with a
 // capped exponential backoff.
 import type { Cursor, FeedbackRecord, InvocationRecord, IssuedCard, PruneResult, TimeRange } from './records.js'
+import type { ReportQuery, ReportRows } from './report-sql.js'
 import type { StoreBackend, WriteOp } from './store.js'
 
 export class StoreNotOpenError extends Error {
@@ -79,6 +80,7 @@ export class ConnectingBackend implements StoreBackend {
   async readInvocations (range: TimeRange, after: Cursor | null, limit: number): Promise<InvocationRecord[]> { return await this.#ready().readInvocations(range, after, limit) }
   async readFeedback (range: TimeRange, after: Cursor | null, limit: number): Promise<FeedbackRecord[]> { return await this.#ready().readFeedback(range, after, limit) }
   async pruneChunk (before: Date, limit: number): Promise<PruneResult> { return await this.#ready().pruneChunk(before, limit) }
+  async reportRows (query: ReportQuery): Promise<ReportRows> { return await this.#ready().reportRows(query) }
 
   async close (): Promise<void> {
     this.#closed = true

@@ -7,6 +7,7 @@ import pg from 'pg'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
 import { tooNew } from './migrations/migration.js'
 import { joinDecisions, splitDecisions, type Cursor, type DecisionRecord, type FeedbackRecord, type InvocationRecord, type IssuedCard, type PruneResult, type QuietDecision, type TimeRange } from './records.js'
+import { readReportRows, reportSql, type ReportQuery, type ReportRows } from './report-sql.js'
 import type { StoreBackend, WriteOp } from './store.js'
 
 type Row = Record<string, unknown>
@@ -53,6 +54,9 @@ const WRITE_BATCH = `
     UPDATE store_heartbeat SET at = now() WHERE id = 1 AND $34::boolean
   )
   SELECT id::text FROM inv UNION ALL SELECT id::text FROM fb`
+
+/** A report reads the whole period: allow it far longer than a request's query (the pool's query_timeout). */
+const REPORT_TIMEOUT_MS = 30 * 60_000
 
 export class PostgresBackend implements StoreBackend {
   readonly dialect = 'postgres'
@@ -230,6 +234,29 @@ export class PostgresBackend implements StoreBackend {
     const invocations = await this.#pool.query('DELETE FROM invocation WHERE id IN (SELECT id FROM invocation WHERE received_at < $1 LIMIT $2)', [before, limit])
     const feedback = await this.#pool.query('DELETE FROM feedback WHERE id IN (SELECT id FROM feedback WHERE received_at < $1 LIMIT $2)', [before, limit])
     return { invocations: invocations.rowCount ?? 0, feedback: feedback.rowCount ?? 0 }
+  }
+
+  async reportRows (query: ReportQuery): Promise<ReportRows> {
+    const sql = reportSql(query.by)
+    const range = [query.range.from, query.range.to]
+    const { client, release } = await this.#checkout()
+    try {
+      // One snapshot for the four figures; a report may take longer than a request's statement timeout.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      await client.query('SET LOCAL statement_timeout = 0')
+      const rows = async (text: string): Promise<Row[]> => {
+        const config: pg.QueryConfig & { query_timeout: number } = { text, values: range, query_timeout: REPORT_TIMEOUT_MS }
+        return (await client.query(config)).rows as Row[]
+      }
+      const result = readReportRows((await rows(sql.calls))[0], await rows(sql.cards), await rows(sql.latency), await rows(sql.unknown))
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw err
+    } finally {
+      release()
+    }
   }
 
   async close (): Promise<void> {

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
 import { tooNew } from './migrations/migration.js'
 import { joinDecisions, splitDecisions, type Cursor, type DecisionRecord, type FeedbackRecord, type InvocationRecord, type IssuedCard, type PruneResult, type QuietDecision, type TimeRange } from './records.js'
+import { positional, readReportRows, reportSql, type ReportQuery, type ReportRows } from './report-sql.js'
 import type { StoreBackend, WriteOp } from './store.js'
 
 type Row = Record<string, unknown>
@@ -188,6 +189,17 @@ export class SqliteBackend implements StoreBackend {
       invocations: this.#stmt.pruneInvocations.run(iso(before), limit).changes,
       feedback: this.#stmt.pruneFeedback.run(iso(before), limit).changes
     })).immediate()
+  }
+
+  async reportRows (query: ReportQuery): Promise<ReportRows> {
+    const sql = reportSql(query.by)
+    const range = [iso(query.range.from), iso(query.range.to)]
+    const all = (text: string): Row[] => {
+      const p = positional(text, range)
+      return this.#db.prepare(p.sql).all(...p.params) as Row[]
+    }
+    // One read transaction, so the four figures describe the same moment of the store.
+    return this.#db.transaction(() => readReportRows(all(sql.calls)[0], all(sql.cards), all(sql.latency), all(sql.unknown))).deferred()
   }
 
   async close (): Promise<void> {

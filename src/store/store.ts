@@ -4,6 +4,7 @@
 import type { Metrics } from '../observability/metrics.js'
 import { GroupCommitter } from './group-commit.js'
 import type { Cursor, FeedbackRecord, InvocationRecord, IssuedCard, PruneResult, TimeRange } from './records.js'
+import type { ReportQuery, ReportRows } from './report-sql.js'
 
 /** One write in a group-commit batch. */
 export type WriteOp =
@@ -25,6 +26,8 @@ export interface StoreBackend {
   readFeedback (range: TimeRange, after: Cursor | null, limit: number): Promise<FeedbackRecord[]>
   /** Deletes up to `limit` invocations (with their decisions) and up to `limit` feedback records received before `before`. */
   pruneChunk (before: Date, limit: number): Promise<PruneResult>
+  /** The governance report's figures, aggregated in the database (src/store/report-sql.ts). */
+  reportRows (query: ReportQuery): Promise<ReportRows>
   close (): Promise<void>
 }
 
@@ -104,6 +107,11 @@ export class AuditStore {
       if (last === undefined || page.length < pageSize) return
       after = { receivedAt: last.receivedAt, id: last.id }
     }
+  }
+
+  /** The governance report's figures for a period, counted by the database. */
+  async reportRows (query: ReportQuery): Promise<ReportRows> {
+    return await this.#backend.reportRows(query)
   }
 
   /** Deletes everything received before `before`, in chunks so that no transaction holds the store for long. */
