@@ -7,7 +7,7 @@ import pg from 'pg'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
 import { tooNew } from './migrations/migration.js'
 import { joinDecisions, splitDecisions, type Cursor, type DecisionRecord, type FeedbackRecord, type InvocationRecord, type IssuedCard, type PruneResult, type QuietDecision, type TimeRange } from './records.js'
-import { readReportRows, reportSql, type ReportQuery, type ReportRows } from './report-sql.js'
+import { CLOCK_MARGIN_MS, readReportRows, reportSql, type ReportQuery, type ReportRows } from './report-sql.js'
 import type { StoreBackend, WriteOp } from './store.js'
 
 type Row = Record<string, unknown>
@@ -237,15 +237,17 @@ export class PostgresBackend implements StoreBackend {
   }
 
   async reportRows (query: ReportQuery): Promise<ReportRows> {
-    const sql = reportSql(query.by)
-    const range = [query.range.from, query.range.to]
+    const sql = reportSql(query.by, 'postgres')
+    const range = [query.range.from, query.range.to, new Date(query.range.from.getTime() - CLOCK_MARGIN_MS)]
     const { client, release } = await this.#checkout()
     try {
       // One snapshot for the four figures; a report may take longer than a request's statement timeout.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
       await client.query('SET LOCAL statement_timeout = 0')
       const rows = async (text: string): Promise<Row[]> => {
-        const config: pg.QueryConfig & { query_timeout: number } = { text, values: range, query_timeout: REPORT_TIMEOUT_MS }
+        // Each statement gets the parameters it names ($1…$n, in order).
+        const used = Math.max(0, ...[...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))
+        const config: pg.QueryConfig & { query_timeout: number } = { text, values: range.slice(0, used), query_timeout: REPORT_TIMEOUT_MS }
         return (await client.query(config)).rows as Row[]
       }
       const result = readReportRows((await rows(sql.calls))[0], await rows(sql.cards), await rows(sql.latency), await rows(sql.unknown))

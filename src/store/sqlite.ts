@@ -192,7 +192,7 @@ export class SqliteBackend implements StoreBackend {
   }
 
   async reportRows (query: ReportQuery): Promise<ReportRows> {
-    const sql = reportSql(query.by)
+    const sql = reportSql(query.by, 'sqlite')
     const range = [iso(query.range.from), iso(query.range.to)]
     const all = (text: string): Row[] => {
       const p = positional(text, range)

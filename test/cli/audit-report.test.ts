@@ -75,7 +75,8 @@ function feedback (card: string, outcome: 'accepted' | 'overridden', outcomeAt: 
 }
 
 const CALLS: InvocationRecord[] = [
-  call('2026-11-02T09:00:00.000Z', 'order-sign', 10, CLIENT_A, [{ rule: 'CAT-02', card: 'c1', indicator: 'warning' }, { rule: 'CAT-15', card: 'c2', indicator: 'info' }]),
+  // 10.49 ms: reported floored to the 0.1 ms step, 10.4.
+  call('2026-11-02T09:00:00.000Z', 'order-sign', 10.49, CLIENT_A, [{ rule: 'CAT-02', card: 'c1', indicator: 'warning' }, { rule: 'CAT-15', card: 'c2', indicator: 'info' }]),
   call('2026-11-10T12:00:00.000Z', 'order-select', 30, null, [{ rule: 'CAT-02', card: 'c3', indicator: 'critical' }]),
   // The last millisecond of --until's day is in; the first of the next is out.
   call('2026-11-30T23:59:59.999Z', 'order-sign', 20, CLIENT_A, [{ rule: 'CAT-02', card: 'c4', indicator: 'warning' }]),
@@ -85,7 +86,9 @@ const CALLS: InvocationRecord[] = [
   // A refused call: counted among the calls, no card.
   call('2026-11-15T08:00:00.000Z', 'order-sign', 3, CLIENT_A, [], 412),
   call('2026-11-20T08:00:00.000Z', 'order-sign', 40, CLIENT_A, [{ rule: 'CAT-08', card: 'c7', indicator: 'warning', version: '1.2.0' }]),
-  call('2026-11-21T08:00:00.000Z', 'order-sign', 50, CLIENT_A, [{ rule: 'CAT-08', card: 'c8', indicator: 'warning' }])
+  call('2026-11-21T08:00:00.000Z', 'order-sign', 50, CLIENT_A, [{ rule: 'CAT-08', card: 'c8', indicator: 'warning' }]),
+  // Seconds after midnight on an instance whose clock is ahead of the one that took the feedback.
+  call('2025-06-01T00:00:05.000Z', 'order-sign', 7, CLIENT_A, [{ rule: 'CAT-02', card: 'skewed', indicator: 'warning' }])
 ]
 
 const OURS = { system: OVERRIDE_REASON_SYSTEM, code: 'doac-guideline-concordant', display: 'sent by the EHR, not shown: ours is' }
@@ -106,7 +109,8 @@ const FEEDBACK: FeedbackRecord[] = [
   // A card this service never issued: two items in November (the override last), one in October.
   feedback('ghost-1', 'accepted', '2026-11-05T10:00:00.000Z', '2026-11-05T10:00:00.000Z'),
   feedback('ghost-1', 'overridden', '2026-11-05T10:01:00.000Z', '2026-11-05T10:01:00.000Z', OURS),
-  feedback('ghost-2', 'accepted', '2026-10-05T10:00:00.000Z', '2026-10-05T10:00:00.000Z')
+  feedback('ghost-2', 'accepted', '2026-10-05T10:00:00.000Z', '2026-10-05T10:00:00.000Z'),
+  feedback('skewed', 'overridden', '2025-05-31T23:59:58.000Z', '2025-05-31T23:59:58.000Z', OURS)
 ]
 
 const NOVEMBER = ['--since', '2026-11-01', '--until', '2026-11-30']
@@ -131,7 +135,7 @@ const EXPECTED_JSON = {
       overrideReasons: { 'doac-guideline-concordant': 1, 'patient-preference': 1 },
       acceptanceRate: 0,
       overrideRate: 0.6667,
-      // Calls of 10, 30 and 20 ms: the 2nd and 3rd of three.
+      // Calls of 10.49, 30 and 20 ms: the 2nd and 3rd of three.
       latencyMs: { calls: 3, p50: 20, p90: 30 }
     },
     {
@@ -160,7 +164,7 @@ const EXPECTED_JSON = {
       overrideReasons: { '(none given)': 1 },
       acceptanceRate: 0,
       overrideRate: 1,
-      latencyMs: { calls: 1, p50: 10, p90: 10 }
+      latencyMs: { calls: 1, p50: 10.4, p90: 10.4 }
     }
   ],
   reasons: {
@@ -210,7 +214,7 @@ describe.each(DIALECTS)('cat-cds audit report: %s', (dialect) => {
 rule    cards  critical  warning  info  accepted  overridden  no feedback  accept %  override %  p50 ms  p90 ms
 CAT-02      3         1        2     0         0           2            1       0.0        66.7    20.0    30.0
 CAT-08      2         0        2     0         1           1            0      50.0        50.0    40.0    50.0
-CAT-15      1         0        0     1         0           1            0       0.0       100.0    10.0    10.0
+CAT-15      1         0        0     1         0           1            0       0.0       100.0    10.4    10.4
 
 Override reasons:
   CAT-02: doac-guideline-concordant 1, patient-preference 1
@@ -237,9 +241,9 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     expect(run.stdout.split('\r\n')).toEqual([
       'rule,title,client,versions,cards,critical,warning,info,accepted,overridden,no_feedback,acceptance_rate,override_rate,latency_p50_ms,latency_p90_ms,override_reasons',
       `CAT-02,${title('CAT-02')},(unauthenticated),1.3.0,1,1,0,0,0,1,0,0,1,30,30,patient-preference=1`,
-      `CAT-02,${title('CAT-02')},https://ehr.example.org/a,1.3.0,2,0,2,0,0,1,1,0,0.5,10,20,doac-guideline-concordant=1`,
+      `CAT-02,${title('CAT-02')},https://ehr.example.org/a,1.3.0,2,0,2,0,0,1,1,0,0.5,10.4,20,doac-guideline-concordant=1`,
       `CAT-08,${title('CAT-08')},https://ehr.example.org/a,1.2.0 1.3.0,2,0,2,0,1,1,0,0.5,0.5,40,50,urn:oid:1.2.3|XYZ=1`,
-      `CAT-15,${title('CAT-15')},https://ehr.example.org/a,1.3.0,1,0,0,1,0,1,0,0,1,10,10,(none given)=1`,
+      `CAT-15,${title('CAT-15')},https://ehr.example.org/a,1.3.0,1,0,0,1,0,1,0,0,1,10.4,10.4,(none given)=1`,
       '(unknown card),"2 feedback items from service cat-order-sign, client https://ehr.example.org/a",,,1,,,,0,1,,,,,,',
       ''
     ])
@@ -250,9 +254,9 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     const rules = (JSON.parse(run.stdout) as { rules: Array<Record<string, unknown>> }).rules
     expect(rules.map((r) => [r.rule, r.hook, r.cards, r.accepted, r.overridden, r.noFeedback, r.latencyMs])).toEqual([
       ['CAT-02', 'order-select', 1, 0, 1, 0, { calls: 1, p50: 30, p90: 30 }],
-      ['CAT-02', 'order-sign', 2, 0, 1, 1, { calls: 2, p50: 10, p90: 20 }],
+      ['CAT-02', 'order-sign', 2, 0, 1, 1, { calls: 2, p50: 10.4, p90: 20 }],
       ['CAT-08', 'order-sign', 2, 1, 1, 0, { calls: 2, p50: 40, p90: 50 }],
-      ['CAT-15', 'order-sign', 1, 0, 1, 0, { calls: 1, p50: 10, p90: 10 }]
+      ['CAT-15', 'order-sign', 1, 0, 1, 0, { calls: 1, p50: 10.4, p90: 10.4 }]
     ])
     expect(rules.every((r) => !('client' in r))).toBe(true)
   })
@@ -274,7 +278,7 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     }
     expect(row('CAT-02')).toEqual(['3', '1', '2', '0', '0', '2', '1', '0.0', '66.7', '20.0', '30.0'])
     expect(row('CAT-08')).toEqual(['2', '0', '2', '0', '1', '1', '0', '50.0', '50.0', '40.0', '50.0'])
-    expect(row('CAT-15')).toEqual(['1', '0', '0', '1', '0', '1', '0', '0.0', '100.0', '10.0', '10.0'])
+    expect(row('CAT-15')).toEqual(['1', '0', '0', '1', '0', '1', '0', '0.0', '100.0', '10.4', '10.4'])
     expect(html.match(/<svg class="bar"/g)).toHaveLength(3)
     expect(html).toContain('aria-label="0 accepted, 2 overridden, 1 without feedback"')
     expect(html).toContain('<li><code>urn:oid:1.2.3|XYZ</code> 1: Local reason XYZ</li>')
@@ -287,16 +291,23 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     // From December on: the call at midnight on the 1st, no unknown-card feedback.
     const december = await json(['--since', '2026-12-01'])
     expect([december.calls, december.totals.cards, december.unknownCardFeedback]).toEqual([1, 1, []])
-    // Up to October 31st: c5's call (its November override counts with it) and ghost-2.
+    // Up to October 31st: c5's call (its November override counts with it), June 2025's, and ghost-2.
     const october = await json(['--until', '2026-10-31', '--by', 'rule'])
-    expect([october.calls, october.totals]).toEqual([1, { cards: 1, accepted: 0, overridden: 1, noFeedback: 0 }])
+    expect([october.calls, october.totals]).toEqual([2, { cards: 2, accepted: 0, overridden: 2, noFeedback: 0 }])
     expect(october.unknownCardFeedback.map((u) => u.feedback)).toEqual([1])
     // One day.
     const day = await json(['--since', '2026-11-30', '--until', '2026-11-30'])
     expect([day.calls, day.totals.cards]).toEqual([1, 1])
     // Everything.
     const all = await json([])
-    expect([all.calls, all.totals.cards, all.unknownCardFeedback.map((u) => u.feedback)]).toEqual([8, 8, [3]])
+    expect([all.calls, all.totals.cards, all.unknownCardFeedback.map((u) => u.feedback)]).toEqual([9, 9, [3]])
+  })
+
+  it('counts feedback stamped seconds before its card by an instance whose clock lags', async () => {
+    const run = await report(['--since', '2025-06-01', '--until', '2025-06-01', '--format', 'json'], location.url)
+    const parsed = JSON.parse(run.stdout) as { totals: unknown, unknownCardFeedback: unknown[] }
+    expect(parsed.totals).toEqual({ cards: 1, accepted: 0, overridden: 1, noFeedback: 0 })
+    expect(parsed.unknownCardFeedback).toEqual([])
   })
 
   it('holds no patient key, comment, request id, hook instance or FHIR server in any format', async () => {

@@ -19,7 +19,8 @@ describe('SQLite store file', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
       expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'audit trail and feedback' },
-        { version: 2, name: 'quiet decisions as one JSON array per invocation' }
+        { version: 2, name: 'quiet decisions as one JSON array per invocation' },
+        { version: 3, name: 'calls by time with what the governance report reads' }
       ])
       db.close()
     } finally {

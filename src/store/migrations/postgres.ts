@@ -66,5 +66,15 @@ export const POSTGRES_MIGRATIONS = checkedMigrations([
     name: 'quiet decisions as one JSON array per invocation',
     // Rows written before keep their decision rows; both are read back together.
     sql: 'ALTER TABLE invocation ADD COLUMN quiet_decisions jsonb;'
+  },
+  {
+    version: 3,
+    name: 'calls by time with what the governance report reads',
+    // The report (src/store/report-sql.ts) reads a period's calls from this index alone (an index-only
+    // scan), never the wide rows; it replaces the (received_at, id) index, whose key it keeps.
+    sql: `
+      CREATE INDEX invocation_received_cover ON invocation (received_at, id) INCLUDE (duration_ms, hook, client_iss);
+      DROP INDEX invocation_received;
+    `
   }
 ])
