@@ -133,12 +133,15 @@ describe('docker/prometheus.yml and docker/alerts.yml', () => {
     const labels = [...((m as unknown as { labelNames?: string[] }).labelNames ?? [])]
     return (m instanceof Histogram ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name]).map((n) => [n, labels] as [string, string[]])
   }))
-  const DEFINED = new Set([...LABELS.keys(), 'up']) // `up`: Prometheus's own per-target series
-  const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'unless', 'offset'])
+  // Series the threshold rules record, which the alerts compare against.
+  const thresholds = read('alert-thresholds.yml') as { groups: Array<{ rules: Array<{ record: string, expr: string }> }> }
+  const RECORDED = new Map(thresholds.groups.flatMap((g) => g.rules.map((r) => [r.record, r.expr] as const)))
+  const DEFINED = new Set([...LABELS.keys(), 'up', ...RECORDED.keys()]) // `up`: Prometheus's own per-target series
+  const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'histogram_quantile', 'and', 'or', 'unless', 'offset', 'scalar', 'vector'])
   /** Metric names in a PromQL expression: what is left once label matchers, groupings and PromQL's own words are gone. */
   const metricNames = (expr: string): string[] => {
     const bare = expr.replace(/\{[^}]*\}/g, '').replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '').replace(/\[[^\]]*\]/g, '')
-    return [...bare.matchAll(/\b[a-z_][a-z0-9_]*\b/g)].map((m) => m[0]).filter((w) => !PROMQL_WORDS.has(w))
+    return [...bare.matchAll(/(?<![\w:])[a-z_][a-z0-9_:]*\b/g)].map((m) => m[0]).filter((w) => !PROMQL_WORDS.has(w))
   }
   const alerts = read('alerts.yml') as { groups: Array<{ rules: Array<{ alert: string, expr: string, for?: string, labels: { severity: string }, annotations: { summary: string } }> }> }
 
@@ -162,6 +165,17 @@ describe('docker/prometheus.yml and docker/alerts.yml', () => {
       expect(['critical', 'warning', 'info']).toContain(rule.labels.severity)
       expect(rule.annotations.summary.length).toBeGreaterThan(20)
     }
+  })
+
+  it('take the rule-fatigue share from the thresholds file a site tunes, a share between 0 and 1', () => {
+    expect(prometheus.rule_files).toContain('/etc/prometheus/alert-thresholds.yml')
+    const share = RECORDED.get('cat_cds:fatigue_override_share')
+    const value = Number(/^vector\(([\d.]+)\)$/.exec(share ?? '')?.[1])
+    expect(value).toBeGreaterThan(0)
+    expect(value).toBeLessThan(1)
+    const fatigue = alerts.groups.flatMap((g) => g.rules).find((r) => r.alert === 'CatCdsCardsMostlyOverridden')
+    expect(fatigue?.expr).toContain('> scalar(cat_cds:fatigue_override_share)')
+    expect(fatigue?.expr).not.toMatch(/>\s*0\.\d/)
   })
 
   it('provisions Grafana with the compose Prometheus and the CAT-CDS dashboard, read-only', () => {
