@@ -5,6 +5,7 @@
 //   BENCH_REPORT_CALLS  invocations to write (default 1 000 000)
 //   BENCH_REPORT_KEEP   keep the filled stores and print their URLs, to re-run the report by hand
 //   BENCH_REPORT_STORES which stores to fill: sqlite,postgres (default both)
+//   BENCH_REPORT_FRESH  PostgreSQL as bulk-loaded, without the VACUUM ANALYZE autovacuum would have run
 // The data: calls spread over November 2026; about 61 % carry one card and 14 % two (catalogue 1.3.0
 // gives about 80 cards per 100 orders, docs/clinical/burden.md); half the cards get feedback, some of
 // them twice; one feedback in a thousand is about a card the store never issued. Each call carries the
@@ -171,9 +172,10 @@ const RUNS: ReadonlyArray<readonly [string, string[]]> = [
   ['one day (2026-11-15), by rule, table', ['--since', '2026-11-15', '--until', '2026-11-15']]
 ]
 
-async function bench (label: string, url: string, size: () => Promise<string>): Promise<Record<string, string>> {
+async function bench (label: string, url: string, size: () => Promise<string>, settle?: () => Promise<string>): Promise<Record<string, string>> {
   const filled = await fill(url)
   console.log(`${label}: wrote ${CALLS} calls, ${filled.cards} cards, ${filled.feedback} feedback items in ${filled.seconds.toFixed(0)} s (${await size()})`)
+  if (settle !== undefined) console.log(`  ${await settle()}`)
   const outputs: Record<string, string> = {}
   for (const [name, args] of RUNS) {
     // The first run warms the page cache; the figure is the median of three.
@@ -230,15 +232,27 @@ try {
 if (db !== undefined) {
   const database = db
   try {
-    const postgres = await bench('postgres', database.url, async () => {
+    const sql = async <T>(run: (c: pg.Client) => Promise<T>): Promise<T> => {
       const c = new pg.Client({ connectionString: database.url })
       await c.connect()
       try {
-        return `${(Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0]?.b) / 2 ** 20).toFixed(0)} MiB database`
+        return await run(c)
       } finally {
         await c.end()
       }
-    })
+    }
+    const postgres = await bench('postgres', database.url,
+      async () => await sql(async (c) => `${(Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0]?.b) / 2 ** 20).toFixed(0)} MiB database`),
+      // A store that filled over a month has been vacuumed and analysed by autovacuum many times; one
+      // just bulk-loaded has not (its statistics are empty, its visibility map unset). BENCH_REPORT_FRESH=1
+      // measures the store as loaded.
+      process.env.BENCH_REPORT_FRESH === '1'
+        ? undefined
+        : async () => await sql(async (c) => {
+          const started = performance.now()
+          await c.query('VACUUM ANALYZE')
+          return `VACUUM ANALYZE, as autovacuum would have run: ${((performance.now() - started) / 1000).toFixed(0)} s`
+        }))
     for (const name of Object.keys(sqlite ?? {})) {
       const same = comparable(sqlite?.[name] ?? '') === comparable(postgres[name] ?? '')
       console.log(`  ${name}: ${same ? 'same report as SQLite' : 'DIFFERS from SQLite'}`)

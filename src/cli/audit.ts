@@ -51,6 +51,8 @@ export interface CliIo {
 }
 
 class UsageError extends Error {}
+/** A file the command was told to write could not be written: nothing to do with the store. */
+class OutputError extends Error {}
 
 const EARLIEST = new Date('1970-01-01T00:00:00.000Z')
 // Far enough, and still a four-digit year so SQLite's text timestamps compare correctly.
@@ -98,7 +100,11 @@ async function reportCommand (args: string[], io: CliIo): Promise<number> {
   if (values.out === undefined) {
     await write(io.stdout, text.replace(/\n$/, ''))
   } else {
-    await writeFile(values.out, text)
+    try {
+      await writeFile(values.out, text)
+    } catch (err) {
+      throw new OutputError(`--out: cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    }
     io.stderr.write(`wrote the ${format} report to ${values.out}\n`)
   }
   return 0
@@ -227,6 +233,10 @@ export async function auditCommand (argv: string[], io: CliIo): Promise<number> 
     }
     if (err instanceof ConfigError) {
       io.stderr.write(`cat-cds: ${err.message}\n`)
+      return 1
+    }
+    if (err instanceof OutputError) {
+      io.stderr.write(`cat-cds audit: ${err.message}\n`)
       return 1
     }
     io.stderr.write(`cat-cds audit: ${(err as Error).message} (store ${redactStoreUrl(io.env.CDS_STORE_URL ?? 'default')})\n`)

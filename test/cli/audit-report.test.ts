@@ -338,6 +338,18 @@ describe('cat-cds audit report: what it refuses', () => {
     expect(run.stderr).toContain('cat-cds audit report [--since YYYY-MM-DD]')
   })
 
+  it('says which file it could not write', async () => {
+    const location = await newStoreLocation('sqlite')
+    try {
+      await (await openStore(location.url)).close()
+      const run = await report(['--out', '/nonexistent/dir/report.txt'], location.url)
+      expect(run.code).toBe(1)
+      expect(run.stderr).toBe('cat-cds audit: --out: cannot write /nonexistent/dir/report.txt: ENOENT\n')
+    } finally {
+      await location.remove()
+    }
+  })
+
   it('names a missing store instead of creating one', async () => {
     const run = await report([], 'sqlite:/nonexistent/never-opened.db')
     expect(run.code).toBe(1)
