@@ -108,6 +108,8 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .legend span { display: inline-block; width: .9rem; height: .9rem; vertical-align: -.1rem; margin: 0 .3rem 0 1rem; }
 .reasons { font-size: .9rem; color: var(--muted); }
 svg.bar { display: block; background: #f2f2f2; }
+/* A data table keeps its columns: at high zoom it scrolls inside its box, never the page. */
+.wide { overflow-x: auto; }
 @media print { body { max-width: none; } }
 `
 
@@ -127,19 +129,19 @@ ${td(pct(f.acceptanceRate))}${td(pct(f.overrideRate))}${td(ms(f.latencyMs.p50))}
   })
   const unknown = r.unknownCardFeedback.length === 0
     ? '<p>None.</p>'
-    : `<table><thead><tr>${th('service')}${th('client')}${th('feedback items', true)}${th('cards', true)}${th('accepted', true)}${th('overridden', true)}</tr></thead><tbody>
+    : `<div class="wide"><table><thead><tr>${th('service')}${th('client')}${th('feedback items', true)}${th('cards', true)}${th('accepted', true)}${th('overridden', true)}</tr></thead><tbody>
 ${r.unknownCardFeedback.map((u) => `<tr>${td(u.service, false)}${td(u.client ?? '(unauthenticated)', false)}${td(u.feedback)}${td(u.cards)}${td(u.accepted)}${td(u.overridden)}</tr>`).join('\n')}
-</tbody></table>`
+</tbody></table></div>`
   const body = `<h1>${esc(title)}</h1>
 <p class="meta">${esc(periodText(r))}. Generated ${esc(r.generatedAt)}.</p>
 <p>${esc(totalsLine(r))}.</p>
 <p class="legend" aria-hidden="true">What became of the cards:<span style="background:${COLOURS.accepted}"></span>accepted<span style="background:${COLOURS.overridden}"></span>overridden<span style="background:${COLOURS.noFeedback}"></span>no feedback</p>
 ${r.rules.length === 0
     ? '<p>No cards in this period.</p>'
-    : `<table><thead><tr>${th('rule')}${group !== undefined ? th(group.header) : ''}${th('cards', true)}${th('critical', true)}${th('warning', true)}${th('info', true)}${th('accepted', true)}${th('overridden', true)}${th('no feedback', true)}${th('accept %', true)}${th('override %', true)}${th('p50 ms', true)}${th('p90 ms', true)}${th('outcomes and override reasons')}</tr></thead>
+    : `<div class="wide"><table><thead><tr>${th('rule')}${group !== undefined ? th(group.header) : ''}${th('cards', true)}${th('critical', true)}${th('warning', true)}${th('info', true)}${th('accepted', true)}${th('overridden', true)}${th('no feedback', true)}${th('accept %', true)}${th('override %', true)}${th('p50 ms', true)}${th('p90 ms', true)}${th('outcomes and override reasons')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
-</tbody></table>`}
+</tbody></table></div>`}
 <h2>Feedback about cards this service has no record of</h2>
 <p>Counted apart and never added to a rule: cards this store did not issue, or whose call has been pruned.</p>
 ${unknown}
