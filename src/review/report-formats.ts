@@ -90,7 +90,7 @@ const COLOURS = { accepted: '#1b6fb3', overridden: '#c75a00', noFeedback: '#b8b8
 
 /** A stacked bar of what became of the rule's cards; its numbers are also in the table beside it. */
 function bar (f: RuleFigures): string {
-  const width = 220
+  const width = 160
   let x = 0
   const parts = ([['accepted', f.accepted], ['overridden', f.overridden], ['noFeedback', f.noFeedback]] as const).map(([kind, n]) => {
     const w = f.cards === 0 ? 0 : (n / f.cards) * width
@@ -103,11 +103,13 @@ function bar (f: RuleFigures): string {
 }
 
 const REPORT_STYLE = `
-body { max-width: 78rem; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+body { max-width: 80rem; }
+table.figures { font-size: .92rem; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th[scope="row"] { background: none; }
 .legend span { display: inline-block; width: .9rem; height: .9rem; vertical-align: -.1rem; margin: 0 .3rem 0 1rem; }
-.reasons { font-size: .9rem; color: var(--muted); }
-svg.bar { display: block; background: #f2f2f2; }
+.title { font-weight: normal; font-size: .85rem; color: var(--muted); max-width: 16rem; }
+svg.bar { display: block; background: #f2f2f2; margin-top: .3rem; }
 /* A data table keeps its columns: at high zoom it scrolls inside its box, never the page. */
 .wide { overflow-x: auto; }
 @media print { body { max-width: none; } }
@@ -118,30 +120,40 @@ export function reportHtml (r: GovernanceReport): string {
   const title = `CAT-CDS governance report${r.period.since !== null || r.period.until !== null ? `, ${r.period.since ?? '…'} to ${r.period.until ?? '…'}` : ''}`
   const th = (text: string, numeric = false): string => `<th scope="col"${numeric ? ' class="n"' : ''}>${esc(text)}</th>`
   const td = (value: string | number, numeric = true): string => `<td${numeric ? ' class="n"' : ''}>${esc(String(value))}</td>`
-  const rows = r.rules.map((f) => {
-    const reasons = Object.entries(f.overrideReasons).map(([k, n]) => `<li><code>${esc(k)}</code> ${n}: ${esc(r.reasons[k] ?? '')}</li>`).join('')
-    return `<tr>
-<th scope="row">${esc(f.rule)}<div class="reasons">${esc(f.title ?? 'not in this release')}</div></th>${group !== undefined ? td(group.value(f), false) : ''}
+  const rowHead = (f: RuleFigures): string => `<th scope="row">${esc(f.rule)}<div class="title">${esc(f.title ?? 'not in this release')}</div></th>${group !== undefined ? td(group.value(f), false) : ''}`
+  const rows = r.rules.map((f) => `<tr>
+${rowHead(f)}
 ${td(f.cards)}${td(f.byIndicator.critical)}${td(f.byIndicator.warning)}${td(f.byIndicator.info)}${td(f.accepted)}${td(f.overridden)}${td(f.noFeedback)}
 ${td(pct(f.acceptanceRate))}${td(pct(f.overrideRate))}${td(ms(f.latencyMs.p50))}${td(ms(f.latencyMs.p90))}
-<td>${bar(f)}${reasons !== '' ? `<ul class="reasons">${reasons}</ul>` : ''}</td>
-</tr>`
-  })
+<td>${bar(f)}</td>
+</tr>`)
+  // Why cards were overridden: one row per rule and reason, the reason's meaning beside its code.
+  const reasonRows = r.rules.flatMap((f) => Object.entries(f.overrideReasons).map(([key, n], i) => `<tr>${i === 0
+    ? `<th scope="row" rowspan="${Object.keys(f.overrideReasons).length}">${esc(f.rule)}${group !== undefined ? ` <span class="title">${esc(group.value(f))}</span>` : ''}</th>`
+    : ''}<td><code>${esc(key)}</code></td><td>${esc(r.reasons[key] ?? '')}</td>${td(n)}${td(pct(n / f.overridden))}</tr>`))
+  const reasons = reasonRows.length === 0
+    ? '<p>No card was overridden in this period.</p>'
+    : `<div class="wide"><table class="figures"><thead><tr>${th('rule')}${th('reason')}${th('what it means')}${th('overrides', true)}${th('% of the rule’s overrides', true)}</tr></thead>
+<tbody>
+${reasonRows.join('\n')}
+</tbody></table></div>`
   const unknown = r.unknownCardFeedback.length === 0
     ? '<p>None.</p>'
-    : `<div class="wide"><table><thead><tr>${th('service')}${th('client')}${th('feedback items', true)}${th('cards', true)}${th('accepted', true)}${th('overridden', true)}</tr></thead><tbody>
+    : `<div class="wide"><table class="figures"><thead><tr>${th('service')}${th('client')}${th('feedback items', true)}${th('cards', true)}${th('accepted', true)}${th('overridden', true)}</tr></thead><tbody>
 ${r.unknownCardFeedback.map((u) => `<tr>${td(u.service, false)}${td(u.client ?? '(unauthenticated)', false)}${td(u.feedback)}${td(u.cards)}${td(u.accepted)}${td(u.overridden)}</tr>`).join('\n')}
 </tbody></table></div>`
   const body = `<h1>${esc(title)}</h1>
-<p class="meta">${esc(periodText(r))}. Generated ${esc(r.generatedAt)}.</p>
+<p class="meta">${esc(periodText(r).replace(/^./, (c) => c.toUpperCase()))}. Generated ${esc(r.generatedAt)}.</p>
 <p>${esc(totalsLine(r))}.</p>
 <p class="legend" aria-hidden="true">What became of the cards:<span style="background:${COLOURS.accepted}"></span>accepted<span style="background:${COLOURS.overridden}"></span>overridden<span style="background:${COLOURS.noFeedback}"></span>no feedback</p>
 ${r.rules.length === 0
     ? '<p>No cards in this period.</p>'
-    : `<div class="wide"><table><thead><tr>${th('rule')}${group !== undefined ? th(group.header) : ''}${th('cards', true)}${th('critical', true)}${th('warning', true)}${th('info', true)}${th('accepted', true)}${th('overridden', true)}${th('no feedback', true)}${th('accept %', true)}${th('override %', true)}${th('p50 ms', true)}${th('p90 ms', true)}${th('outcomes and override reasons')}</tr></thead>
+    : `<div class="wide"><table class="figures"><thead><tr>${th('rule')}${group !== undefined ? th(group.header) : ''}${th('cards', true)}${th('critical', true)}${th('warning', true)}${th('info', true)}${th('accepted', true)}${th('overridden', true)}${th('no feedback', true)}${th('accept %', true)}${th('override %', true)}${th('p50 ms', true)}${th('p90 ms', true)}${th('what became of them')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table></div>`}
+<h2>Why cards were overridden</h2>
+${reasons}
 <h2>Feedback about cards this service has no record of</h2>
 <p>Counted apart and never added to a rule: cards this store did not issue, or whose call has been pruned.</p>
 ${unknown}

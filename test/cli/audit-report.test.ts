@@ -273,7 +273,7 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     expect(html).not.toMatch(/\ssrc=|<script|rel="stylesheet"|url\(/)
     expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]?.slice(0, 5))).toEqual(['data:'])
     const row = (rule: string): string[] => {
-      const tr = html.split('<tr>').find((t) => t.includes(`<th scope="row">${rule}<`)) ?? ''
+      const tr = html.split('<tr>').find((t) => t.includes(`<th scope="row">${rule}<div`)) ?? ''
       return [...tr.matchAll(/<td class="n">([^<]*)<\/td>/g)].map((m) => m[1] ?? '')
     }
     expect(row('CAT-02')).toEqual(['3', '1', '2', '0', '0', '2', '1', '0.0', '66.7', '20.0', '30.0'])
@@ -281,7 +281,10 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     expect(row('CAT-15')).toEqual(['1', '0', '0', '1', '0', '1', '0', '0.0', '100.0', '10.4', '10.4'])
     expect(html.match(/<svg class="bar"/g)).toHaveLength(3)
     expect(html).toContain('aria-label="0 accepted, 2 overridden, 1 without feedback"')
-    expect(html).toContain('<li><code>urn:oid:1.2.3|XYZ</code> 1: Local reason XYZ</li>')
+    // Each reason with what it means, its count and its share of the rule's overrides.
+    expect(html).toContain('<tr><th scope="row" rowspan="2">CAT-02</th><td><code>doac-guideline-concordant</code></td><td>Guideline-concordant DOAC: no GI/GU bleeding risk</td><td class="n">1</td><td class="n">50.0</td></tr>')
+    expect(html).toContain('<tr><td><code>patient-preference</code></td><td>Patient preference / injection burden</td><td class="n">1</td><td class="n">50.0</td></tr>')
+    expect(html).toContain('<tr><th scope="row" rowspan="1">CAT-08</th><td><code>urn:oid:1.2.3|XYZ</code></td><td>Local reason XYZ</td><td class="n">1</td><td class="n">100.0</td></tr>')
     expect(html).toContain('<tr><td>cat-order-sign</td><td>https://ehr.example.org/a</td><td class="n">2</td><td class="n">1</td><td class="n">0</td><td class="n">1</td></tr>')
   })
 
