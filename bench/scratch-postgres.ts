@@ -1,4 +1,6 @@
-// A scratch database on the PostgreSQL server the benchmarks use (CDS_BENCH_PG_URL), dropped afterwards.
+// A scratch database on a PostgreSQL server, dropped afterwards: the benchmarks' (CDS_BENCH_PG_URL) and
+// the tests' (test/helpers/postgres.ts).
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 
 export const BENCH_PG_URL = process.env.CDS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -9,7 +11,7 @@ export interface ScratchDatabase {
 }
 
 export async function scratchDatabase (adminUrl: string, prefix: string): Promise<ScratchDatabase> {
-  const name = `${prefix}_${process.pid}_${Date.now()}`
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3_000 })
   await admin.connect()
   try {

@@ -5,11 +5,11 @@
 // with only Node still runs the PostgreSQL tests. Every test file gets its own database, so runs and
 // files never see each other's rows.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { chownSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
+import { scratchDatabase, type ScratchDatabase } from '../../bench/scratch-postgres.js'
 import { freeLoopbackPort } from './ports.js'
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -119,33 +119,9 @@ export async function startPrivatePostgres (binaries: PostgresBinaries): Promise
   }
 }
 
-export interface TestDatabase {
-  url: string
-  drop: () => Promise<void>
-}
+export type TestDatabase = ScratchDatabase
 
 /** A fresh, uniquely named database on the admin URL's server. */
 export async function createTestDatabase (adminUrl: string): Promise<TestDatabase> {
-  const name = `cat_cds_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  try {
-    await admin.query(`CREATE DATABASE ${name}`)
-  } finally {
-    await admin.end()
-  }
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl })
-      await c.connect()
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      } finally {
-        await c.end()
-      }
-    }
-  }
+  return await scratchDatabase(adminUrl, 'cat_cds_test')
 }
