@@ -4,11 +4,13 @@
 // aggregated (src/store/report-sql.ts); no record, and so no patient key, ever reaches this module.
 import { OVERRIDE_REASON_SYSTEM } from '../cards/card.js'
 import { RULES } from '../rules/catalogue.js'
-import { REASON } from '../rules/override-reasons.js'
+import { REASON, REASON_CODE_TOKEN, REASON_SYSTEM_TOKEN } from '../rules/override-reasons.js'
 import type { ReportGrouping, ReportRows } from '../store/report-sql.js'
 
 /** The key of an override without a reason. */
 export const NO_REASON = '(none given)'
+/** The key of a reason whose code or system is not a token (free text, perhaps identifying): never shown. */
+export const NOT_A_CODE = '(not a code)'
 
 export interface ReportPeriod {
   /** First day counted (UTC), as given; null: from the first record. */
@@ -40,9 +42,11 @@ export interface RuleFigures {
   readonly noFeedback: number
   /** Overrides by reason key: our code, `system|code` for another system's, or NO_REASON. */
   readonly overrideReasons: Readonly<Record<string, number>>
-  /** accepted / cards and overridden / cards. */
+  /** accepted / cards and overridden / cards (to 4 decimals). */
   readonly acceptanceRate: number
   readonly overrideRate: number
+  /** overridden / (accepted + overridden): the share of the cards with feedback that were overridden; null without feedback. */
+  readonly overrideShareOfFeedback: number | null
   /** The distinct calls that produced these cards: nearest-rank median and 90th percentile, ms. */
   readonly latencyMs: { readonly calls: number, readonly p50: number, readonly p90: number }
 }
@@ -75,16 +79,25 @@ export interface GovernanceReport {
 const TITLES: ReadonlyMap<string, string> = new Map(RULES.map((r) => [r.id, r.title]))
 const OUR_REASONS: ReadonlyMap<string, string> = new Map(Object.values(REASON).map((r) => [r.code, r.display]))
 
-/** Our codes by their code alone; another system's (or an unknown code) with its system, so two systems never merge. */
+/**
+ * Our codes by their code alone; another system's as `system|code`, so two systems never merge. A code
+ * or system that is not a token is counted as NOT_A_CODE and never printed: a client may put free text,
+ * a patient's name even, where a code belongs.
+ */
 function reasonKey (system: string | null, code: string | null): string {
   if (code === null) return NO_REASON
-  const ours = system === null || system === OVERRIDE_REASON_SYSTEM
-  return ours ? code : `${system}|${code}`
+  if (!REASON_CODE_TOKEN.test(code)) return NOT_A_CODE
+  if (system === null || system === OVERRIDE_REASON_SYSTEM) return code
+  return REASON_SYSTEM_TOKEN.test(system) ? `${system}|${code}` : NOT_A_CODE
 }
 
-function reasonDisplay (key: string, code: string | null, sent: string | null): string {
+/** What a key means. Only our own displays are shown: a display another system sent is client text. */
+function reasonDisplay (key: string): string {
   if (key === NO_REASON) return 'Overridden without a reason'
-  return (code !== null ? OUR_REASONS.get(key) : undefined) ?? sent ?? '(no display sent)'
+  if (key === NOT_A_CODE) return 'A reason that is not a code (free text or malformed): counted, not shown'
+  const ours = OUR_REASONS.get(key)
+  if (ours !== undefined) return ours
+  return key.includes('|') ? 'Another system’s code: the display it sent is not shown' : 'Not a code the cards of this release offer'
 }
 
 const rate = (n: number, of: number): number => of === 0 ? 0 : Math.round((n / of) * 10_000) / 10_000
@@ -120,7 +133,7 @@ export function buildReport (rows: ReportRows, by: ReportGrouping, period: Repor
       b.overridden += row.cards
       const reason = reasonKey(row.reasonSystem, row.reasonCode)
       b.reasons.set(reason, (b.reasons.get(reason) ?? 0) + row.cards)
-      if (!reasons.has(reason)) reasons.set(reason, reasonDisplay(reason, row.reasonCode, row.reasonDisplay))
+      if (!reasons.has(reason)) reasons.set(reason, reasonDisplay(reason))
     }
   }
 
@@ -143,6 +156,7 @@ export function buildReport (rows: ReportRows, by: ReportGrouping, period: Repor
         overrideReasons: Object.fromEntries([...b.reasons].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))),
         acceptanceRate: rate(b.accepted, b.cards),
         overrideRate: rate(b.overridden, b.cards),
+        overrideShareOfFeedback: b.accepted + b.overridden === 0 ? null : rate(b.overridden, b.accepted + b.overridden),
         latencyMs: { calls: l?.calls ?? 0, p50: l?.p50Ms ?? 0, p90: l?.p90Ms ?? 0 }
       }
     })

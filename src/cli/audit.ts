@@ -94,7 +94,7 @@ async function reportCommand (args: string[], io: CliIo): Promise<number> {
   const range: TimeRange = {
     from: since === null ? EARLIEST : new Date(`${since}T00:00:00Z`),
     // --until names the last day counted: the range ends at the next midnight.
-    to: until === null ? LATEST : new Date(new Date(`${until}T00:00:00Z`).getTime() + DAY_MS)
+    to: until === null ? LATEST : new Date(Math.min(new Date(`${until}T00:00:00Z`).getTime() + DAY_MS, LATEST.getTime()))
   }
   const text = await renderStoreReport(io, { range, by }, { since, until }, format)
   if (values.out === undefined) {

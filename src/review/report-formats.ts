@@ -8,7 +8,10 @@ export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const
 export type ReportFormat = typeof REPORT_FORMATS[number]
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
-const pct = (rate: number): string => (rate * 100).toFixed(1)
+/** A share as a percentage to 0.1, from the counts themselves (the JSON's rates are already rounded). */
+const pct = (n: number, of: number): string => of === 0 ? '0.0' : ((n / of) * 100).toFixed(1)
+/** Text read from the store, for a terminal: no control character can move the cursor or fake a line. */
+const plain = (text: string): string => text.replace(/\p{Cc}/gu, '?')
 const ms = (value: number): string => value.toFixed(1)
 
 function periodText (r: GovernanceReport): string {
@@ -19,8 +22,8 @@ function periodText (r: GovernanceReport): string {
 
 /** The column a grouped report adds after the rule, if any. */
 function groupColumn (r: GovernanceReport): { header: string, value: (f: RuleFigures) => string } | undefined {
-  if (r.by === 'rule,hook') return { header: 'hook', value: (f) => f.hook ?? '(none)' }
-  if (r.by === 'rule,client') return { header: 'client', value: (f) => f.client ?? '(unauthenticated)' }
+  if (r.by === 'rule,hook') return { header: 'hook', value: (f) => plain(f.hook ?? '(none)') }
+  if (r.by === 'rule,client') return { header: 'client', value: (f) => plain(f.client ?? '(unauthenticated)') }
   return undefined
 }
 
@@ -32,21 +35,21 @@ export function reportJson (r: GovernanceReport): string {
 
 function totalsLine (r: GovernanceReport): string {
   const t = r.totals
-  const of = (n: number): string => t.cards === 0 ? '' : ` (${pct(n / t.cards)} %)`
+  const of = (n: number): string => t.cards === 0 ? '' : ` (${pct(n, t.cards)} %)`
   return `${count(r.calls, 'call')}, ${count(t.cards, 'card')}: ${t.accepted} accepted${of(t.accepted)}, ${t.overridden} overridden${of(t.overridden)}, ${t.noFeedback} without feedback${of(t.noFeedback)}`
 }
 
 function unknownLines (r: GovernanceReport): string[] {
   if (r.unknownCardFeedback.length === 0) return ['Feedback about cards this service has no record of: none.']
   return ['Feedback about cards this service has no record of (not counted above):',
-    ...r.unknownCardFeedback.map((u) => `  service ${u.service}, client ${u.client ?? '(unauthenticated)'}: ${count(u.feedback, 'item')} about ${count(u.cards, 'card')} (last outcome: ${u.accepted} accepted, ${u.overridden} overridden)`)]
+    ...r.unknownCardFeedback.map((u) => `  service ${plain(u.service)}, client ${plain(u.client ?? '(unauthenticated)')}: ${count(u.feedback, 'item')} about ${count(u.cards, 'card')} (last outcome: ${u.accepted} accepted, ${u.overridden} overridden)`)]
 }
 
 export function reportTable (r: GovernanceReport): string {
   const group = groupColumn(r)
   const header = ['rule', ...(group !== undefined ? [group.header] : []), 'cards', 'critical', 'warning', 'info', 'accepted', 'overridden', 'no feedback', 'accept %', 'override %', 'p50 ms', 'p90 ms']
   const rows = r.rules.map((f) => [f.rule, ...(group !== undefined ? [group.value(f)] : []), f.cards, f.byIndicator.critical, f.byIndicator.warning, f.byIndicator.info,
-    f.accepted, f.overridden, f.noFeedback, pct(f.acceptanceRate), pct(f.overrideRate), ms(f.latencyMs.p50), ms(f.latencyMs.p90)].map(String))
+    f.accepted, f.overridden, f.noFeedback, pct(f.accepted, f.cards), pct(f.overridden, f.cards), ms(f.latencyMs.p50), ms(f.latencyMs.p90)].map(String))
   const textColumns = group !== undefined ? 2 : 1
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)))
   const line = (cells: readonly string[]): string => cells.map((c, i) => i < textColumns ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)).join('  ').trimEnd()
@@ -64,9 +67,14 @@ export function reportTable (r: GovernanceReport): string {
   return `${out.join('\n')}\n`
 }
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-const csvField = (value: string | number): string => {
-  const text = String(value)
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. Text that a
+ * spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is prefixed
+ * with an apostrophe, so a value from the store is only ever shown.
+ */
+const csvField = (value: string | number | null): string => {
+  if (typeof value === 'number') return String(value)
+  const text = value === null ? '' : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
@@ -77,12 +85,12 @@ const csvField = (value: string | number): string => {
 export function reportCsv (r: GovernanceReport): string {
   const group = groupColumn(r)
   const header = ['rule', 'title', ...(group !== undefined ? [group.header] : []), 'versions', 'cards', 'critical', 'warning', 'info', 'accepted', 'overridden',
-    'no_feedback', 'acceptance_rate', 'override_rate', 'latency_p50_ms', 'latency_p90_ms', 'override_reasons']
+    'no_feedback', 'acceptance_rate', 'override_rate', 'override_share_of_feedback', 'latency_p50_ms', 'latency_p90_ms', 'override_reasons']
   const rows = r.rules.map((f) => [f.rule, f.title ?? '', ...(group !== undefined ? [group.value(f)] : []), f.versions.join(' '), f.cards,
     f.byIndicator.critical, f.byIndicator.warning, f.byIndicator.info, f.accepted, f.overridden, f.noFeedback, f.acceptanceRate, f.overrideRate,
-    f.latencyMs.p50, f.latencyMs.p90, Object.entries(f.overrideReasons).map(([k, n]) => `${k}=${n}`).join('; ')])
+    f.overrideShareOfFeedback, f.latencyMs.p50, f.latencyMs.p90, Object.entries(f.overrideReasons).map(([k, n]) => `${k}=${n}`).join('; ')])
   const unknown = r.unknownCardFeedback.map((u) => ['(unknown card)', `${u.feedback} feedback items from service ${u.service}, client ${u.client ?? '(unauthenticated)'}`,
-    ...(group !== undefined ? [''] : []), '', u.cards, '', '', '', u.accepted, u.overridden, '', '', '', '', '', ''])
+    ...(group !== undefined ? [''] : []), '', u.cards, '', '', '', u.accepted, u.overridden, '', '', '', '', '', '', ''])
   return [header, ...rows, ...unknown].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
 }
 
@@ -124,13 +132,13 @@ export function reportHtml (r: GovernanceReport): string {
   const rows = r.rules.map((f) => `<tr>
 ${rowHead(f)}
 ${td(f.cards)}${td(f.byIndicator.critical)}${td(f.byIndicator.warning)}${td(f.byIndicator.info)}${td(f.accepted)}${td(f.overridden)}${td(f.noFeedback)}
-${td(pct(f.acceptanceRate))}${td(pct(f.overrideRate))}${td(ms(f.latencyMs.p50))}${td(ms(f.latencyMs.p90))}
+${td(pct(f.accepted, f.cards))}${td(pct(f.overridden, f.cards))}${td(ms(f.latencyMs.p50))}${td(ms(f.latencyMs.p90))}
 <td>${bar(f)}</td>
 </tr>`)
   // Why cards were overridden: one row per rule and reason, the reason's meaning beside its code.
   const reasonRows = r.rules.flatMap((f) => Object.entries(f.overrideReasons).map(([key, n], i) => `<tr>${i === 0
     ? `<th scope="row" rowspan="${Object.keys(f.overrideReasons).length}">${esc(f.rule)}${group !== undefined ? ` <span class="title">${esc(group.value(f))}</span>` : ''}</th>`
-    : ''}<td><code>${esc(key)}</code></td><td>${esc(r.reasons[key] ?? '')}</td>${td(n)}${td(pct(n / f.overridden))}</tr>`))
+    : ''}<td><code>${esc(key)}</code></td><td>${esc(r.reasons[key] ?? '')}</td>${td(n)}${td(pct(n, f.overridden))}</tr>`))
   const reasons = reasonRows.length === 0
     ? '<p>No card was overridden in this period.</p>'
     : `<div class="wide"><table class="figures"><thead><tr>${th('rule')}${th('reason')}${th('what it means')}${th('overrides', true)}${th('% of the rule’s overrides', true)}</tr></thead>

@@ -12,7 +12,7 @@ import type { FeedbackOutcome, FeedbackRecord, IssuedCard, OverrideReasonRecord 
 import type { AuditStore } from '../store/store.js'
 import type { ServiceDefinition } from '../cds/services.js'
 import { OVERRIDE_REASON_SYSTEM } from '../cards/card.js'
-import { OVERRIDE_REASON_CODES } from '../rules/override-reasons.js'
+import { OVERRIDE_REASON_CODES, REASON_CODE_TOKEN } from '../rules/override-reasons.js'
 
 const Token = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a UUID or similar token')
 const text = (max: number) => z.string().min(1).max(max)
@@ -90,9 +90,6 @@ export interface FeedbackRoutesOptions {
   strict: boolean
 }
 
-/** The shape of a reason code we are willing to write into a log line. */
-const LOGGABLE_CODE = /^[A-Za-z0-9._:-]{1,64}$/
-
 /**
  * The metric's `reason` label: one of the codes our cards offer (system ours or left out), `other` for
  * anything else, `none` for an accepted card. Bounded, so a client cannot grow the series.
@@ -159,7 +156,7 @@ export async function feedbackRoutes (app: FastifyInstance, options: FeedbackRou
           card: e.card,
           outcome: e.outcome,
           acceptedSuggestions: e.acceptedSuggestions ?? [],
-          overrideReason: e.overrideReason === null ? null : LOGGABLE_CODE.test(e.overrideReason.code) ? e.overrideReason.code : '(not a code)',
+          overrideReason: e.overrideReason === null ? null : REASON_CODE_TOKEN.test(e.overrideReason.code) ? e.overrideReason.code : '(not a code)',
           repeat: added[i] !== true
         }
       }, 'feedback received')

@@ -45,3 +45,11 @@ export const REASON = {
 
 /** Every override reason code a card may offer: the bounded set a metric label may carry. */
 export const OVERRIDE_REASON_CODES: ReadonlySet<string> = new Set(Object.values(REASON).map((r) => r.code))
+
+/**
+ * What an override reason's code must look like before it is logged or shown in a report: a token.
+ * A client may send anything in a Coding, free text included, so anything else is never echoed.
+ */
+export const REASON_CODE_TOKEN = /^[A-Za-z0-9._:-]{1,64}$/
+/** The same for its code system: a URI without spaces or '|' (the report keys another system's code as system|code). */
+export const REASON_SYSTEM_TOKEN = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/#%-]{1,200}$/

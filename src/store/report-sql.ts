@@ -29,7 +29,6 @@ export interface CardCountRow {
   readonly outcome: FeedbackOutcome | null
   readonly reasonSystem: string | null
   readonly reasonCode: string | null
-  readonly reasonDisplay: string | null
   readonly cards: number
 }
 
@@ -66,12 +65,12 @@ const GROUP_COLUMN: Readonly<Record<ReportGrouping, string>> = {
   'rule,client': 'i.client_iss'
 }
 
-/** The period's cards ($1 ≤ received_at < $2), with the call that produced each. */
+/** The period's cards ($1 ≤ received_at < $2) from calls answered 2xx (a card of a failed call was never shown), with the call that produced each. */
 const cardsCte = (by: ReportGrouping): string => `
   cards AS (
     SELECT d.card_uuid, d.rule_id, d.rule_version, d.indicator, i.id AS call_id, i.duration_ms, ${GROUP_COLUMN[by]} AS grp
     FROM invocation i JOIN decision d ON d.invocation_id = i.id
-    WHERE i.received_at >= $1 AND i.received_at < $2 AND d.card_uuid IS NOT NULL
+    WHERE i.received_at >= $1 AND i.received_at < $2 AND i.status >= 200 AND i.status < 300 AND d.card_uuid IS NOT NULL
   )`
 
 /** Feedback about a card, newest outcome first: the first one is the card's outcome. */
@@ -98,7 +97,7 @@ function lastOutcomeJoin (dialect: 'sqlite' | 'postgres'): { ctes: string, join:
   return {
     ctes: `,
       ranked_feedback AS (
-        SELECT f.card_uuid, f.outcome, f.override_reason_system, f.override_reason_code, f.override_reason_display,
+        SELECT f.card_uuid, f.outcome, f.override_reason_system, f.override_reason_code,
           ROW_NUMBER() OVER (PARTITION BY f.card_uuid ${BY_LAST_OUTCOME}) AS rn
         FROM feedback f WHERE f.received_at >= $3
       )`,
@@ -114,7 +113,7 @@ export function reportSql (by: ReportGrouping, dialect: 'sqlite' | 'postgres'): 
     cards: `
       WITH ${cardsCte(by)}${last.ctes}
       SELECT c.rule_id, c.grp, c.rule_version, c.indicator, l.outcome, l.override_reason_system AS reason_system,
-        l.override_reason_code AS reason_code, MAX(l.override_reason_display) AS reason_display, COUNT(*) AS n
+        l.override_reason_code AS reason_code, COUNT(*) AS n
       FROM cards c ${last.join}
       GROUP BY c.rule_id, c.grp, c.rule_version, c.indicator, l.outcome, l.override_reason_system, l.override_reason_code`,
     // Nearest-rank percentiles from a histogram of durations in 0.1 ms steps (floor, which both
@@ -179,7 +178,6 @@ export function readReportRows (calls: Row | undefined, cards: readonly Row[], l
       outcome: r.outcome === 'accepted' || r.outcome === 'overridden' ? r.outcome : null,
       reasonSystem: str(r.reason_system),
       reasonCode: str(r.reason_code),
-      reasonDisplay: str(r.reason_display),
       cards: Number(r.n)
     })),
     latency: latency.map((r) => ({ rule: String(r.rule_id), group: str(r.grp), calls: Number(r.calls), p50Ms: Number(r.p50_tenths) / 10, p90Ms: Number(r.p90_tenths) / 10 })),

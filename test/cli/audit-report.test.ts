@@ -21,6 +21,7 @@ const PATIENT_KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7
 const COMMENT = 'Discussed with Mrs Jane Synthetic-Doe, MRN 998877'
 const FHIR_SERVER = 'https://fhir.example.org/r4'
 const CLIENT_A = 'https://ehr.example.org/a'
+const EVIL_CLIENT = '=HYPERLINK("http://x")\u001b[2J'
 
 let seq = 0
 const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
@@ -76,7 +77,12 @@ const CALLS: InvocationRecord[] = [
   call('2026-11-20T08:00:00.000Z', 'order-sign', 40, CLIENT_A, [{ rule: 'CAT-08', card: 'c7', indicator: 'warning', version: '1.2.0' }]),
   call('2026-11-21T08:00:00.000Z', 'order-sign', 50, CLIENT_A, [{ rule: 'CAT-08', card: 'c8', indicator: 'warning' }]),
   // Seconds after midnight on an instance whose clock is ahead of the one that took the feedback.
-  call('2025-06-01T00:00:05.000Z', 'order-sign', 7, CLIENT_A, [{ rule: 'CAT-02', card: 'skewed', indicator: 'warning' }])
+  call('2025-06-01T00:00:05.000Z', 'order-sign', 7, CLIENT_A, [{ rule: 'CAT-02', card: 'skewed', indicator: 'warning' }]),
+  // A client that writes free text where codes belong, and whose iss would be a spreadsheet formula
+  // and a terminal escape.
+  call('2025-07-01T10:00:00.000Z', 'order-sign', 5, EVIL_CLIENT, [{ rule: 'CAT-02', card: 'free-text', indicator: 'warning' }, { rule: 'CAT-15', card: 'foreign', indicator: 'info' }]),
+  // A call that failed after its decisions were noted: its card was never shown.
+  call('2025-07-01T11:00:00.000Z', 'order-sign', 5, CLIENT_A, [{ rule: 'CAT-02', card: 'never-shown', indicator: 'warning' }], 500)
 ]
 
 const OURS = { system: OVERRIDE_REASON_SYSTEM, code: 'doac-guideline-concordant', display: 'sent by the EHR, not shown: ours is' }
@@ -93,12 +99,15 @@ const FEEDBACK: FeedbackRecord[] = [
   feedback('c5', 'overridden', '2026-11-01T10:00:00.000Z', '2026-11-01T10:00:00.000Z', OURS),
   // c7: another system's code, shown with the display the EHR sent.
   feedback('c7', 'overridden', '2026-11-20T08:10:00.000Z', '2026-11-20T08:10:00.000Z', { system: 'urn:oid:1.2.3', code: 'XYZ', display: 'Local reason XYZ' }),
-  feedback('c8', 'accepted', '2026-11-21T08:10:00.000Z', '2026-11-21T08:10:00.000Z'),
+  // c8: accepted, the feedback arriving after the period closed: it still counts with its card.
+  feedback('c8', 'accepted', '2026-12-03T08:10:00.000Z', '2026-12-03T08:10:00.000Z'),
   // A card this service never issued: two items in November (the override last), one in October.
   feedback('ghost-1', 'accepted', '2026-11-05T10:00:00.000Z', '2026-11-05T10:00:00.000Z'),
   feedback('ghost-1', 'overridden', '2026-11-05T10:01:00.000Z', '2026-11-05T10:01:00.000Z', OURS),
   feedback('ghost-2', 'accepted', '2026-10-05T10:00:00.000Z', '2026-10-05T10:00:00.000Z'),
-  feedback('skewed', 'overridden', '2025-05-31T23:59:58.000Z', '2025-05-31T23:59:58.000Z', OURS)
+  feedback('skewed', 'overridden', '2025-05-31T23:59:58.000Z', '2025-05-31T23:59:58.000Z', OURS),
+  feedback('free-text', 'overridden', '2025-07-01T10:05:00.000Z', '2025-07-01T10:05:00.000Z', { system: null, code: COMMENT, display: COMMENT }),
+  feedback('foreign', 'overridden', '2025-07-01T10:05:00.000Z', '2025-07-01T10:05:00.000Z', { system: 'urn:x', code: 'ok', display: 'Jane Synthetic-Doe said so' })
 ]
 
 const NOVEMBER = ['--since', '2026-11-01', '--until', '2026-11-30']
@@ -123,6 +132,7 @@ const EXPECTED_JSON = {
       overrideReasons: { 'doac-guideline-concordant': 1, 'patient-preference': 1 },
       acceptanceRate: 0,
       overrideRate: 0.6667,
+      overrideShareOfFeedback: 1,
       // Calls of 10.49, 30 and 20 ms: the 2nd and 3rd of three.
       latencyMs: { calls: 3, p50: 20, p90: 30 }
     },
@@ -138,6 +148,7 @@ const EXPECTED_JSON = {
       overrideReasons: { 'urn:oid:1.2.3|XYZ': 1 },
       acceptanceRate: 0.5,
       overrideRate: 0.5,
+      overrideShareOfFeedback: 0.5,
       latencyMs: { calls: 2, p50: 40, p90: 50 }
     },
     {
@@ -152,6 +163,7 @@ const EXPECTED_JSON = {
       overrideReasons: { '(none given)': 1 },
       acceptanceRate: 0,
       overrideRate: 1,
+      overrideShareOfFeedback: 1,
       latencyMs: { calls: 1, p50: 10.4, p90: 10.4 }
     }
   ],
@@ -159,7 +171,7 @@ const EXPECTED_JSON = {
     '(none given)': 'Overridden without a reason',
     'doac-guideline-concordant': 'Guideline-concordant DOAC: no GI/GU bleeding risk',
     'patient-preference': 'Patient preference / injection burden',
-    'urn:oid:1.2.3|XYZ': 'Local reason XYZ'
+    'urn:oid:1.2.3|XYZ': 'Another system’s code: the display it sent is not shown'
   },
   unknownCardFeedback: [{ service: 'cat-order-sign', client: CLIENT_A, feedback: 2, cards: 1, accepted: 0, overridden: 1 }]
 }
@@ -213,7 +225,7 @@ Reason codes:
   (none given): Overridden without a reason
   doac-guideline-concordant: Guideline-concordant DOAC: no GI/GU bleeding risk
   patient-preference: Patient preference / injection burden
-  urn:oid:1.2.3|XYZ: Local reason XYZ
+  urn:oid:1.2.3|XYZ: Another system’s code: the display it sent is not shown
 
 Feedback about cards this service has no record of (not counted above):
   service cat-order-sign, client https://ehr.example.org/a: 2 items about 1 card (last outcome: 0 accepted, 1 overridden)
@@ -227,12 +239,12 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     expect(run.code).toBe(0)
     const title = (id: string): string => RULES.find((r) => r.id === id)?.title ?? ''
     expect(run.stdout.split('\r\n')).toEqual([
-      'rule,title,client,versions,cards,critical,warning,info,accepted,overridden,no_feedback,acceptance_rate,override_rate,latency_p50_ms,latency_p90_ms,override_reasons',
-      `CAT-02,${title('CAT-02')},(unauthenticated),1.3.0,1,1,0,0,0,1,0,0,1,30,30,patient-preference=1`,
-      `CAT-02,${title('CAT-02')},https://ehr.example.org/a,1.3.0,2,0,2,0,0,1,1,0,0.5,10.4,20,doac-guideline-concordant=1`,
-      `CAT-08,${title('CAT-08')},https://ehr.example.org/a,1.2.0 1.3.0,2,0,2,0,1,1,0,0.5,0.5,40,50,urn:oid:1.2.3|XYZ=1`,
-      `CAT-15,${title('CAT-15')},https://ehr.example.org/a,1.3.0,1,0,0,1,0,1,0,0,1,10.4,10.4,(none given)=1`,
-      '(unknown card),"2 feedback items from service cat-order-sign, client https://ehr.example.org/a",,,1,,,,0,1,,,,,,',
+      'rule,title,client,versions,cards,critical,warning,info,accepted,overridden,no_feedback,acceptance_rate,override_rate,override_share_of_feedback,latency_p50_ms,latency_p90_ms,override_reasons',
+      `CAT-02,${title('CAT-02')},(unauthenticated),1.3.0,1,1,0,0,0,1,0,0,1,1,30,30,patient-preference=1`,
+      `CAT-02,${title('CAT-02')},https://ehr.example.org/a,1.3.0,2,0,2,0,0,1,1,0,0.5,1,10.4,20,doac-guideline-concordant=1`,
+      `CAT-08,${title('CAT-08')},https://ehr.example.org/a,1.2.0 1.3.0,2,0,2,0,1,1,0,0.5,0.5,0.5,40,50,urn:oid:1.2.3|XYZ=1`,
+      `CAT-15,${title('CAT-15')},https://ehr.example.org/a,1.3.0,1,0,0,1,0,1,0,0,1,1,10.4,10.4,(none given)=1`,
+      '(unknown card),"2 feedback items from service cat-order-sign, client https://ehr.example.org/a",,,1,,,,0,1,,,,,,,',
       ''
     ])
   })
@@ -272,7 +284,7 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     // Each reason with what it means, its count and its share of the rule's overrides.
     expect(html).toContain('<tr><th scope="row" rowspan="2">CAT-02</th><td><code>doac-guideline-concordant</code></td><td>Guideline-concordant DOAC: no GI/GU bleeding risk</td><td class="n">1</td><td class="n">50.0</td></tr>')
     expect(html).toContain('<tr><td><code>patient-preference</code></td><td>Patient preference / injection burden</td><td class="n">1</td><td class="n">50.0</td></tr>')
-    expect(html).toContain('<tr><th scope="row" rowspan="1">CAT-08</th><td><code>urn:oid:1.2.3|XYZ</code></td><td>Local reason XYZ</td><td class="n">1</td><td class="n">100.0</td></tr>')
+    expect(html).toContain('<tr><th scope="row" rowspan="1">CAT-08</th><td><code>urn:oid:1.2.3|XYZ</code></td><td>Another system’s code: the display it sent is not shown</td><td class="n">1</td><td class="n">100.0</td></tr>')
     expect(html).toContain('<tr><td>cat-order-sign</td><td>https://ehr.example.org/a</td><td class="n">2</td><td class="n">1</td><td class="n">0</td><td class="n">1</td></tr>')
   })
 
@@ -282,16 +294,20 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     // From December on: the call at midnight on the 1st, no unknown-card feedback.
     const december = await json(['--since', '2026-12-01'])
     expect([december.calls, december.totals.cards, december.unknownCardFeedback]).toEqual([1, 1, []])
-    // Up to October 31st: c5's call (its November override counts with it), June 2025's, and ghost-2.
+    // Up to October 31st: c5's call (its November override counts with it), 2025's three calls (one of
+    // them failed: counted as a call, its card not), and ghost-2.
     const october = await json(['--until', '2026-10-31', '--by', 'rule'])
-    expect([october.calls, october.totals]).toEqual([2, { cards: 2, accepted: 0, overridden: 2, noFeedback: 0 }])
+    expect([october.calls, october.totals]).toEqual([4, { cards: 4, accepted: 0, overridden: 4, noFeedback: 0 }])
     expect(october.unknownCardFeedback.map((u) => u.feedback)).toEqual([1])
     // One day.
     const day = await json(['--since', '2026-11-30', '--until', '2026-11-30'])
     expect([day.calls, day.totals.cards]).toEqual([1, 1])
     // Everything.
     const all = await json([])
-    expect([all.calls, all.totals.cards, all.unknownCardFeedback.map((u) => u.feedback)]).toEqual([9, 9, [3]])
+    expect([all.calls, all.totals.cards, all.unknownCardFeedback.map((u) => u.feedback)]).toEqual([11, 11, [3]])
+    // The far end of time: the last day there is.
+    const far = await json(['--since', '2026-12-01', '--until', '9999-12-31'])
+    expect([far.calls, far.totals.cards]).toEqual([1, 1])
   })
 
   it('counts feedback stamped seconds before its card by an instance whose clock lags', async () => {
@@ -301,12 +317,31 @@ Generated 2026-12-06T08:00:00.000Z. Cards count in the period their call was rec
     expect(parsed.unknownCardFeedback).toEqual([])
   })
 
+  it('never prints a reason that is not a code, nor a display another system sent; counts them', async () => {
+    const run = await report(['--since', '2025-07-01', '--until', '2025-07-01', '--format', 'json'], location.url)
+    const parsed = JSON.parse(run.stdout) as { calls: number, rules: Array<{ rule: string, overrideReasons: unknown }>, reasons: unknown }
+    expect(parsed.calls).toBe(2)
+    expect(parsed.rules.map((r) => [r.rule, r.overrideReasons])).toEqual([['CAT-02', { '(not a code)': 1 }], ['CAT-15', { 'urn:x|ok': 1 }]])
+    expect(parsed.reasons).toEqual({
+      '(not a code)': 'A reason that is not a code (free text or malformed): counted, not shown',
+      'urn:x|ok': 'Another system’s code: the display it sent is not shown'
+    })
+  })
+
+  it('shows a client name as text, never as a spreadsheet formula or a terminal escape', async () => {
+    const csv = await report(['--since', '2025-07-01', '--until', '2025-07-01', '--format', 'csv', '--by', 'rule,client'], location.url)
+    expect(csv.stdout).toContain(',"\'=HYPERLINK(""http://x"")?[2J",')
+    const table = await report(['--since', '2025-07-01', '--until', '2025-07-01', '--by', 'rule,client'], location.url)
+    expect(table.stdout).toContain('=HYPERLINK("http://x")?[2J')
+    expect(table.stdout).not.toContain('\u001b')
+  })
+
   it('holds no patient key, comment, request id, hook instance or FHIR server in any format', async () => {
     for (const format of ['table', 'json', 'csv', 'html']) {
       for (const by of ['rule', 'rule,hook', 'rule,client']) {
         const run = await report(['--format', format, '--by', by], location.url)
         expect(run.code).toBe(0)
-        for (const secret of [PATIENT_KEY, PATIENT_KEY.slice(0, 16), 'Synthetic-Doe', '998877', 'request-', 'hook-instance-', FHIR_SERVER, 'plateletsPerL']) {
+        for (const secret of [PATIENT_KEY, PATIENT_KEY.slice(0, 16), 'Synthetic-Doe', '998877', 'Jane', 'request-', 'hook-instance-', FHIR_SERVER, 'plateletsPerL']) {
           expect(run.stdout, `${format} by ${by}`).not.toContain(secret)
         }
       }
@@ -339,6 +374,13 @@ describe('cat-cds audit report: what it refuses', () => {
     } finally {
       await location.remove()
     }
+  })
+
+  it('says when PostgreSQL does not answer, without its password (a closed port on loopback)', async () => {
+    const run = await report([], 'postgres://cat_cds:not-the-password@127.0.0.1:1/cat_cds')
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/^cat-cds audit: .*ECONNREFUSED.*\(store postgres:\/\/cat_cds:\*\*\*@127\.0\.0\.1:1\/cat_cds\)\n$/)
+    expect(run.stderr).not.toContain('not-the-password')
   })
 
   it('names a missing store instead of creating one', async () => {

@@ -73,7 +73,7 @@ export const POSTGRES_MIGRATIONS = checkedMigrations([
     // The report (src/store/report-sql.ts) reads a period's calls from this index alone (an index-only
     // scan), never the wide rows; it replaces the (received_at, id) index, whose key it keeps.
     sql: `
-      CREATE INDEX invocation_received_cover ON invocation (received_at, id) INCLUDE (duration_ms, hook, client_iss);
+      CREATE INDEX invocation_received_cover ON invocation (received_at, id) INCLUDE (duration_ms, hook, client_iss, status);
       DROP INDEX invocation_received;
     `
   }

@@ -73,7 +73,7 @@ export const SQLITE_MIGRATIONS = checkedMigrations([
     // The report (src/store/report-sql.ts) reads a period's calls from this index alone, never the
     // wide rows; it replaces the (received_at, id) index, whose key it starts with, so writes keep one index.
     sql: `
-      CREATE INDEX invocation_received_cover ON invocation (received_at, id, duration_ms, hook, client_iss);
+      CREATE INDEX invocation_received_cover ON invocation (received_at, id, duration_ms, hook, client_iss, status);
       DROP INDEX invocation_received;
     `
   }
