@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { openStore } from '../src/store/open.js'
+import { prng } from './prng.js'
 import { BENCH_PG_URL, redacted, scratchDatabase, type ScratchDatabase } from './scratch-postgres.js'
 import type { DecisionRecord, FeedbackRecord, InvocationRecord } from '../src/store/records.js'
 
@@ -25,17 +26,6 @@ const KEEP = process.env.BENCH_REPORT_KEEP === '1'
 const STORES = new Set((process.env.BENCH_REPORT_STORES ?? 'sqlite,postgres').split(','))
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const PEAK = join(dirname(fileURLToPath(import.meta.url)), 'peak-memory.js')
-
-/** mulberry32: the same data for both stores and every run. */
-function random (seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6D2B79F5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const uuid = (kind: number, n: number): string => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 const CARD_RULES = ['CAT-02', 'CAT-02', 'CAT-02', 'CAT-06', 'CAT-08', 'CAT-08', 'CAT-11', 'CAT-15', 'CAT-15', 'CAT-15', 'CAT-18', 'CAT-20', 'CAT-22']
@@ -50,7 +40,7 @@ const QUIET_RULES = Array.from({ length: 22 }, (_, i) => `CAT-${String(i + 1).pa
 interface Generated { invocation: InvocationRecord, feedback: FeedbackRecord[] }
 
 function * generate (): Generator<Generated> {
-  const rnd = random(19)
+  const rnd = prng(19)
   let feedbackId = 0
   for (let n = 0; n < CALLS; n++) {
     const receivedAt = new Date(START + Math.floor((n / CALLS) * MONTH))

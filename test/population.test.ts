@@ -4,22 +4,12 @@
 // CDS Hooks. The rules' burden on patients with CAT is counted and kept within bounds a committee
 // could live with: no rule fires on more than half of their anticoagulant orders.
 import { describe, expect, it } from 'vitest'
+import { prng } from '../bench/prng.js'
 import { Card } from '../src/cds/response.js'
 import { createCatEngine } from '../src/engine.js'
 import {
   acuteDvt, condition, creatinine, daysAgo, FRESHNESS, gastricCancer, hookCall, medicationRequest, observation, patient, platelets, sarcoma, weight, type CallSpec
 } from './helpers/fhir-builders.js'
-
-/** mulberry32: a small seeded PRNG, so the population is the same on every run. */
-function prng (seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6D2B79F5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Json = Record<string, unknown>
 type Group = 'no-cancer' | 'cancer-no-vte' | 'resolved-cancer' | 'cat'
